@@ -1,0 +1,36 @@
+/**
+ * The closed list of error codes Parley ever returns, over HTTP and WebSocket alike.
+ * A code is never reused or renamed; `status` is the HTTP status the edge answers with,
+ * `message` the default sentence a client may show.
+ *
+ * @example
+ * if (body.error.code === 'ERR_RATE_LIMITED') retryLater();
+ */
+export const errorCatalog = {
+  ERR_VALIDATION: { status: 400, message: 'The request does not match its schema.' },
+  ERR_BAD_JSON: { status: 400, message: 'The body is not valid JSON.' },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json.' },
+  ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request or frame is larger than allowed.' },
+  ERR_NOT_FOUND: { status: 404, message: 'There is nothing here, or it is not yours.' },
+  ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
+  ERR_UNAUTHENTICATED: { status: 401, message: 'Sign in first.' },
+  ERR_SESSION_EXPIRED: { status: 401, message: 'Your session has ended; sign in again.' },
+  ERR_FORBIDDEN: { status: 403, message: 'You may not do this.' },
+  ERR_CSRF: { status: 403, message: 'The request lacks a valid CSRF token or comes from another origin.' },
+  ERR_INVALID_CREDENTIALS: { status: 401, message: 'The email or password is not right.' },
+  ERR_EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists.' },
+  ERR_WEAK_PASSWORD: { status: 400, message: 'Choose a password of at least 12 characters.' },
+  ERR_PASSKEY_FAILED: { status: 400, message: 'The passkey could not be verified.' },
+  ERR_CHALLENGE_EXPIRED: { status: 400, message: 'The sign-in attempt took too long; start again.' },
+  ERR_LAST_SIGN_IN_METHOD: { status: 409, message: 'This is your last way to sign in; add another first.' },
+  ERR_TICKET_INVALID: { status: 401, message: 'The WebSocket ticket is unknown, used or expired.' },
+  ERR_RATE_LIMITED: { status: 429, message: 'Too many attempts; wait a moment and try again.' },
+  ERR_CONFLICT: { status: 409, message: 'This conflicts with the current state.' },
+  ERR_FRAME_INVALID: { status: 400, message: 'The frame does not match any known frame type.' },
+  ERR_SLOW_CONSUMER: { status: 429, message: 'The connection is not reading fast enough and was closed.' },
+  ERR_UNAVAILABLE: { status: 503, message: 'Parley cannot do this right now; try again shortly.' },
+  ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];

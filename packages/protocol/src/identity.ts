@@ -1,0 +1,83 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Timestamp } from './schema';
+
+const Email = Type.String({ format: 'email', maxLength: 254, examples: ['alice@example.com'] });
+const Password = Type.String({ minLength: 1, maxLength: 256 });
+const DisplayName = Type.String({ minLength: 1, maxLength: 80, examples: ['Alice'] });
+
+export const PasswordSignUpBody = Type.Object(
+  { email: Email, password: Password, displayName: DisplayName },
+  { additionalProperties: false },
+);
+export type PasswordSignUpBody = Static<typeof PasswordSignUpBody>;
+
+export const PasswordSignInBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
+export type PasswordSignInBody = Static<typeof PasswordSignInBody>;
+
+/** Start a passkey sign-up: who the new person is. */
+export const PasskeySignUpOptionsBody = Type.Object(
+  { displayName: DisplayName, email: Type.Optional(Email) },
+  { additionalProperties: false },
+);
+export type PasskeySignUpOptionsBody = Static<typeof PasskeySignUpOptionsBody>;
+
+/**
+ * Options for `navigator.credentials.create/get` as SimpleWebAuthn makes them, plus the
+ * id of the server-side challenge to send back with the answer.
+ */
+export const PasskeyOptionsReply = Type.Object({
+  challengeId: Type.String({ minLength: 16, maxLength: 64 }),
+  options: Type.Record(Type.String(), Type.Unknown()),
+});
+export type PasskeyOptionsReply = Static<typeof PasskeyOptionsReply>;
+
+/** A WebAuthn response as JSON (SimpleWebAuthn's RegistrationResponseJSON / AuthenticationResponseJSON). */
+export const WebAuthnResponse = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 1024 }),
+    rawId: Type.String({ minLength: 1, maxLength: 1024 }),
+    type: Type.Literal('public-key'),
+    response: Type.Record(Type.String(), Type.Unknown()),
+    clientExtensionResults: Type.Record(Type.String(), Type.Unknown()),
+    authenticatorAttachment: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PasskeyVerifyBody = Type.Object(
+  { challengeId: Type.String({ minLength: 16, maxLength: 64 }), response: WebAuthnResponse, name: Type.Optional(Type.String({ maxLength: 80 })) },
+  { additionalProperties: false },
+);
+export type PasskeyVerifyBody = Static<typeof PasskeyVerifyBody>;
+
+export const Me = Type.Object(
+  {
+    id: Id,
+    displayName: Type.String(),
+    email: Type.Union([Type.String(), Type.Null()]),
+    hasPassword: Type.Boolean(),
+    passkeys: Type.Array(
+      Type.Object({ id: Type.String(), name: Type.String(), createdAt: Timestamp, lastUsedAt: Type.Union([Timestamp, Type.Null()]) }),
+    ),
+    /** Send this back in the `X-CSRF-Token` header on every unsafe request. */
+    csrfToken: Type.String(),
+  },
+  { $id: 'Me' },
+);
+export type Me = Static<typeof Me>;
+
+export const SessionView = Type.Object({
+  id: Type.String(),
+  current: Type.Boolean(),
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp,
+  expiresAt: Timestamp,
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+});
+export type SessionView = Static<typeof SessionView>;
+export const SessionList = Type.Object({ sessions: Type.Array(SessionView) });
+export type SessionList = Static<typeof SessionList>;
+
+/** A short-lived, single-use ticket for a non-browser client's WebSocket upgrade (`Authorization: Bearer <ticket>`). */
+export const WsTicket = Type.Object({ ticket: Type.String(), expiresAt: Timestamp });
+export type WsTicket = Static<typeof WsTicket>;

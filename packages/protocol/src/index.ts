@@ -1,0 +1,11 @@
+/**
+ * @parley/protocol — the wire contract shared by the server, the web app, the SDK and the
+ * Sandbox Bank: TypeBox schemas (which are JSON Schema) and the types inferred from them.
+ * It imports nothing of ours and nothing of Node or the DOM.
+ */
+export * from './errors';
+export * from './schema';
+export * from './content';
+export * from './identity';
+export * from './messaging';
+export * from './ws';

@@ -1,0 +1,5 @@
+/** Identity: people, passkeys, passwords, sessions. Other domains import only from here. */
+export { requirePerson, principalOf, checkOrigin } from './auth.hooks';
+export { authenticateToken, authenticateSessionId, type Principal } from './session.service';
+export { readSessionCookie } from './session.cookie';
+export { identityRoutes } from './identity.routes';

@@ -1,0 +1,32 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../database';
+import type { SessionRow, SessionsTable } from './identity.table';
+
+export async function insertSession(db: Db, session: Insertable<SessionsTable>): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+export async function findSession(db: Db, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function touchSession(db: Db, id: string, lastSeenAt: number): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+export async function deleteSessionOfPerson(db: Db, personId: string, id: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('id', '=', id).where('person_id', '=', personId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function deleteSessionsOfPerson(db: Db, personId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('person_id', '=', personId).execute();
+}
+
+export async function listSessionsOfPerson(db: Db, personId: string): Promise<SessionRow[]> {
+  return db.selectFrom('sessions').selectAll().where('person_id', '=', personId).orderBy('last_seen_at', 'desc').execute();
+}

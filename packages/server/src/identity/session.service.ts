@@ -1,0 +1,77 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerContext } from '../context';
+import { AppError } from '../platform/errors';
+import type { SessionRow } from './identity.table';
+import * as sessions from './session.repository';
+
+export const idleTimeoutMs = 30 * 60 * 1000;
+export const absoluteTimeoutMs = 12 * 60 * 60 * 1000;
+/** Write last_seen_at at most this often, so reads do not each become writes. */
+const touchEveryMs = 60 * 1000;
+
+/** Who is calling: the person and the session they signed in with. */
+export interface Principal {
+  readonly personId: string;
+  readonly sessionId: string;
+  readonly csrfToken: string;
+  readonly expiresAt: number;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** A new session with a new id, as every sign-in must make (no fixation). Returns the cookie token. */
+export async function startSession(
+  ctx: ServerContext,
+  options: { personId: string; userAgent: string | undefined },
+): Promise<{ token: string; principal: Principal }> {
+  const token = ctx.random.token(32);
+  const now = ctx.clock.now();
+  const row: SessionRow = {
+    id: hashToken(token),
+    person_id: options.personId,
+    csrf_token: ctx.random.token(24),
+    created_at: now,
+    last_seen_at: now,
+    expires_at: now + absoluteTimeoutMs,
+    user_agent: options.userAgent?.slice(0, 256) ?? null,
+  };
+  await sessions.insertSession(ctx.db, row);
+  return { token, principal: toPrincipal(row) };
+}
+
+function toPrincipal(row: SessionRow): Principal {
+  return { personId: row.person_id, sessionId: row.id, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+}
+
+/** The principal for a session token, or ERR_SESSION_EXPIRED / ERR_UNAUTHENTICATED. */
+export async function authenticateToken(ctx: ServerContext, token: string): Promise<Principal> {
+  return authenticateSessionId(ctx, hashToken(token));
+}
+
+export async function authenticateSessionId(ctx: ServerContext, sessionId: string): Promise<Principal> {
+  const row = await sessions.findSession(ctx.db, sessionId);
+  if (!row) throw new AppError('ERR_UNAUTHENTICATED');
+  const now = ctx.clock.now();
+  if (now >= row.expires_at || now >= row.last_seen_at + idleTimeoutMs) {
+    await sessions.deleteSession(ctx.db, row.id);
+    throw new AppError('ERR_SESSION_EXPIRED');
+  }
+  if (now - row.last_seen_at >= touchEveryMs) await sessions.touchSession(ctx.db, row.id, now);
+  return toPrincipal(row);
+}
+
+export async function endSession(ctx: ServerContext, sessionId: string): Promise<void> {
+  await sessions.deleteSession(ctx.db, sessionId);
+}
+
+export async function endAllSessions(ctx: ServerContext, personId: string): Promise<void> {
+  await sessions.deleteSessionsOfPerson(ctx.db, personId);
+}

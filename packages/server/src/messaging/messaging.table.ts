@@ -1,0 +1,30 @@
+import type { Selectable } from 'kysely';
+
+export interface ConversationsTable {
+  id: string;
+  person_id: string;
+  business_id: string;
+  last_seq: number;
+  person_read_seq: number;
+  business_read_seq: number;
+  created_at: number;
+  last_message_at: number;
+}
+export type ConversationRow = Selectable<ConversationsTable>;
+
+export interface MessagesTable {
+  conversation_id: string;
+  seq: number;
+  client_id: string | null;
+  sender: 'person' | 'business' | 'system';
+  content_type: string;
+  /** The MessageContent as JSON. */
+  body: string;
+  created_at: number;
+}
+export type MessageRow = Selectable<MessagesTable>;
+
+export interface MessagingTables {
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+}

@@ -1,0 +1,76 @@
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Everything Parley reads from its environment, validated once and frozen. */
+export interface Config {
+  readonly port: number;
+  /** Address to bind; loopback by default so a dev box exposes nothing. */
+  readonly host: string;
+  /** Where people reach Parley; the origin for passkeys, cookies and CSRF checks. */
+  readonly publicUrl: URL;
+  readonly dataDir: string;
+  /** `postgres://…` selects PostgreSQL; null means embedded SQLite in `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly logLevel: LogLevel;
+  /** Port of the Sandbox Bank started next to Parley by `npm start`. */
+  readonly bankPort: number;
+  /** Secure, `__Host-`-prefixed cookies: on whenever PUBLIC_URL is https. */
+  readonly secureCookies: boolean;
+  /** Directory of the built web app; null when there is none to serve. */
+  readonly webDistDir: string | null;
+}
+
+export class ConfigError extends Error {}
+
+function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${name} must be a port number from 0 to 65535; got "${raw}".`);
+  }
+  return port;
+}
+
+/**
+ * Read the environment once. Fails fast with a sentence that names the variable.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Readonly<Config> {
+  const port = readPort(env, 'PORT', 3000);
+  const bankPort = readPort(env, 'BANK_PORT', 4000);
+  let publicUrl: URL;
+  try {
+    publicUrl = new URL(env.PUBLIC_URL || `http://localhost:${port}`);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://parley.example.com; got "${env.PUBLIC_URL}".`);
+  }
+  if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') {
+    throw new ConfigError(`PUBLIC_URL must use http or https; got "${publicUrl.protocol}".`);
+  }
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// (leave it unset for embedded SQLite).');
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}; got "${env.LOG_LEVEL}".`);
+  }
+  const config: Config = {
+    port,
+    host: env.HOST || '127.0.0.1',
+    publicUrl,
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl,
+    logLevel,
+    bankPort,
+    secureCookies: publicUrl.protocol === 'https:',
+    webDistDir: null,
+    ...overrides,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config';
+import { migrations } from './migrations';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database: the Kysely instance, which dialect it speaks, and how to close it. */
+export interface Database<Tables> {
+  readonly db: Kysely<Tables>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns BIGINT as a string; every bigint column here is a millisecond
+// timestamp or a counter well inside Number.MAX_SAFE_INTEGER.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+/**
+ * Open embedded SQLite in `dataDir` (WAL, fsync on commit) or PostgreSQL when
+ * `databaseUrl` is set, and bring the schema up to date.
+ */
+export async function openDatabase<Tables>(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Database<Tables>> {
+  const database = config.databaseUrl ? openPostgres<Tables>(config.databaseUrl) : openSqlite<Tables>(config.dataDir);
+  await migrateToLatest(database.db as unknown as Kysely<unknown>);
+  return database;
+}
+
+function openSqlite<Tables>(dataDir: string): Database<Tables> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const sqlite = new SQLite(path.join(dataDir, 'parley.db'));
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: an acknowledged message survives a power cut too, not only kill -9.
+  // Group commit keeps it to one fsync per batch.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+function openPostgres<Tables>(connectionString: string): Database<Tables> {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed.`, { cause: error });
+  }
+}
