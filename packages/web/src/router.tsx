@@ -1,0 +1,59 @@
+/** A tiny History API router: three screens do not need a routing library. */
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+export type Route =
+  | { readonly name: 'list' }
+  | { readonly name: 'chat'; readonly conversationId: string }
+  | { readonly name: 'account' };
+
+const navigationEvent = 'parley:navigate';
+
+export function parseRoute(pathname: string): Route | null {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/app') return { name: 'list' };
+  if (path === '/app/account') return { name: 'account' };
+  const chat = /^\/app\/c\/([A-Za-z0-9-]{1,64})$/.exec(path);
+  if (chat?.[1]) return { name: 'chat', conversationId: chat[1] };
+  return null;
+}
+
+export function pathOf(route: Route): string {
+  if (route.name === 'chat') return `/app/c/${route.conversationId}`;
+  if (route.name === 'account') return '/app/account';
+  return '/app';
+}
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (to === window.location.pathname) return;
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  window.dispatchEvent(new Event(navigationEvent));
+}
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener('popstate', listener);
+  window.addEventListener(navigationEvent, listener);
+  return () => {
+    window.removeEventListener('popstate', listener);
+    window.removeEventListener(navigationEvent, listener);
+  };
+}
+
+/** The current route; anything unknown (including `/`) goes to the conversation list. */
+export function useRoute(): Route {
+  const pathname = useSyncExternalStore(subscribe, () => window.location.pathname);
+  const route = parseRoute(pathname);
+  if (!route) queueMicrotask(() => navigate('/app', { replace: true }));
+  return route ?? { name: 'list' };
+}
+
+/** An ordinary link (so open-in-new-tab works) that navigates in place on a plain click. */
+export function Link({ to, onClick, ...props }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
+  const follow = (event: MouseEvent<HTMLAnchorElement>): void => {
+    onClick?.(event);
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return <a href={to} onClick={follow} {...props} />;
+}
