@@ -18,6 +18,7 @@ import { cryptoRandom, systemClock, type Clock, type Random } from './platform/c
 import type { Config } from './platform/config';
 import { openDatabase } from './platform/db/database';
 import { installErrorHandler } from './platform/http-errors';
+import { installValidators } from './platform/validation';
 import { createLogger } from './platform/logger';
 import { createMetrics } from './platform/metrics';
 import { sql } from 'kysely';
@@ -60,10 +61,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     loggerInstance: log as unknown as FastifyBaseLogger,
     bodyLimit,
     trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   app.decorateRequest('principal', null);
   installErrorHandler(app);
+  installValidators(app);
   app.addSchema(ErrorBody);
 
   app.addHook('onResponse', async (request, reply) => {
@@ -73,6 +74,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   });
 
   await app.register(cookie);
+  const messaging = createMessaging(ctx);
+  // Before @fastify/websocket's own preClose, which closes sockets bare: queued sends are
+  // committed and acked first, then sockets close with 1001.
+  app.addHook('preClose', () => messaging.close());
   await app.register(websocket, { options: { maxPayload: maxFrameBytes } });
   await app.register(swagger, {
     openapi: {
@@ -98,7 +103,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await ensureDemoBusiness(ctx);
-  const messaging = createMessaging(ctx);
   await app.register(identityRoutes(ctx));
   await app.register(businessRoutes(ctx));
   await app.register(messaging.routes);

@@ -20,6 +20,8 @@ export interface Config {
   readonly secureCookies: boolean;
   /** Directory of the built web app; null when there is none to serve. */
   readonly webDistDir: string | null;
+  /** Attempts per client (IP, or email for password sign-in) per window on each sign-up/sign-in route; default 10 per 60 s. */
+  readonly authRateLimit?: { readonly max: number; readonly windowMs: number };
 }
 
 export class ConfigError extends Error {}
