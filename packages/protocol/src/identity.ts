@@ -31,13 +31,29 @@ export const PasskeyOptionsReply = Type.Object({
 });
 export type PasskeyOptionsReply = Static<typeof PasskeyOptionsReply>;
 
+const Base64Url = Type.String({ maxLength: 16384, pattern: '^[A-Za-z0-9_-]*={0,2}$' });
+
+/**
+ * The authenticator's answer inside a WebAuthn response: `attestationObject` for a
+ * registration, `authenticatorData` + `signature` (+ `userHandle`) for an assertion.
+ * Other fields browsers add are allowed and ignored.
+ */
+export const WebAuthnAnswer = Type.Object({
+  clientDataJSON: Base64Url,
+  attestationObject: Type.Optional(Base64Url),
+  authenticatorData: Type.Optional(Base64Url),
+  signature: Type.Optional(Base64Url),
+  userHandle: Type.Optional(Base64Url),
+  transports: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 16 })),
+});
+
 /** A WebAuthn response as JSON (SimpleWebAuthn's RegistrationResponseJSON / AuthenticationResponseJSON). */
 export const WebAuthnResponse = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 1024 }),
     rawId: Type.String({ minLength: 1, maxLength: 1024 }),
     type: Type.Literal('public-key'),
-    response: Type.Record(Type.String(), Type.Unknown()),
+    response: WebAuthnAnswer,
     clientExtensionResults: Type.Record(Type.String(), Type.Unknown()),
     authenticatorAttachment: Type.Optional(Type.String({ maxLength: 32 })),
   },
@@ -81,3 +97,11 @@ export type SessionList = Static<typeof SessionList>;
 /** A short-lived, single-use ticket for a non-browser client's WebSocket upgrade (`Authorization: Bearer <ticket>`). */
 export const WsTicket = Type.Object({ ticket: Type.String(), expiresAt: Timestamp });
 export type WsTicket = Static<typeof WsTicket>;
+
+/** Path parameters of `DELETE /v1/sessions/:id` (an id from SessionList). */
+export const SessionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+export type SessionIdParams = Static<typeof SessionIdParams>;
+
+/** Path parameters of `DELETE /v1/me/passkeys/:id` (an id from `Me.passkeys`). */
+export const PasskeyIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 1024 }) });
+export type PasskeyIdParams = Static<typeof PasskeyIdParams>;

@@ -1,8 +1,8 @@
 import argon2 from 'argon2';
-import type { Me } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
 import * as people from './person.repository';
+import { normaliseEmail } from './person.service';
 
 export const minPasswordLength = 12;
 
@@ -11,10 +11,6 @@ let dummyHash: Promise<string> | undefined;
 function getDummyHash(): Promise<string> {
   dummyHash ??= argon2.hash('parley-timing-equaliser', { type: argon2.argon2id });
   return dummyHash;
-}
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 export async function signUpWithPassword(
@@ -50,17 +46,4 @@ export async function verifyPassword(ctx: ServerContext, input: { email: string;
   }
   if (!(await argon2.verify(person.password_hash, input.password))) throw new AppError('ERR_INVALID_CREDENTIALS');
   return person.id;
-}
-
-export async function describePerson(ctx: ServerContext, personId: string, csrfToken: string): Promise<Me> {
-  const person = await people.findPersonById(ctx.db, personId);
-  if (!person) throw new AppError('ERR_UNAUTHENTICATED');
-  return {
-    id: person.id,
-    displayName: person.display_name,
-    email: person.email,
-    hasPassword: person.password_hash !== null,
-    passkeys: [],
-    csrfToken,
-  };
 }

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { PostgresAdapter, type Insertable } from 'kysely';
 import type { Db } from '../database';
 import type { PeopleTable, PersonRow } from './identity.table';
 
@@ -12,4 +12,25 @@ export async function findPersonByEmail(db: Db, email: string): Promise<PersonRo
 
 export async function findPersonById(db: Db, id: string): Promise<PersonRow | undefined> {
   return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Run `work` in a transaction that holds the person's row, so two requests changing the
+ * person's sign-in methods run one after the other. SQLite transactions already do.
+ */
+export async function withPersonLocked<T>(
+  db: Db,
+  personId: string,
+  work: (trx: Db, person: PersonRow | undefined) => Promise<T>,
+): Promise<T> {
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  return db.transaction().execute(async (trx) => {
+    const person = await trx
+      .selectFrom('people')
+      .selectAll()
+      .where('id', '=', personId)
+      .$if(isPostgres, (query) => query.forUpdate())
+      .executeTakeFirst();
+    return work(trx, person);
+  });
 }

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SessionView } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
 import type { SessionRow } from './identity.table';
@@ -47,6 +48,10 @@ export async function startSession(
   return { token, principal: toPrincipal(row) };
 }
 
+function isLive(row: SessionRow, now: number): boolean {
+  return now < row.expires_at && now < row.last_seen_at + idleTimeoutMs;
+}
+
 function toPrincipal(row: SessionRow): Principal {
   return { personId: row.person_id, sessionId: row.id, csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
@@ -60,7 +65,7 @@ export async function authenticateSessionId(ctx: ServerContext, sessionId: strin
   const row = await sessions.findSession(ctx.db, sessionId);
   if (!row) throw new AppError('ERR_UNAUTHENTICATED');
   const now = ctx.clock.now();
-  if (now >= row.expires_at || now >= row.last_seen_at + idleTimeoutMs) {
+  if (!isLive(row, now)) {
     await sessions.deleteSession(ctx.db, row.id);
     throw new AppError('ERR_SESSION_EXPIRED');
   }
@@ -74,4 +79,25 @@ export async function endSession(ctx: ServerContext, sessionId: string): Promise
 
 export async function endAllSessions(ctx: ServerContext, personId: string): Promise<void> {
   await sessions.deleteSessionsOfPerson(ctx.db, personId);
+}
+
+/** The person's live sessions, most recently used first, the caller's own marked `current`. */
+export async function listSessions(ctx: ServerContext, principal: Principal): Promise<SessionView[]> {
+  const now = ctx.clock.now();
+  const rows = await sessions.listSessionsOfPerson(ctx.db, principal.personId);
+  return rows
+    .filter((row) => isLive(row, now))
+    .map((row) => ({
+      id: row.id,
+      current: row.id === principal.sessionId,
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+      expiresAt: Math.min(row.expires_at, row.last_seen_at + idleTimeoutMs),
+      userAgent: row.user_agent,
+    }));
+}
+
+/** End one of the person's own sessions; another person's session is ERR_NOT_FOUND, as is an unknown one. */
+export async function endOwnSession(ctx: ServerContext, personId: string, sessionId: string): Promise<void> {
+  if ((await sessions.deleteSessionOfPerson(ctx.db, personId, sessionId)) === 0) throw new AppError('ERR_NOT_FOUND');
 }
