@@ -1,16 +1,91 @@
-/** Messaging: conversations, messages, the group committer and the WebSocket gateway. */
+/** Messaging: conversations, messages, the group committer and the WebSocket gateway. Other domains import only from here. */
+import type { Message, MessageContent } from '@parley/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context';
+import { AppError } from '../platform/errors';
+import { ConversationOwners } from './conversation.owners';
+import type { MessagingCore } from './conversation.service';
+import { gatewayRoutes } from './gateway.routes';
+import { SocketRegistry } from './gateway.sockets';
+import { GroupCommitter } from './message.committer';
+import { messagingRoutes } from './messaging.routes';
+
+export { businessTopic, personTopic, type DeliveryEvent } from './delivery.hub';
+
+/** A message from the business side or Parley itself, stored and delivered like a person's. */
+export interface AppendMessageInput {
+  readonly conversationId: string;
+  readonly sender: 'business' | 'system';
+  readonly content: MessageContent;
+  /** Makes the append idempotent: the same clientId in the same conversation stores nothing new. */
+  readonly clientId?: string;
+}
 
 export interface Messaging {
   /** HTTP routes: conversations, history, send. */
   readonly routes: FastifyPluginAsync;
   /** The WebSocket gateway at /v1/ws. */
   readonly gateway: FastifyPluginAsync;
-  /** Flush pending writes, close sockets. */
+  /** Store a business or system message through the group committer; see `appendMessage`. */
+  append(input: AppendMessageInput): Promise<Message>;
+  /** Flush pending writes (acking them), then close sockets with 1001. Safe to call twice. */
   close(): Promise<void>;
 }
 
-export function createMessaging(_ctx: ServerContext): Messaging {
-  return { routes: async () => {}, gateway: async () => {}, close: async () => {} };
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's messaging, for services and tests that append business messages. */
+    messaging: Messaging;
+  }
+}
+
+const byContext = new WeakMap<ServerContext, Messaging>();
+
+export function createMessaging(ctx: ServerContext): Messaging {
+  const owners = new ConversationOwners(ctx);
+  const core: MessagingCore = { ctx, owners, committer: new GroupCommitter(ctx, owners) };
+  const registry = new SocketRegistry(core);
+  let closing: Promise<void> | undefined;
+  const messaging: Messaging = {
+    routes: withAppDecoration(messagingRoutes(core) as FastifyPluginAsync, () => messaging),
+    gateway: gatewayRoutes(ctx, registry),
+    async append(input) {
+      const result = await core.committer.send({ ...input, clientId: input.clientId ?? null, personId: null });
+      if (!result.ok) throw result.error;
+      return result.message;
+    },
+    close() {
+      closing ??= core.committer.close().then(() => registry.close());
+      return closing;
+    },
+  };
+  byContext.set(ctx, messaging);
+  return messaging;
+}
+
+/**
+ * The HTTP routes also put `messaging` on the app itself (not only inside the plugin's own
+ * scope, which is what skip-override does; fastify-plugin sets the same symbol).
+ */
+function withAppDecoration(routes: FastifyPluginAsync, messaging: () => Messaging): FastifyPluginAsync {
+  const plugin: FastifyPluginAsync = async (app, options) => {
+    app.decorate('messaging', messaging());
+    await app.register(routes, options);
+  };
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+  return plugin;
+}
+
+/**
+ * Store a message from the business (a bank's reply) or from Parley in a conversation, through
+ * the same group committer as people's sends, and deliver it live to every socket of the
+ * person. Resolves once committed; throws AppError ERR_NOT_FOUND for an unknown conversation.
+ *
+ * @example
+ * await appendMessage(ctx, { conversationId, sender: 'business', content: { contentType: 'text', text: 'Your card is locked.' } });
+ */
+export async function appendMessage(target: ServerContext | Messaging, input: AppendMessageInput): Promise<Message> {
+  const messaging = 'append' in target ? target : byContext.get(target);
+  if (!messaging) throw new AppError('ERR_UNAVAILABLE', { message: 'Messaging is not running in this server.' });
+  return messaging.append(input);
 }

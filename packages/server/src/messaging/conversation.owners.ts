@@ -1,0 +1,58 @@
+import type { ServerContext } from '../context';
+import { findOwners } from './message.repository';
+
+/** Who a conversation belongs to. It never changes, so it is safe to remember. */
+export interface ConversationOwner {
+  readonly personId: string;
+  readonly businessId: string;
+}
+
+/** Past this many entries the cache starts over; a miss costs one batched query. */
+const maxEntries = 100_000;
+
+/**
+ * Conversation → owner, remembered after the first read so authorizing a send costs no
+ * query. A conversation that is deleted is `forget`-ten by whoever notices.
+ */
+export class ConversationOwners {
+  readonly #known = new Map<string, ConversationOwner>();
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** The owner if already known, without a query. */
+  peek(conversationId: string): ConversationOwner | undefined {
+    return this.#known.get(conversationId);
+  }
+
+  remember(conversationId: string, owner: ConversationOwner): void {
+    if (this.#known.size >= maxEntries) this.#known.clear();
+    this.#known.set(conversationId, owner);
+  }
+
+  forget(conversationId: string): void {
+    this.#known.delete(conversationId);
+  }
+
+  /** Load the owners of every id not yet known, in one query per thousand ids. */
+  async load(conversationIds: Iterable<string>): Promise<void> {
+    const missing = new Set<string>();
+    for (const id of conversationIds) if (!this.#known.has(id)) missing.add(id);
+    if (missing.size === 0) return;
+    const rows = await findOwners(this.ctx.db, this.ctx.dialect, [...missing]);
+    for (const row of rows) this.remember(row.id, { personId: row.person_id, businessId: row.business_id });
+  }
+
+  /** The owner, reading it if needed; undefined when the conversation does not exist. */
+  async get(conversationId: string): Promise<ConversationOwner | undefined> {
+    const known = this.#known.get(conversationId);
+    if (known) return known;
+    await this.load([conversationId]);
+    return this.#known.get(conversationId);
+  }
+
+  /** The owner when it is this person's conversation; undefined otherwise (never a hint why). */
+  async ownedBy(conversationId: string, personId: string): Promise<ConversationOwner | undefined> {
+    const owner = await this.get(conversationId);
+    return owner?.personId === personId ? owner : undefined;
+  }
+}

@@ -1,0 +1,203 @@
+import {
+  maxTextLength,
+  type Business,
+  type Conversation,
+  type HistoryPage,
+  type Message,
+  type MessageContent,
+  type SendAck,
+} from '@parley/protocol';
+import { getBusiness } from '../business';
+import type { ServerContext } from '../context';
+import { AppError } from '../platform/errors';
+import type { ConversationOwners } from './conversation.owners';
+import * as conversations from './conversation.repository';
+import { businessTopic, personTopic, publishMessage } from './delivery.hub';
+import type { GroupCommitter } from './message.committer';
+import type { MessageRow } from './messaging.table';
+
+/** What the messaging services share: the context, the owner cache and the one committer. */
+export interface MessagingCore {
+  readonly ctx: ServerContext;
+  readonly owners: ConversationOwners;
+  readonly committer: GroupCommitter;
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    conversationId: row.conversation_id,
+    seq: Number(row.seq),
+    clientId: row.client_id,
+    sender: row.sender,
+    content: JSON.parse(row.body) as MessageContent,
+    sentAt: Number(row.created_at),
+  };
+}
+
+function toConversation(row: conversations.ConversationViewRow, business: Business): Conversation {
+  const lastMessage =
+    row.m_seq === null
+      ? null
+      : toMessage({
+          conversation_id: row.id,
+          seq: row.m_seq,
+          client_id: row.m_client_id,
+          sender: row.m_sender ?? 'system',
+          content_type: 'text',
+          body: row.m_body ?? '{}',
+          created_at: row.m_created_at ?? 0,
+        });
+  return {
+    id: row.id,
+    business,
+    lastSeq: Number(row.last_seq),
+    readSeq: Number(row.person_read_seq),
+    peerReadSeq: Number(row.business_read_seq),
+    unread: Number(row.unread),
+    lastMessage,
+    createdAt: Number(row.created_at),
+  };
+}
+
+async function describe(core: MessagingCore, rows: conversations.ConversationViewRow[]): Promise<Conversation[]> {
+  const businesses = new Map<string, Business | undefined>();
+  for (const row of rows) {
+    if (!businesses.has(row.business_id)) businesses.set(row.business_id, await getBusiness(core.ctx, row.business_id));
+    core.owners.remember(row.id, { personId: row.person_id, businessId: row.business_id });
+  }
+  return rows.flatMap((row) => {
+    const business = businesses.get(row.business_id);
+    return business ? [toConversation(row, business)] : [];
+  });
+}
+
+export async function listConversations(core: MessagingCore, personId: string): Promise<Conversation[]> {
+  return describe(core, await conversations.findConversationViews(core.ctx.db, personId));
+}
+
+/** The person's conversation, or ERR_NOT_FOUND — also when it exists but is someone else's. */
+export async function getConversation(core: MessagingCore, personId: string, conversationId: string): Promise<Conversation> {
+  const [conversation] = await describe(core, await conversations.findConversationViews(core.ctx.db, personId, conversationId));
+  if (!conversation) throw new AppError('ERR_NOT_FOUND');
+  return conversation;
+}
+
+/**
+ * Start (or find) the person's conversation with a business: only a person opens one. A new
+ * conversation begins with the business's greeting, stored with it in one transaction.
+ */
+export async function openConversation(
+  core: MessagingCore,
+  options: { personId: string; businessId: string },
+): Promise<{ conversation: Conversation; created: boolean }> {
+  const business = await getBusiness(core.ctx, options.businessId);
+  if (!business) throw new AppError('ERR_NOT_FOUND');
+  const existing = await conversations.findConversationId(core.ctx.db, options.personId, business.id);
+  const { id, created } = existing !== undefined ? { id: existing, created: false } : await createConversation(core, { personId: options.personId, business });
+  return { conversation: await getConversation(core, options.personId, id), created };
+}
+
+async function createConversation(
+  core: MessagingCore,
+  options: { personId: string; business: Business },
+): Promise<{ id: string; created: boolean }> {
+  const { ctx } = core;
+  const { personId, business } = options;
+  const id = ctx.random.uuid();
+  const now = ctx.clock.now();
+  const greeting: Message | null = business.greeting
+    ? {
+        conversationId: id,
+        seq: 1,
+        clientId: null,
+        sender: 'business',
+        content: { contentType: 'text', text: business.greeting.slice(0, maxTextLength) },
+        sentAt: now,
+      }
+    : null;
+  const created = await conversations.insertConversation(
+    ctx.db,
+    { id, person_id: personId, business_id: business.id, last_seq: greeting ? 1 : 0, person_read_seq: 0, business_read_seq: 0, created_at: now, last_message_at: now },
+    greeting && {
+      conversation_id: id,
+      seq: 1,
+      client_id: null,
+      sender: 'business',
+      content_type: greeting.content.contentType,
+      body: JSON.stringify(greeting.content),
+      created_at: now,
+    },
+  );
+  if (!created) {
+    // Lost a race with the same person's other request: theirs made it, use it.
+    const winner = await conversations.findConversationId(ctx.db, personId, business.id);
+    if (winner === undefined) throw new AppError('ERR_CONFLICT');
+    return { id: winner, created: false };
+  }
+  const owner = { personId, businessId: business.id };
+  core.owners.remember(id, owner);
+  if (greeting) publishMessage(ctx.bus, { ...owner, message: greeting });
+  return { id, created: true };
+}
+
+async function requireOwned(core: MessagingCore, personId: string, conversationId: string): Promise<{ businessId: string }> {
+  const owner = await core.owners.ownedBy(conversationId, personId);
+  if (!owner) throw new AppError('ERR_NOT_FOUND');
+  return owner;
+}
+
+/** A page of history in ascending seq: the `limit` messages just below `before` (or the newest). */
+export async function readHistory(
+  core: MessagingCore,
+  options: { personId: string; conversationId: string; before?: number | undefined; limit?: number | undefined },
+): Promise<HistoryPage> {
+  await requireOwned(core, options.personId, options.conversationId);
+  const limit = options.limit ?? 50;
+  const rows = await conversations.findMessagesBefore(core.ctx.db, { conversationId: options.conversationId, before: options.before, limit: limit + 1 });
+  const hasMore = rows.length > limit;
+  return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+}
+
+/** Messages above `after`, oldest first, for a resume; the caller checked ownership. */
+export async function readMissed(core: MessagingCore, options: { conversationId: string; after: number; limit: number }): Promise<Message[]> {
+  return (await conversations.findMessagesAfter(core.ctx.db, options)).map(toMessage);
+}
+
+/** last_seq of each conversation that is the person's; the others are absent. */
+export async function lastSeqsOf(core: MessagingCore, personId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {
+  return conversations.findLastSeqs(core.ctx.db, personId, conversationIds);
+}
+
+/** Raise the person's read mark and tell their other sockets and the business side. */
+export async function markRead(
+  core: MessagingCore,
+  options: { personId: string; conversationId: string; seq: number; skipSocket?: string },
+): Promise<void> {
+  const owner = await requireOwned(core, options.personId, options.conversationId);
+  const seq = await conversations.raisePersonReadSeq(core.ctx.db, options);
+  if (seq === undefined) return;
+  const frame = { type: 'read', conversationId: options.conversationId, reader: 'person', seq } as const;
+  core.ctx.bus.publish(personTopic(options.personId), options.skipSocket === undefined ? { frame } : { frame, skipSocket: options.skipSocket });
+  core.ctx.bus.publish(businessTopic(owner.businessId), { frame });
+}
+
+/** Relay the person's typing to the business side; nothing is stored and nothing echoes back. */
+export async function relayTyping(
+  core: MessagingCore,
+  options: { personId: string; conversationId: string; state: 'start' | 'stop' },
+): Promise<void> {
+  const owner = await requireOwned(core, options.personId, options.conversationId);
+  const frame = { type: 'typing', conversationId: options.conversationId, sender: 'person', state: options.state } as const;
+  core.ctx.bus.publish(businessTopic(owner.businessId), { frame });
+}
+
+/** A person's send over HTTP: the same committer, rules and idempotency as the `send` frame. */
+export async function sendAsPerson(
+  core: MessagingCore,
+  options: { personId: string; conversationId: string; clientId: string; content: MessageContent },
+): Promise<{ ack: SendAck; duplicate: boolean }> {
+  const result = await core.committer.send({ ...options, sender: 'person' });
+  if (!result.ok) throw result.error;
+  const { conversationId, seq, sentAt } = result.message;
+  return { ack: { conversationId, clientId: options.clientId, seq, sentAt }, duplicate: result.duplicate };
+}

@@ -1,0 +1,78 @@
+import type { Message, ServerFrame } from '@parley/protocol';
+import type { Bus } from '../platform/bus';
+
+/** Bus topic of everything a person's sockets must see: their messages, read receipts. */
+export function personTopic(personId: string): string {
+  return `person.${personId}`;
+}
+
+/** Bus topic of the business side of conversations: messages, read receipts and typing from people. */
+export function businessTopic(businessId: string): string {
+  return `business.${businessId}`;
+}
+
+/**
+ * What travels on a person or business topic: a frame for each socket of that side, except
+ * `skipSocket` (the socket a send came from: it gets the ack instead; the one that marked a read).
+ */
+export interface DeliveryEvent {
+  readonly frame: ServerFrame;
+  readonly skipSocket?: string;
+}
+
+/** A socket as the hub sees it. */
+export interface Subscriber {
+  readonly id: string;
+  readonly personId: string;
+  /** `text` is `frame` as JSON, made once for every socket of the person. */
+  deliver(event: DeliveryEvent, text: string): void;
+}
+
+/**
+ * The sockets of this node, grouped by person, with one bus subscription per person rather
+ * than one per socket; a frame is serialized once however many sockets receive it.
+ */
+export class DeliveryHub<S extends Subscriber> {
+  readonly #people = new Map<string, { sockets: Set<S>; unsubscribe: () => void }>();
+
+  constructor(private readonly bus: Bus) {}
+
+  attach(socket: S): void {
+    let person = this.#people.get(socket.personId);
+    if (!person) {
+      const sockets = new Set<S>();
+      const unsubscribe = this.bus.subscribe(personTopic(socket.personId), (payload) => {
+        const event = payload as DeliveryEvent;
+        const text = JSON.stringify(event.frame);
+        for (const subscriber of sockets) subscriber.deliver(event, text);
+      });
+      person = { sockets, unsubscribe };
+      this.#people.set(socket.personId, person);
+    }
+    person.sockets.add(socket);
+  }
+
+  detach(socket: S): void {
+    const person = this.#people.get(socket.personId);
+    if (!person?.sockets.delete(socket)) return;
+    if (person.sockets.size === 0) {
+      person.unsubscribe();
+      this.#people.delete(socket.personId);
+    }
+  }
+
+  /** Every socket attached now, for heartbeats, session checks and shutdown. */
+  *sockets(): IterableIterator<S> {
+    for (const person of this.#people.values()) yield* person.sockets;
+  }
+}
+
+/** Publish a stored message to the person's sockets (but `skipSocket`, which got an ack) and to the business side. */
+export function publishMessage(
+  bus: Bus,
+  options: { personId: string; businessId: string; message: Message; skipSocket?: string | undefined },
+): void {
+  const frame = { type: 'message', message: options.message } as const;
+  bus.publish(personTopic(options.personId), options.skipSocket === undefined ? { frame } : { frame, skipSocket: options.skipSocket });
+  bus.publish(businessTopic(options.businessId), { frame } satisfies DeliveryEvent);
+}

@@ -1,0 +1,187 @@
+import { errorCatalog, type ClientFrame, type ErrorCode, type ServerFrame } from '@parley/protocol';
+import type { RawData, WebSocket } from 'ws';
+import { isAppError } from '../platform/errors';
+import { markRead, relayTyping, type MessagingCore } from './conversation.service';
+import type { DeliveryEvent, Subscriber } from './delivery.hub';
+import { parseClientFrame } from './frame.validator';
+import { replayMissed, type HeldRange, type ReplayTarget } from './gateway.resume';
+
+/** Past this many bytes waiting to be written, a socket is a slow consumer and is closed. */
+export const slowConsumerBytes = 1024 * 1024;
+
+export const closeCodes = {
+  goingAway: 1001,
+  policy: 1008,
+  tryAgainLater: 1013,
+} as const;
+
+/** Who a socket belongs to, fixed at the upgrade. */
+export interface SocketIdentity {
+  readonly personId: string;
+  readonly sessionId: string;
+  readonly expiresAt: number;
+}
+
+type SendFrame = Extract<ClientFrame, { type: 'send' }>;
+
+/**
+ * One open WebSocket: reads and answers client frames, receives the person's events from
+ * the hub, and never sends a seq of a conversation twice.
+ */
+export class Connection implements Subscriber, ReplayTarget {
+  /** Set by every pong and frame; the heartbeat closes a socket that stayed silent. */
+  alive = true;
+  readonly held = new Map<string, HeldRange>();
+  readonly parked = new Map<string, { event: DeliveryEvent; text: string }[]>();
+  #closing = false;
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    readonly identity: SocketIdentity,
+    readonly socket: WebSocket,
+    private readonly core: MessagingCore,
+  ) {}
+
+  get personId(): string {
+    return this.identity.personId;
+  }
+
+  get closing(): boolean {
+    return this.#closing || this.socket.readyState !== this.socket.OPEN;
+  }
+
+  onFrame(data: RawData, isBinary: boolean): void {
+    this.alive = true;
+    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const parsed = parseClientFrame(buffer, isBinary);
+    if (!parsed.ok) {
+      this.sendError(parsed.code, { message: parsed.message, ref: parsed.ref });
+      return;
+    }
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case 'send':
+        this.#send(frame);
+        return;
+      case 'ping':
+        this.write(JSON.stringify(frame.nonce === undefined ? { type: 'pong' } : { type: 'pong', nonce: frame.nonce }));
+        return;
+      case 'resume':
+        this.#serially(() => replayMissed(this, this.core, frame.conversations));
+        return;
+      case 'read':
+        this.#serially(() => markRead(this.core, { personId: this.personId, conversationId: frame.conversationId, seq: frame.seq, skipSocket: this.id }), frame.conversationId);
+        return;
+      case 'typing':
+        this.#serially(() => relayTyping(this.core, { personId: this.personId, conversationId: frame.conversationId, state: frame.state }), frame.conversationId);
+        return;
+    }
+  }
+
+  #send(frame: SendFrame): void {
+    this.core.committer.enqueue({
+      conversationId: frame.conversationId,
+      personId: this.personId,
+      sender: 'person',
+      content: frame.content,
+      clientId: frame.clientId,
+      origin: this.id,
+      done: (result) => {
+        if (!result.ok) {
+          this.sendError(result.error.code, { message: result.error.message, ref: frame.clientId });
+          return;
+        }
+        const { conversationId, seq, sentAt } = result.message;
+        this.write(JSON.stringify({ type: 'ack', clientId: frame.clientId, conversationId, seq, sentAt }));
+      },
+    });
+  }
+
+  /** Frames that read the database run one at a time, in the order they came. */
+  #serially(task: () => Promise<void>, ref?: string): void {
+    this.#chain = this.#chain.then(task).catch((error: unknown) => {
+      if (isAppError(error)) {
+        this.sendError(error.code, { message: error.message, ref });
+      } else {
+        this.core.ctx.log.error({ err: error }, 'websocket frame failed');
+        this.sendError('ERR_INTERNAL', { ref });
+      }
+    });
+  }
+
+  /** From the hub: a frame for this person. Message frames are checked against what the socket holds. */
+  deliver(event: DeliveryEvent, text: string): void {
+    if (this.#closing) return;
+    const frame = event.frame;
+    if (frame.type !== 'message') {
+      if (event.skipSocket !== this.id) this.write(text);
+      return;
+    }
+    const parked = this.parked.get(frame.message.conversationId);
+    if (parked) {
+      parked.push({ event, text });
+      return;
+    }
+    this.deliverLive(event, text);
+  }
+
+  deliverLive(event: DeliveryEvent, text: string): void {
+    if (event.frame.type !== 'message') return;
+    const { conversationId, seq } = event.frame.message;
+    const range = this.held.get(conversationId);
+    if (range && seq <= range.last) return;
+    if (range) range.last = seq;
+    else this.held.set(conversationId, { first: seq, last: seq });
+    // The socket a send came from already has it, as the ack.
+    if (event.skipSocket !== this.id) this.write(text);
+  }
+
+  write(text: string): void {
+    if (this.closing) return;
+    this.socket.send(text);
+    if (this.socket.bufferedAmount > slowConsumerBytes) this.#slowConsumer();
+  }
+
+  sendFrame(frame: ServerFrame): void {
+    this.write(JSON.stringify(frame));
+  }
+
+  sendError(code: ErrorCode, options: { message?: string | undefined; ref?: string | undefined; fatal?: boolean } = {}): void {
+    this.core.ctx.metrics.framesRejected.labels(code).inc();
+    const frame: ServerFrame = { type: 'error', code, message: options.message ?? errorCatalog[code].message };
+    if (options.ref !== undefined) frame.ref = options.ref;
+    if (options.fatal) frame.fatal = true;
+    this.sendFrame(frame);
+  }
+
+  /** Tell the client why (when the socket can still take it), then close. */
+  close(code: number, error?: ErrorCode): void {
+    if (this.#closing) return;
+    if (error) this.sendError(error, { fatal: true });
+    this.#closing = true;
+    this.parked.clear();
+    this.socket.close(code, error);
+    // A peer that does not read will not answer the close handshake either.
+    setTimeout(() => this.socket.terminate(), 2000).unref();
+  }
+
+  #slowConsumer(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.parked.clear();
+    // Whatever is queued is already too much; the error frame goes out only if the peer reads again.
+    const frame = { type: 'error', code: 'ERR_SLOW_CONSUMER', message: errorCatalog.ERR_SLOW_CONSUMER.message, fatal: true };
+    this.core.ctx.metrics.framesRejected.labels('ERR_SLOW_CONSUMER').inc();
+    this.socket.send(JSON.stringify(frame));
+    this.socket.close(closeCodes.tryAgainLater, 'ERR_SLOW_CONSUMER');
+    setTimeout(() => this.socket.terminate(), 2000).unref();
+  }
+
+  /** Wait until the socket has written out most of what is queued (during long replays). */
+  async drained(): Promise<void> {
+    while (!this.closing && this.socket.bufferedAmount > slowConsumerBytes / 2) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}

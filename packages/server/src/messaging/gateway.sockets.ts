@@ -1,0 +1,109 @@
+import type { WebSocket } from 'ws';
+import { authenticateSessionId } from '../identity';
+import { isAppError } from '../platform/errors';
+import type { MessagingCore } from './conversation.service';
+import { DeliveryHub } from './delivery.hub';
+import { closeCodes, Connection, type SocketIdentity } from './gateway.connection';
+
+/** The server pings every socket this often and drops one that did not answer the last ping. */
+export const heartbeatMs = 30_000;
+/** Sessions behind open sockets are checked this often (by the injected clock), so sign-out and expiry end them. */
+export const sessionCheckMs = 60_000;
+/** How often the (cheap) check "is a session check due?" runs in real time. */
+const sessionTickMs = 1_000;
+
+/**
+ * Every open socket of this node: registers them with the hub, keeps them alive with
+ * heartbeats, closes those whose session ended, and closes all on shutdown.
+ */
+export class SocketRegistry {
+  readonly #connections = new Set<Connection>();
+  readonly #hub: DeliveryHub<Connection>;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #nextSessionCheck: number;
+  #checking = false;
+
+  constructor(private readonly core: MessagingCore) {
+    this.#hub = new DeliveryHub<Connection>(core.ctx.bus);
+    this.#nextSessionCheck = core.ctx.clock.now() + sessionCheckMs;
+    this.#timers.push(setInterval(() => this.#heartbeat(), heartbeatMs).unref());
+    this.#timers.push(setInterval(() => void this.#maybeCheckSessions(), sessionTickMs).unref());
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Take an upgraded socket: greet it, then serve its frames until it closes. */
+  open(socket: WebSocket, identity: SocketIdentity): Connection {
+    const { ctx } = this.core;
+    const connection = new Connection(ctx.random.uuid(), identity, socket, this.core);
+    this.#connections.add(connection);
+    this.#hub.attach(connection);
+    ctx.metrics.openSockets.inc();
+    socket.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    socket.once('close', () => {
+      this.#connections.delete(connection);
+      this.#hub.detach(connection);
+      ctx.metrics.openSockets.dec();
+    });
+    connection.sendFrame({ type: 'hello', personId: identity.personId, serverTime: ctx.clock.now() });
+    return connection;
+  }
+
+  #heartbeat(): void {
+    for (const connection of this.#connections) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+
+  async #maybeCheckSessions(): Promise<void> {
+    const now = this.core.ctx.clock.now();
+    if (this.#checking || now < this.#nextSessionCheck) return;
+    this.#checking = true;
+    this.#nextSessionCheck = now + sessionCheckMs;
+    try {
+      await this.checkSessions();
+    } finally {
+      this.#checking = false;
+    }
+  }
+
+  /** Close every socket whose session expired or was signed out: one lookup per session, not per socket. */
+  async checkSessions(): Promise<void> {
+    const { ctx } = this.core;
+    const bySession = new Map<string, Connection[]>();
+    for (const connection of this.#connections) {
+      const list = bySession.get(connection.identity.sessionId) ?? [];
+      list.push(connection);
+      bySession.set(connection.identity.sessionId, list);
+    }
+    for (const [sessionId, connections] of bySession) {
+      let ended = connections.every((connection) => ctx.clock.now() >= connection.identity.expiresAt);
+      if (!ended) {
+        try {
+          await authenticateSessionId(ctx, sessionId);
+        } catch (error) {
+          // Only a verdict on the session ends it; a database hiccup does not.
+          ended = isAppError(error);
+          if (!ended) ctx.log.warn({ err: error }, 'checking a session behind open sockets failed');
+        }
+      }
+      if (ended) for (const connection of connections) connection.close(closeCodes.policy, 'ERR_SESSION_EXPIRED');
+    }
+  }
+
+  /** Shut down: close every socket with 1001 (going away). */
+  close(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    for (const connection of this.#connections) connection.close(closeCodes.goingAway);
+  }
+}

@@ -1,0 +1,284 @@
+import type { Message, MessageContent, SenderKind } from '@parley/protocol';
+import type { ServerContext } from '../context';
+import type { Db } from '../database';
+import { AppError } from '../platform/errors';
+import type { ConversationOwners } from './conversation.owners';
+import { publishMessage } from './delivery.hub';
+import { findByClientIds, inTransaction, insertMessages, reserveSeqs, type StoredMessageRow } from './message.repository';
+
+export type SendResult =
+  | { readonly ok: true; readonly message: Message; readonly duplicate: boolean }
+  | { readonly ok: false; readonly error: AppError };
+
+/** One message to store. Person sends carry `personId` and must be in that person's conversation. */
+export interface SendRequest {
+  readonly conversationId: string;
+  /** The sending person, who must own the conversation; null for business and system messages. */
+  readonly personId: string | null;
+  readonly sender: SenderKind;
+  readonly content: MessageContent;
+  readonly clientId: string | null;
+  /** The socket the send came from: it gets the ack, the person's other sockets the message. */
+  readonly origin?: string;
+  /** Called once, after the transaction committed (or failed). */
+  readonly done: (result: SendResult) => void;
+}
+
+/** Largest number of messages in one transaction; the rest wait for the next tick. */
+const maxBatch = 10_000;
+/** PostgreSQL deadlock and serialization failures are retried; they leave nothing behind. */
+const retryableCodes = new Set(['40P01', '40001']);
+const maxAttempts = 3;
+
+type Outcome =
+  | { kind: 'new'; seq: number }
+  | { kind: 'stored'; row: StoredMessageRow }
+  | { kind: 'same'; index: number }
+  | { kind: 'failed'; code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' };
+
+function fail(code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' | 'ERR_UNAVAILABLE', message?: string): SendResult {
+  return { ok: false, error: new AppError(code, message === undefined ? {} : { message }) };
+}
+
+function keyOf(request: SendRequest): string {
+  return `${request.conversationId} ${request.clientId}`;
+}
+
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && retryableCodes.has(code);
+}
+
+/**
+ * Group commit: every send of every socket and HTTP request goes into one queue, and each
+ * tick stores everything queued in one transaction (one fsync), then acks and publishes.
+ * Nothing is acked before its transaction commits.
+ */
+export class GroupCommitter {
+  #queue: SendRequest[] = [];
+  #scheduled = false;
+  #running = false;
+  #closed = false;
+  #idle: (() => void)[] = [];
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly owners: ConversationOwners,
+  ) {}
+
+  enqueue(request: SendRequest): void {
+    if (this.#closed) {
+      request.done(fail('ERR_UNAVAILABLE', 'Parley is shutting down; send again shortly.'));
+      return;
+    }
+    this.#queue.push(request);
+    this.#schedule();
+  }
+
+  /** `enqueue` as a promise, for HTTP and services. */
+  send(request: Omit<SendRequest, 'done'>): Promise<SendResult> {
+    return new Promise((resolve) => this.enqueue({ ...request, done: resolve }));
+  }
+
+  /** Resolves once everything queued so far is committed and acked. */
+  flush(): Promise<void> {
+    if (!this.#running && !this.#scheduled && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Store what is queued, then refuse new sends. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#closed = true;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#running) return;
+    this.#scheduled = true;
+    // setImmediate, not a microtask: the frames read in this turn of the event loop all
+    // join the batch before it is written.
+    setImmediate(() => void this.#tick());
+  }
+
+  async #tick(): Promise<void> {
+    this.#scheduled = false;
+    this.#running = true;
+    const batch = this.#queue.length <= maxBatch ? this.#queue : this.#queue.slice(0, maxBatch);
+    this.#queue = this.#queue.length <= maxBatch ? [] : this.#queue.slice(maxBatch);
+    try {
+      await this.#commit(batch);
+    } finally {
+      this.#running = false;
+      if (this.#queue.length > 0) this.#schedule();
+      else for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  async #commit(batch: SendRequest[]): Promise<void> {
+    try {
+      await this.owners.load(batch.map((request) => request.conversationId));
+    } catch (error) {
+      this.ctx.log.error({ err: error }, 'reading conversation owners failed');
+      for (const request of batch) settle(request, fail('ERR_UNAVAILABLE'));
+      return;
+    }
+    const accepted: SendRequest[] = [];
+    for (const request of batch) {
+      const owner = this.owners.peek(request.conversationId);
+      if (!owner || (request.personId !== null && owner.personId !== request.personId)) settle(request, fail('ERR_NOT_FOUND'));
+      else accepted.push(request);
+    }
+    if (accepted.length === 0) return;
+    const sentAt = this.ctx.clock.now();
+    const outcomes = await this.#writeWithRetry(accepted, sentAt);
+    if (outcomes) this.#deliver(accepted, outcomes, sentAt);
+  }
+
+  async #writeWithRetry(batch: SendRequest[], sentAt: number): Promise<Outcome[] | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await inTransaction(this.ctx.db, (trx) => this.#write(trx, batch, sentAt));
+      } catch (error) {
+        if (attempt < maxAttempts && isRetryable(error)) continue;
+        this.ctx.log.error({ err: error, size: batch.length }, 'group commit failed; no message of the batch was acked');
+        for (const request of batch) settle(request, fail('ERR_UNAVAILABLE'));
+        return undefined;
+      }
+    }
+  }
+
+  /** Inside the transaction: drop resends, reserve seqs per conversation, insert the rest. */
+  async #write(trx: Db, batch: SendRequest[], sentAt: number): Promise<Outcome[]> {
+    const { dialect } = this.ctx;
+    const pairs: string[] = [];
+    for (const request of batch) if (request.clientId !== null) pairs.push(request.conversationId, request.clientId);
+    const stored = new Map<string, StoredMessageRow>();
+    if (pairs.length > 0) {
+      for (const row of await findByClientIds(trx, dialect, pairs)) stored.set(`${row.conversation_id} ${row.client_id}`, row);
+    }
+    const { outcomes, counts } = planBatch(batch, stored);
+    const flatCounts: (string | number)[] = [];
+    for (const [conversationId, count] of counts) flatCounts.push(conversationId, count);
+    const reserved = flatCounts.length > 0 ? await reserveSeqs(trx, dialect, { counts: flatCounts, at: sentAt }) : new Map();
+    const params = assignSeqs({ batch, outcomes, counts, reserved, sentAt });
+    if (params.length > 0) await insertMessages(trx, dialect, params);
+    return outcomes;
+  }
+
+  /** After the commit: ack every sender, publish every new message to both sides. */
+  #deliver(batch: SendRequest[], outcomes: Outcome[], sentAt: number): void {
+    let persisted = 0;
+    const messages: (Message | undefined)[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const request = batch[i]!;
+      const outcome = outcomes[i]!;
+      if (outcome.kind === 'failed') {
+        if (outcome.code === 'ERR_NOT_FOUND') this.owners.forget(request.conversationId);
+        settle(request, fail(outcome.code));
+        continue;
+      }
+      if (outcome.kind === 'stored') {
+        settle(request, { ok: true, message: fromStored(request.conversationId, outcome.row), duplicate: true });
+        continue;
+      }
+      if (outcome.kind === 'same') {
+        const original = messages[outcome.index];
+        settle(request, original ? { ok: true, message: original, duplicate: true } : fail('ERR_NOT_FOUND'));
+        continue;
+      }
+      const message: Message = { ...toWire(request, outcome.seq), sentAt };
+      messages[i] = message;
+      persisted++;
+      settle(request, { ok: true, message, duplicate: false });
+      this.#publish(request, message);
+    }
+    this.ctx.metrics.messagesPersisted.inc(persisted);
+    this.ctx.metrics.commitBatchSize.observe(persisted);
+  }
+
+  #publish(request: SendRequest, message: Message): void {
+    const owner = this.owners.peek(request.conversationId);
+    if (owner) publishMessage(this.ctx.bus, { ...owner, message, skipSocket: request.origin });
+  }
+}
+
+function settle(request: SendRequest, result: SendResult): void {
+  try {
+    request.done(result);
+  } catch {
+    // A sender that went away (closed socket, aborted request) must not stop the others' acks.
+  }
+}
+
+function toWire(request: SendRequest, seq: number): Omit<Message, 'sentAt'> {
+  return { conversationId: request.conversationId, seq, clientId: request.clientId, sender: request.sender, content: request.content };
+}
+
+function fromStored(conversationId: string, row: StoredMessageRow): Message {
+  return {
+    conversationId,
+    seq: Number(row.seq),
+    clientId: row.client_id,
+    sender: row.sender,
+    content: JSON.parse(row.body) as MessageContent,
+    sentAt: Number(row.created_at),
+  };
+}
+
+/** Which sends are resends (of a stored message or of one earlier in the batch) and how many new per conversation. */
+function planBatch(batch: SendRequest[], stored: Map<string, StoredMessageRow>): { outcomes: Outcome[]; counts: Map<string, number> } {
+  const outcomes: Outcome[] = new Array(batch.length);
+  const counts = new Map<string, number>();
+  const firstInBatch = new Map<string, number>();
+  for (let i = 0; i < batch.length; i++) {
+    const request = batch[i]!;
+    if (request.clientId !== null) {
+      const key = keyOf(request);
+      const row = stored.get(key);
+      if (row) {
+        // A clientId names one message: reusing it for another sender is refused, not merged.
+        outcomes[i] = row.sender === request.sender ? { kind: 'stored', row } : { kind: 'failed', code: 'ERR_CONFLICT' };
+        continue;
+      }
+      const first = firstInBatch.get(key);
+      if (first !== undefined) {
+        outcomes[i] = batch[first]!.sender === request.sender ? { kind: 'same', index: first } : { kind: 'failed', code: 'ERR_CONFLICT' };
+        continue;
+      }
+      firstInBatch.set(key, i);
+    }
+    counts.set(request.conversationId, (counts.get(request.conversationId) ?? 0) + 1);
+    outcomes[i] = { kind: 'new', seq: 0 };
+  }
+  return { outcomes, counts };
+}
+
+/** Give each new message the next seq of its conversation, in queue order; returns the insert parameters. */
+function assignSeqs(options: {
+  batch: SendRequest[];
+  outcomes: Outcome[];
+  counts: Map<string, number>;
+  reserved: Map<string, number>;
+  sentAt: number;
+}): unknown[] {
+  const { batch, outcomes, counts, reserved, sentAt } = options;
+  const next = new Map<string, number>();
+  for (const [conversationId, last] of reserved) next.set(conversationId, last - counts.get(conversationId)! + 1);
+  const params: unknown[] = [];
+  for (let i = 0; i < batch.length; i++) {
+    const outcome = outcomes[i]!;
+    if (outcome.kind !== 'new') continue;
+    const request = batch[i]!;
+    const seq = next.get(request.conversationId);
+    if (seq === undefined) {
+      // The conversation was deleted after its owner was cached.
+      outcomes[i] = { kind: 'failed', code: 'ERR_NOT_FOUND' };
+      continue;
+    }
+    next.set(request.conversationId, seq + 1);
+    outcome.seq = seq;
+    const body = JSON.stringify(request.content);
+    params.push(request.conversationId, seq, request.clientId, request.sender, request.content.contentType, body, sentAt);
+  }
+  return params;
+}
