@@ -64,7 +64,9 @@ export async function startPostgres(): Promise<PostgresCluster> {
   return {
     url,
     async stop() {
-      child.kill('SIGINT');
+      // runuser ignores SIGINT, so a fast shutdown is asked of the postmaster itself (its pid heads postmaster.pid).
+      const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      process.kill(postmaster, 'SIGINT');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
       fs.rmSync(dir, { recursive: true, force: true });
     },
