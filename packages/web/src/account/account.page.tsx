@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/http.client';
 import { signOut } from '../api/identity.api';
 import { useChatStore } from '../live/chat.context';
-import { Link } from '../router';
+import { Link, navigate } from '../router';
 import { useSession } from '../session.context';
 import { BackIcon } from '../ui/icons';
 import { PasskeysSection } from './passkeys.section';
@@ -21,6 +21,7 @@ export function AccountPage() {
     try {
       await signOut();
       store.stop(true);
+      navigate('/app', { replace: true });
       signedOut('You have signed out.');
     } catch (failure) {
       setError(describeError(failure));

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { describeError } from '../api/http.client';
 import { endSession, listSessions, signOutEverywhere } from '../api/identity.api';
 import { useChatStore } from '../live/chat.context';
+import { navigate } from '../router';
 import { useSession } from '../session.context';
 import { formatDateTime } from '../ui/format';
 import { deviceName } from './device.name';
@@ -37,6 +38,7 @@ export function SessionsSection() {
     try {
       await signOutEverywhere();
       store.stop(true);
+      navigate('/app', { replace: true });
       signedOut('You have signed out on every device.');
     } catch (failure) {
       setError(describeError(failure));

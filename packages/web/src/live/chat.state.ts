@@ -95,7 +95,6 @@ function noteMessage(conversation: Conversation, message: Message): Conversation
     lastSeq: Math.max(conversation.lastSeq, message.seq),
     lastMessage: !conversation.lastMessage || message.seq >= conversation.lastMessage.seq ? message : conversation.lastMessage,
     unread: conversation.unread + (unreadMore ? 1 : 0),
-    readSeq: message.sender === 'person' ? Math.max(conversation.readSeq, message.seq) : conversation.readSeq,
   };
 }
 

@@ -1,0 +1,101 @@
+/**
+ * Fixtures for browser tests: a real Parley listening on loopback (SQLite in a temp folder,
+ * serving the built web app) and Debian's Chromium driven by playwright-core.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { buildApp } from '../../server/src/app';
+import { loadConfig } from '../../server/src/platform/config';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const webDistDir = path.resolve(here, '../dist');
+export const screenshotDir = path.join(here, 'screenshots');
+
+export interface RunningParley {
+  readonly app: FastifyInstance;
+  /** http://localhost:PORT — `localhost`, not 127.0.0.1, or WebAuthn refuses the origin. */
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function startParley(): Promise<RunningParley> {
+  if (!fs.existsSync(path.join(webDistDir, 'index.html'))) {
+    throw new Error(`The web app is not built (${webDistDir}); run npm run build:web first.`);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl }, { webDistDir });
+  const app = await buildApp(config);
+  await app.listen({ port, host: '127.0.0.1' });
+  return {
+    app,
+    baseUrl,
+    async close() {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/lib/chromium/chromium',
+    args: ['--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A platform authenticator that always says yes, for one page. */
+export async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+/** Cut the browser's live connection and refuse new ones until `restore()`: a network outage. */
+export function interruptWebSockets(app: FastifyInstance): { restore(): void } {
+  let cut = true;
+  const refuse = (_request: unknown, socket: net.Socket): void => {
+    if (cut) socket.destroy();
+  };
+  app.server.prependListener('upgrade', refuse);
+  for (const client of app.websocketServer.clients) client.terminate();
+  return {
+    restore() {
+      cut = false;
+      app.server.off('upgrade', refuse);
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
