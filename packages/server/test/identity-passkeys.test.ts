@@ -1,0 +1,259 @@
+import type { Me, PasskeyOptionsReply } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, dialects, type TestApp } from './context';
+import {
+  cookieOf,
+  creationOptionsOf,
+  ManualClock,
+  minutes,
+  requestOptionsOf,
+  signUpWithPasskey,
+  type PasskeyPerson,
+} from './identity-fixtures';
+import { signUpPerson } from './people';
+import { SoftwareAuthenticator } from './webauthn-authenticator';
+
+describe.each(dialects)('passkeys on %s', (dialect) => {
+  const clock = new ManualClock();
+  let t: TestApp;
+  let origin: string;
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { deps: { clock } });
+    origin = t.config.publicUrl.origin;
+  });
+  afterAll(() => t.close());
+
+  async function signInOptions(): Promise<PasskeyOptionsReply> {
+    const response = await t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-in/options', payload: {} });
+    expect(response.statusCode).toBe(200);
+    return response.json<PasskeyOptionsReply>();
+  }
+  const verifySignIn = (payload: object) => t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-in/verify', payload });
+  const meOf = async (cookie: string) => (await t.app.inject({ url: '/v1/me', headers: { cookie } })).json<Me>();
+
+  it('signs up with a passkey: options ask for a discoverable credential, verify creates the person and a session', async () => {
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/passkey/sign-up/options',
+      payload: { displayName: 'Ada', email: 'Ada.Passkey@example.com' },
+    });
+    expect(start.statusCode).toBe(200);
+    const reply = start.json<PasskeyOptionsReply>();
+    expect(reply.options).toMatchObject({
+      rp: { id: 'localhost', name: 'Parley' },
+      user: { name: 'ada.passkey@example.com', displayName: 'Ada' },
+      authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+      attestation: 'none',
+    });
+    const authenticator = new SoftwareAuthenticator(origin);
+    const response = authenticator.register(creationOptionsOf(reply));
+    const finish = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/passkey/sign-up/verify',
+      payload: { challengeId: reply.challengeId, response, name: 'Laptop' },
+    });
+    expect(finish.statusCode).toBe(201);
+    const me = finish.json<Me>();
+    expect(me).toMatchObject({ displayName: 'Ada', email: 'ada.passkey@example.com', hasPassword: false });
+    expect(me.passkeys).toEqual([{ id: response.id, name: 'Laptop', createdAt: clock.now(), lastUsedAt: null }]);
+    expect((await meOf(cookieOf(finish))).id).toBe(me.id);
+  });
+
+  it('refuses a passkey sign-up with an email someone already has', async () => {
+    const taken = await signUpPerson(t.app);
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/passkey/sign-up/options',
+      payload: { displayName: 'Copycat', email: taken.me.email },
+    });
+    expect(start.statusCode).toBe(409);
+    expect(start.json()).toMatchObject({ error: { code: 'ERR_EMAIL_TAKEN' } });
+  });
+
+  it('refuses the second of two sign-ups that raced for one email, creating nobody', async () => {
+    const email = `race-${process.pid}@example.com`;
+    const first = new SoftwareAuthenticator(origin);
+    const second = new SoftwareAuthenticator(origin);
+    const replies = [];
+    for (let i = 0; i < 2; i++) {
+      const start = await t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-up/options', payload: { displayName: 'R', email } });
+      replies.push(start.json<PasskeyOptionsReply>());
+    }
+    const [a, b] = replies as [PasskeyOptionsReply, PasskeyOptionsReply];
+    const okA = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/passkey/sign-up/verify',
+      payload: { challengeId: a.challengeId, response: first.register(creationOptionsOf(a)) },
+    });
+    expect(okA.statusCode).toBe(201);
+    const lateB = await t.app.inject({
+      method: 'POST',
+      url: '/v1/auth/passkey/sign-up/verify',
+      payload: { challengeId: b.challengeId, response: second.register(creationOptionsOf(b)) },
+    });
+    expect(lateB.statusCode).toBe(409);
+    expect(lateB.json()).toMatchObject({ error: { code: 'ERR_EMAIL_TAKEN' } });
+    // The loser's passkey signs nobody in.
+    const options = await signInOptions();
+    const attempt = await verifySignIn({ challengeId: options.challengeId, response: second.authenticate(requestOptionsOf(options)) });
+    expect(attempt.statusCode).toBe(400);
+  });
+
+  it('signs in with a discoverable passkey, moving the counter and last-used time on', async () => {
+    const authenticator = new SoftwareAuthenticator(origin);
+    const person = await signUpWithPasskey(t.app, authenticator, { displayName: 'Bea' });
+    clock.advance(minutes(3));
+    const options = await signInOptions();
+    expect(options.options.allowCredentials ?? []).toEqual([]);
+    expect(options.options).toMatchObject({ rpId: 'localhost', userVerification: 'preferred' });
+    const response = await verifySignIn({ challengeId: options.challengeId, response: authenticator.authenticate(requestOptionsOf(options)) });
+    expect(response.statusCode).toBe(200);
+    const me = response.json<Me>();
+    expect(me.id).toBe(person.me.id);
+    expect(me.passkeys[0]?.lastUsedAt).toBe(clock.now());
+    expect(cookieOf(response)).not.toBe(person.cookie);
+    expect((await meOf(cookieOf(response))).id).toBe(person.me.id);
+  });
+
+  it('refuses a replayed answer: the challenge is used up', async () => {
+    const authenticator = new SoftwareAuthenticator(origin);
+    await signUpWithPasskey(t.app, authenticator, { displayName: 'Cy' });
+    const options = await signInOptions();
+    const payload = { challengeId: options.challengeId, response: authenticator.authenticate(requestOptionsOf(options)) };
+    expect((await verifySignIn(payload)).statusCode).toBe(200);
+    const replay = await verifySignIn(payload);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json()).toMatchObject({ error: { code: 'ERR_CHALLENGE_EXPIRED' } });
+  });
+
+  it('refuses an answer signed for another origin (a phishing page), and that attempt spends the challenge', async () => {
+    const authenticator = new SoftwareAuthenticator(origin);
+    await signUpWithPasskey(t.app, authenticator, { displayName: 'Di' });
+    const options = await signInOptions();
+    const phished = authenticator.authenticate(requestOptionsOf(options), { origin: 'https://parley.evil.example' });
+    const response = await verifySignIn({ challengeId: options.challengeId, response: phished });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { code: 'ERR_PASSKEY_FAILED' } });
+    const honest = await verifySignIn({ challengeId: options.challengeId, response: authenticator.authenticate(requestOptionsOf(options)) });
+    expect(honest.json()).toMatchObject({ error: { code: 'ERR_CHALLENGE_EXPIRED' } });
+  });
+
+  it('refuses a sign-up registered for another origin', async () => {
+    const start = await t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-up/options', payload: { displayName: 'Eve' } });
+    const reply = start.json<PasskeyOptionsReply>();
+    const response = new SoftwareAuthenticator(origin).register(creationOptionsOf(reply), { origin: 'https://evil.example' });
+    const finish = await t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-up/verify', payload: { challengeId: reply.challengeId, response } });
+    expect(finish.statusCode).toBe(400);
+    expect(finish.json()).toMatchObject({ error: { code: 'ERR_PASSKEY_FAILED' } });
+  });
+
+  it('refuses an answer after the five minutes of its challenge', async () => {
+    const authenticator = new SoftwareAuthenticator(origin);
+    await signUpWithPasskey(t.app, authenticator, { displayName: 'Flo' });
+    const options = await signInOptions();
+    clock.advance(minutes(5));
+    const response = await verifySignIn({ challengeId: options.challengeId, response: authenticator.authenticate(requestOptionsOf(options)) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { code: 'ERR_CHALLENGE_EXPIRED' } });
+  });
+
+  it('refuses a signature counter that did not move on (a cloned passkey)', async () => {
+    const authenticator = new SoftwareAuthenticator(origin);
+    await signUpWithPasskey(t.app, authenticator, { displayName: 'Gus' });
+    const first = await signInOptions();
+    expect((await verifySignIn({ challengeId: first.challengeId, response: authenticator.authenticate(requestOptionsOf(first), { signCount: 7 }) })).statusCode).toBe(200);
+    const second = await signInOptions();
+    const clone = await verifySignIn({ challengeId: second.challengeId, response: authenticator.authenticate(requestOptionsOf(second), { signCount: 7 }) });
+    expect(clone.statusCode).toBe(400);
+    expect(clone.json()).toMatchObject({ error: { code: 'ERR_PASSKEY_FAILED' } });
+  });
+
+  it('refuses a passkey nobody registered here', async () => {
+    const stranger = new SoftwareAuthenticator(origin);
+    stranger.register({ challenge: 'AAAA', rp: { id: 'localhost' }, user: { id: 'AAAA' } });
+    const options = await signInOptions();
+    const response = await verifySignIn({ challengeId: options.challengeId, response: stranger.authenticate(requestOptionsOf(options)) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { code: 'ERR_PASSKEY_FAILED' } });
+  });
+
+  describe('managing passkeys', () => {
+    async function addPasskey(person: PasskeyPerson, authenticator: SoftwareAuthenticator, name: string) {
+      const start = await t.app.inject({ method: 'POST', url: '/v1/me/passkeys/options', headers: person.headers, payload: {} });
+      expect(start.statusCode).toBe(200);
+      const reply = start.json<PasskeyOptionsReply>();
+      return { reply, finish: await t.app.inject({
+        method: 'POST',
+        url: '/v1/me/passkeys',
+        headers: person.headers,
+        payload: { challengeId: reply.challengeId, response: authenticator.register(creationOptionsOf(reply)), name },
+      }) };
+    }
+
+    it('adds a second passkey, excluding the first, and both sign the person in', async () => {
+      const laptop = new SoftwareAuthenticator(origin);
+      const phone = new SoftwareAuthenticator(origin);
+      const person = await signUpWithPasskey(t.app, laptop, { displayName: 'Hal' });
+      clock.advance(minutes(1));
+      const { reply, finish } = await addPasskey(person, phone, 'Phone');
+      expect(reply.options.excludeCredentials).toEqual([expect.objectContaining({ id: laptop.credentials[0]?.id })]);
+      expect(reply.options.user).toMatchObject({ id: Buffer.from(person.me.id).toString('base64url') });
+      expect(finish.statusCode).toBe(201);
+      expect(finish.json<Me>().passkeys.map((k) => k.name)).toEqual(['Laptop', 'Phone']);
+      for (const authenticator of [laptop, phone]) {
+        const options = await signInOptions();
+        const response = await verifySignIn({ challengeId: options.challengeId, response: authenticator.authenticate(requestOptionsOf(options)) });
+        expect(response.json<Me>().id).toBe(person.me.id);
+      }
+    });
+
+    it('needs the CSRF token to add a passkey, and someone else’s challenge does not work', async () => {
+      const person = await signUpWithPasskey(t.app, new SoftwareAuthenticator(origin), { displayName: 'Ivy' });
+      const other = await signUpPerson(t.app);
+      const noToken = await t.app.inject({ method: 'POST', url: '/v1/me/passkeys/options', headers: { cookie: person.cookie }, payload: {} });
+      expect(noToken.statusCode).toBe(403);
+      const start = await t.app.inject({ method: 'POST', url: '/v1/me/passkeys/options', headers: person.headers, payload: {} });
+      const reply = start.json<PasskeyOptionsReply>();
+      const stolen = await t.app.inject({
+        method: 'POST',
+        url: '/v1/me/passkeys',
+        headers: other.headers,
+        payload: { challengeId: reply.challengeId, response: new SoftwareAuthenticator(origin).register(creationOptionsOf(reply)) },
+      });
+      expect(stolen.statusCode).toBe(400);
+      expect(stolen.json()).toMatchObject({ error: { code: 'ERR_CHALLENGE_EXPIRED' } });
+    });
+
+    it('removes a passkey but never the last way to sign in', async () => {
+      const laptop = new SoftwareAuthenticator(origin);
+      const phone = new SoftwareAuthenticator(origin);
+      const person = await signUpWithPasskey(t.app, laptop, { displayName: 'Jo' });
+      await addPasskey(person, phone, 'Phone');
+      const [laptopKey, phoneKey] = [laptop.credentials[0]?.id ?? '', phone.credentials[0]?.id ?? ''];
+      const removed = await t.app.inject({ method: 'DELETE', url: `/v1/me/passkeys/${laptopKey}`, headers: person.headers });
+      expect(removed.statusCode).toBe(204);
+      const last = await t.app.inject({ method: 'DELETE', url: `/v1/me/passkeys/${phoneKey}`, headers: person.headers });
+      expect(last.statusCode).toBe(409);
+      expect(last.json()).toMatchObject({ error: { code: 'ERR_LAST_SIGN_IN_METHOD' } });
+      expect((await meOf(person.cookie)).passkeys.map((k) => k.id)).toEqual([phoneKey]);
+      // The removed passkey no longer signs in.
+      const options = await signInOptions();
+      const response = await verifySignIn({ challengeId: options.challengeId, response: laptop.authenticate(requestOptionsOf(options)) });
+      expect(response.statusCode).toBe(400);
+    });
+
+    it('lets a person with a password remove their only passkey, and nobody remove another’s', async () => {
+      const person = await signUpPerson(t.app);
+      const authenticator = new SoftwareAuthenticator(origin);
+      const cookiePerson: PasskeyPerson = { me: person.me, cookie: person.cookie, headers: person.headers };
+      expect((await addPasskey(cookiePerson, authenticator, 'Key')).finish.statusCode).toBe(201);
+      const keyId = authenticator.credentials[0]?.id ?? '';
+      const intruder = await signUpPerson(t.app);
+      const foreign = await t.app.inject({ method: 'DELETE', url: `/v1/me/passkeys/${keyId}`, headers: intruder.headers });
+      expect(foreign.statusCode).toBe(404);
+      const own = await t.app.inject({ method: 'DELETE', url: `/v1/me/passkeys/${keyId}`, headers: person.headers });
+      expect(own.statusCode).toBe(204);
+      expect((await meOf(person.cookie)).passkeys).toEqual([]);
+    });
+  });
+});
