@@ -28,6 +28,8 @@ export const errorCatalog = {
   ERR_CONFLICT: { status: 409, message: 'This conflicts with the current state.' },
   ERR_FRAME_INVALID: { status: 400, message: 'The frame does not match any known frame type.' },
   ERR_SLOW_CONSUMER: { status: 429, message: 'The connection is not reading fast enough and was closed.' },
+  ERR_SCOPE_MISSING: { status: 403, message: 'This API key lacks the scope this route needs.' },
+  ERR_LAST_OWNER: { status: 409, message: 'A business needs at least one owner; add another owner first.' },
   ERR_UNAVAILABLE: { status: 503, message: 'Parley cannot do this right now; try again shortly.' },
   ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -9,3 +9,4 @@ export * from './content';
 export * from './identity';
 export * from './messaging';
 export * from './ws';
+export * from './business';

@@ -1,4 +1,17 @@
 /** Businesses (banks) on Parley. Other domains import only from here. */
-export { ensureDemoBusiness, getBusiness, listDirectory, toBusiness, demoBusiness } from './business.service';
+export {
+  ensureDemoBusiness,
+  getBusiness,
+  findBusinessBySlug,
+  createBusiness,
+  listDirectory,
+  toBusiness,
+  demoBusiness,
+  type BusinessContext,
+} from './business.service';
+export { addMember, listMembers, removeMember } from './member.service';
+export { createApiKey, listApiKeys, revokeApiKey, authenticateApiKey, type ApiKeyPrincipal } from './api-key.service';
+export { requireApiKey, businessOf } from './api-key.hooks';
+export { bsidFor, personForBsid } from './bsid.service';
 export { businessRoutes } from './business.routes';
 export type { BusinessRow } from './business.table';

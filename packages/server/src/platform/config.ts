@@ -22,6 +22,8 @@ export interface Config {
   readonly webDistDir: string | null;
   /** Attempts per client (IP, or email for password sign-in) per window on each sign-up/sign-in route; default 10 per 60 s. */
   readonly authRateLimit?: { readonly max: number; readonly windowMs: number };
+  /** Operator token for `/v1/admin/*` (PARLEY_ADMIN_TOKEN); null turns the admin API off (404). */
+  readonly adminToken?: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +64,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}; got "${env.LOG_LEVEL}".`);
   }
+  const adminToken = env.PARLEY_ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < 32) {
+    throw new ConfigError('PARLEY_ADMIN_TOKEN must be at least 32 characters (try `openssl rand -base64 32`), or unset to turn the admin API off.');
+  }
   const config: Config = {
     port,
     host: env.HOST || '127.0.0.1',
@@ -72,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bankPort,
     secureCookies: publicUrl.protocol === 'https:',
     webDistDir: null,
+    adminToken,
     ...overrides,
   };
   return Object.freeze(config);
