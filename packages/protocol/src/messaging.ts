@@ -53,7 +53,10 @@ export type HistoryQuery = Static<typeof HistoryQuery>;
 export const HistoryPage = Type.Object({ messages: Type.Array(Message), hasMore: Type.Boolean() });
 export type HistoryPage = Static<typeof HistoryPage>;
 
-/** Send over HTTP (same rules and idempotency as the `send` frame). */
+/**
+ * Send over HTTP (same rules and idempotency as the `send` frame): 201 with the SendAck once
+ * stored; a resend of a stored clientId answers 200 with the original SendAck and stores nothing.
+ */
 export const SendMessageBody = Type.Object({ clientId: ClientId, content: MessageContent }, { additionalProperties: false });
 export type SendMessageBody = Static<typeof SendMessageBody>;
 export const SendAck = Type.Object({ conversationId: Id, clientId: ClientId, seq: Seq, sentAt: Timestamp });

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Business, Conversation, ServerFrame } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
+import type { Tables } from '../src/database';
+import { openDatabase } from '../src/platform/db/database';
 import type { TestApp } from './context';
 import type { TestPerson } from './people';
 
@@ -116,4 +119,13 @@ export function clientId(): string {
 
 export function textSend(conversationId: string, text: string, id = clientId()): { type: 'send'; clientId: string; conversationId: string; content: { contentType: 'text'; text: string } } {
   return { type: 'send', clientId: id, conversationId, content: { contentType: 'text', text } };
+}
+
+/** Another business, written straight to the store (businesses have no HTTP API yet). Returns its id. */
+export async function addBusiness(t: TestApp, business: { slug: string; name: string; greeting: string | null }): Promise<string> {
+  const database = await openDatabase<Tables>(t.config);
+  const id = randomUUID();
+  await database.db.insertInto('businesses').values({ id, created_at: Date.now(), ...business }).execute();
+  await database.close();
+  return id;
 }

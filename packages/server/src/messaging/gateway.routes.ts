@@ -1,24 +1,36 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context';
-import { authenticateToken, readSessionCookie, type Principal } from '../identity';
+import { authenticateToken, authenticateWsTicket, readSessionCookie, type Principal } from '../identity';
 import { AppError } from '../platform/errors';
 import type { SocketRegistry } from './gateway.sockets';
 
+const bearer = /^Bearer ([A-Za-z0-9_-]{1,256})$/;
+
 /**
- * Who opens this socket. Browsers authenticate with the session cookie, and then the Origin
- * must be ours (a cookie rides along on any site's WebSocket: cross-site hijacking).
+ * Who opens this socket. Non-browser clients send `Authorization: Bearer <ticket>` (a
+ * single-use ticket from POST /v1/ws-ticket); browsers send the session cookie. An Origin,
+ * when sent, must be ours: a cookie rides along on any site's WebSocket (cross-site hijacking).
  */
 async function authenticateUpgrade(ctx: ServerContext, request: FastifyRequest): Promise<Principal> {
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== ctx.config.publicUrl.origin) {
     throw new AppError('ERR_CSRF', { message: 'This WebSocket comes from another site.' });
   }
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const ticket = bearer.exec(authorization)?.[1];
+    if (ticket === undefined) throw new AppError('ERR_TICKET_INVALID');
+    return authenticateWsTicket(ctx, ticket);
+  }
   const token = readSessionCookie(ctx.config, request);
   if (!token) throw new AppError('ERR_UNAUTHENTICATED');
   return authenticateToken(ctx, token);
 }
 
-/** The WebSocket gateway at GET /v1/ws; an upgrade that fails authentication is answered 401 (403 cross-site). */
+/**
+ * The WebSocket gateway at GET /v1/ws. An upgrade that fails authentication is answered with
+ * the error body: 401 (ERR_UNAUTHENTICATED, ERR_SESSION_EXPIRED, ERR_TICKET_INVALID), 403 cross-site.
+ */
 export function gatewayRoutes(ctx: ServerContext, registry: SocketRegistry): FastifyPluginAsync {
   return async (app) => {
     app.get(
