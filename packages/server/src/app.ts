@@ -17,7 +17,7 @@ import { createInProcessBus, type Bus } from './platform/bus';
 import { cryptoRandom, systemClock, type Clock, type Random } from './platform/clock';
 import type { Config } from './platform/config';
 import { openDatabase } from './platform/db/database';
-import { installErrorHandler } from './platform/http-errors';
+import { frameworkErrors, installErrorHandler } from './platform/http-errors';
 import { installValidators } from './platform/validation';
 import { createLogger } from './platform/logger';
 import { createMetrics } from './platform/metrics';
@@ -60,6 +60,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     // pino 10's Logger type is wider than the one Fastify declares; the instance is the same.
     loggerInstance: log as unknown as FastifyBaseLogger,
     bodyLimit,
+    frameworkErrors,
     trustProxy: false,
   });
   app.decorateRequest('principal', null);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorCatalog, type ErrorCode } from '@parley/protocol';
 import { errorBody, isAppError } from './errors';
 
@@ -26,6 +26,17 @@ function codeFor(error: FastifyError): ErrorCode {
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return 'ERR_VALIDATION';
   return 'ERR_INTERNAL';
+}
+
+/**
+ * Errors the router raises before any route runs (a path that is not valid percent-encoding,
+ * a path parameter over the length limit): Fastify hands them to `frameworkErrors`, not to
+ * the error handler, so they get our body here.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const code: ErrorCode = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'ERR_NOT_FOUND' : 'ERR_VALIDATION';
+  const message = code === 'ERR_VALIDATION' ? 'The URL is not valid.' : undefined;
+  void reply.code(errorCatalog[code].status).send(errorBody(code, message));
 }
 
 /**
