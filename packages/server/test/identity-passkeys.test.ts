@@ -6,6 +6,7 @@ import {
   creationOptionsOf,
   ManualClock,
   minutes,
+  openSideContext,
   requestOptionsOf,
   signUpWithPasskey,
   type PasskeyPerson,
@@ -240,6 +241,46 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
       const options = await signInOptions();
       const response = await verifySignIn({ challengeId: options.challengeId, response: laptop.authenticate(requestOptionsOf(options)) });
       expect(response.statusCode).toBe(400);
+    });
+
+    // SQLite runs one transaction at a time on the app's one connection; on PostgreSQL the row lock does it.
+    it.runIf(dialect === 'postgres')('makes a removal wait for a concurrent change to the same person, then re-check', async () => {
+      const laptop = new SoftwareAuthenticator(origin);
+      const phone = new SoftwareAuthenticator(origin);
+      const person = await signUpWithPasskey(t.app, laptop, { displayName: 'Kim' });
+      await addPasskey(person, phone, 'Phone');
+      const [laptopKey, phoneKey] = [laptop.credentials[0]?.id ?? '', phone.credentials[0]?.id ?? ''];
+      const side = await openSideContext(t, clock);
+      let release = (): void => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let signalLocked = (): void => {};
+      const locked = new Promise<void>((resolve) => (signalLocked = resolve));
+      // Another node removing the laptop key, holding the person's row while it does.
+      const otherNode = side.ctx.db.transaction().execute(async (trx) => {
+        await trx.selectFrom('people').select('id').where('id', '=', person.me.id).forUpdate().execute();
+        signalLocked();
+        await held;
+        await trx.deleteFrom('passkeys').where('id', '=', laptopKey).execute();
+      });
+      try {
+        await locked;
+        let settled = false;
+        const removal = t.app
+          .inject({ method: 'DELETE', url: `/v1/me/passkeys/${phoneKey}`, headers: person.headers })
+          .finally(() => (settled = true));
+        // Only how surely a missing lock is caught depends on this pause, never whether correct code passes.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(settled).toBe(false);
+        release();
+        await otherNode;
+        const response = await removal;
+        expect(response.statusCode).toBe(409);
+        expect((await meOf(person.cookie)).passkeys.map((k) => k.id)).toEqual([phoneKey]);
+      } finally {
+        release();
+        await otherNode;
+        await side.close();
+      }
     });
 
     it('lets a person with a password remove their only passkey, and nobody remove another’s', async () => {

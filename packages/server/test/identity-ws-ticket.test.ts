@@ -1,5 +1,6 @@
 import type { WsTicket } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { ServerContext } from '../src/context';
 import { authenticateWsTicket } from '../src/identity';
 import { createTestApp, dialects, type TestApp } from './context';
@@ -35,6 +36,13 @@ describe.each(dialects)('WebSocket tickets on %s', (dialect) => {
     await expect(authenticateWsTicket(side.ctx, ticket)).rejects.toMatchObject({ code: 'ERR_TICKET_INVALID', status: 401 });
   });
 
+  it('admits only one of two upgrades racing with the same ticket', async () => {
+    const person = await signUpPerson(t.app);
+    const { ticket } = await ticketFor(person);
+    const results = await Promise.allSettled([authenticateWsTicket(side.ctx, ticket), authenticateWsTicket(side.ctx, ticket)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('refuses a ticket used after 60 seconds, and one that never existed', async () => {
     const person = await signUpPerson(t.app);
     const fresh = await ticketFor(person);
@@ -67,5 +75,39 @@ describe.each(dialects)('WebSocket tickets on %s', (dialect) => {
     for (let i = 0; i < 5; i++) tickets.add((await ticketFor(person)).ticket);
     expect(tickets.size).toBe(5);
     for (const ticket of tickets) expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});
+
+/** How a WebSocket upgrade ends: open, or refused with an HTTP status. */
+function upgrade(url: string, headers: Record<string, string>): Promise<number | 'open'> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => {
+      socket.close();
+      resolve('open');
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe.each(dialects)('a WebSocket upgrade with a ticket, over a real socket, on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { listen: true });
+  });
+  afterAll(() => t.close());
+
+  it('opens with Authorization: Bearer <ticket> once, and is refused the second time', async () => {
+    const person = await signUpPerson(t.app);
+    const response = await fetch(`${t.baseUrl}/v1/ws-ticket`, { method: 'POST', headers: person.headers });
+    expect(response.status).toBe(200);
+    const { ticket } = (await response.json()) as WsTicket;
+    const url = `${t.baseUrl.replace('http', 'ws')}/v1/ws`;
+    expect(await upgrade(url, { authorization: `Bearer ${ticket}` })).toBe('open');
+    expect(await upgrade(url, { authorization: `Bearer ${ticket}` })).toBe(401);
   });
 });
