@@ -83,10 +83,13 @@ export const Me = Type.Object(
 export type Me = Static<typeof Me>;
 
 export const SessionView = Type.Object({
+  /** Opaque; names the session for `DELETE /v1/sessions/:id` and is no credential. */
   id: Type.String(),
+  /** The session this request came with. */
   current: Type.Boolean(),
   createdAt: Timestamp,
   lastSeenAt: Timestamp,
+  /** When it ends unless used again: 30 idle minutes after lastSeenAt, at most 12 h after sign-in. */
   expiresAt: Timestamp,
   userAgent: Type.Union([Type.String(), Type.Null()]),
 });
