@@ -15,6 +15,9 @@ import { signUpPerson, type TestPerson } from './people';
 // The operator's CLI, run as a real child process against the same store as a running app: what
 // it makes, the app serves at once.
 
+// Each run starts Node and tsx afresh (1–2 s, more on a busy 2-core box).
+const slow = { timeout: 120_000 };
+
 function ok(run: CliRun): string {
   if (run.code !== 0) throw new Error(`parley exited ${run.code}: ${run.stderr}`);
   return run.stdout;
@@ -50,7 +53,7 @@ describe.each(dialects)('the parley CLI on %s', (dialect) => {
 
   const bsids = (secret: string) => app.inject({ url: `/v1/bsids/${bsid}`, headers: bearer(secret) });
 
-  it('creates and lists businesses; a taken slug is refused', async () => {
+  it('creates and lists businesses; a taken slug is refused', slow, async () => {
     expect(bank).toMatchObject({ name: 'Sandbox Bank', slug: 'sandbox-bank' });
     const other = await runParley(store, ['business', 'create', '--name', 'Other Bank', '--slug', 'other']);
     expect(ok(other)).toMatch(/^Created business "Other Bank" \(slug other, id [0-9a-f-]{36}\)\.$/m);
@@ -66,7 +69,7 @@ describe.each(dialects)('the parley CLI on %s', (dialect) => {
     expect(directory.businesses.filter((b) => b.name === 'Sandbox Bank')).toEqual([expect.objectContaining({ id: bank.id })]);
   });
 
-  it('prints a key once that works on an API-key route; a second key works alongside; revoke stops one at once', async () => {
+  it('prints a key once that works on an API-key route; a second key works alongside; revoke stops one at once', slow, async () => {
     bsid = await bsidFor(direct.ctx, bank.id, person.me.id);
     const printed = ok(await runParley(store, ['business', 'key', 'create', '--business', 'sandbox-bank', '--scopes', 'messages:send,alerts:send', '--name', 'bot']));
     const first = /^ {2}(pk_[0-9a-f]{12}_[A-Za-z0-9_-]{43})$/m.exec(printed)?.[1] ?? '';
@@ -96,7 +99,7 @@ describe.each(dialects)('the parley CLI on %s', (dialect) => {
     expect(unknown.code).toBe(1);
   });
 
-  it('adds an owner who then manages the keys on the web', async () => {
+  it('adds an owner who then manages the keys on the web', slow, async () => {
     const added = await runParley(store, ['business', 'member', 'add', '--business', 'sandbox-bank', '--email', person.me.email ?? '', '--role', 'owner']);
     expect(ok(added)).toContain('as owner');
     const keys = await app.inject({ url: `/v1/business/${bank.id}/keys`, headers: { cookie: person.cookie } });
@@ -111,7 +114,7 @@ describe.each(dialects)('the parley CLI on %s', (dialect) => {
     expect(badRole.stderr).toContain('--role "boss" is not one of owner, developer, agent');
   });
 
-  it('stores no key in plaintext, only its prefix and hash', async () => {
+  it('stores no key in plaintext, only its prefix and hash', slow, async () => {
     expect(secrets).toHaveLength(2);
     const rows = JSON.stringify(await direct.db.selectFrom('api_keys').selectAll().execute());
     for (const secret of secrets) {
@@ -130,7 +133,7 @@ describe.each(dialects)('the parley CLI on %s', (dialect) => {
 });
 
 describe('npx parley', () => {
-  it('runs the workspace bin', async () => {
+  it('runs the workspace bin', slow, async () => {
     const { stdout } = await promisify(execFile)('npx', ['--no', '--', 'parley', '--help'], { cwd: path.resolve(import.meta.dirname, '../../..') });
     expect(stdout).toContain('parley business key create --business <slug>');
   });

@@ -15,7 +15,7 @@ export interface ApiKeyPrincipal {
 /** `pk_` + 12 hex (the visible prefix) + `_` + 32 random bytes in base64url (43 characters). */
 const keyPattern = /^(pk_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
 /** last_used_at is written at most this often per key. */
-export const lastUsedEvery = 60_000;
+const lastUsedEvery = 60_000;
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -25,7 +25,7 @@ function parseScopes(stored: string): ApiKeyScope[] {
   return apiKeyScopes.filter((scope) => stored.split(' ').includes(scope));
 }
 
-export function toApiKey(row: ApiKeyRow): ApiKey {
+function toApiKey(row: ApiKeyRow): ApiKey {
   return {
     id: row.id,
     name: row.name,
