@@ -117,6 +117,21 @@ describe.each(dialects)('commit failures, slow readers and shutdown on %s', (dia
     expect(slow.frames.length).toBeLessThan(5000);
   });
 
+  it('keeps a socket that reads through a burst larger than its buffer limit', async () => {
+    const reader = await connect(t, person);
+    const text = 'z'.repeat(4000);
+    // About 3.2 MB in one commit batch: more than 1 MiB waits in the buffer for a moment.
+    const burst = await Promise.all(
+      Array.from({ length: 800 }, () => t.app.messaging.append({ conversationId: conversation.id, sender: 'business', content: { contentType: 'text', text } })),
+    );
+    const last = burst.at(-1)!.seq;
+    await reader.take('message', (frame) => frame.message.seq === last);
+    expect(reader.frames.filter((frame) => frame.type === 'message')).toHaveLength(799);
+    reader.frames.splice(0);
+    expect(await reader.quiet()).toEqual([]);
+    await reader.close();
+  });
+
   it('on shutdown, commits and delivers what is queued, then closes sockets with 1001', async () => {
     const socket = await connect(t, person);
     const queued = t.app.messaging.append({ conversationId: conversation.id, sender: 'business', content: { contentType: 'text', text: 'last words' } });

@@ -24,8 +24,8 @@ export interface DeliveryEvent {
 export interface Subscriber {
   readonly id: string;
   readonly personId: string;
-  /** `text` is `frame` as JSON, made once for every socket of the person. */
-  deliver(event: DeliveryEvent, text: string): void;
+  /** `render()` is `frame` as JSON, made once (and only if some socket writes it) for every socket of the person. */
+  deliver(event: DeliveryEvent, render: () => string): void;
 }
 
 /**
@@ -43,8 +43,9 @@ export class DeliveryHub<S extends Subscriber> {
       const sockets = new Set<S>();
       const unsubscribe = this.bus.subscribe(personTopic(socket.personId), (payload) => {
         const event = payload as DeliveryEvent;
-        const text = JSON.stringify(event.frame);
-        for (const subscriber of sockets) subscriber.deliver(event, text);
+        let text: string | undefined;
+        const render = (): string => (text ??= JSON.stringify(event.frame));
+        for (const subscriber of sockets) subscriber.deliver(event, render);
       });
       person = { sockets, unsubscribe };
       this.#people.set(socket.personId, person);

@@ -1,4 +1,5 @@
 import { errorCatalog, type ClientFrame, type ErrorCode, type ServerFrame } from '@parley/protocol';
+import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
 import { isAppError } from '../platform/errors';
 import { markRead, relayTyping, type MessagingCore } from './conversation.service';
@@ -6,8 +7,11 @@ import type { DeliveryEvent, Subscriber } from './delivery.hub';
 import { parseClientFrame } from './frame.validator';
 import { replayMissed, type HeldRange, type ReplayTarget } from './gateway.resume';
 
-/** Past this many bytes waiting to be written, a socket is a slow consumer and is closed. */
+/** A socket with more than this waiting to be written for longer than the grace period is a slow consumer, and is closed. */
 export const slowConsumerBytes = 1024 * 1024;
+const slowConsumerGraceMs = 1_000;
+/** Past this, a socket is closed at once: the memory one reader may hold up is bounded. */
+const hardLimitBytes = 16 * slowConsumerBytes;
 
 export const closeCodes = {
   goingAway: 1001,
@@ -32,8 +36,10 @@ export class Connection implements Subscriber, ReplayTarget {
   /** Set by every pong and frame; the heartbeat closes a socket that stayed silent. */
   alive = true;
   readonly held = new Map<string, HeldRange>();
-  readonly parked = new Map<string, { event: DeliveryEvent; text: string }[]>();
+  readonly parked = new Map<string, { event: DeliveryEvent; render: () => string }[]>();
   #closing = false;
+  #corked = false;
+  #slowCheck: NodeJS.Timeout | undefined;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -111,22 +117,22 @@ export class Connection implements Subscriber, ReplayTarget {
   }
 
   /** From the hub: a frame for this person. Message frames are checked against what the socket holds. */
-  deliver(event: DeliveryEvent, text: string): void {
+  deliver(event: DeliveryEvent, render: () => string): void {
     if (this.#closing) return;
     const frame = event.frame;
     if (frame.type !== 'message') {
-      if (event.skipSocket !== this.id) this.write(text);
+      if (event.skipSocket !== this.id) this.write(render());
       return;
     }
     const parked = this.parked.get(frame.message.conversationId);
     if (parked) {
-      parked.push({ event, text });
+      parked.push({ event, render });
       return;
     }
-    this.deliverLive(event, text);
+    this.deliverLive(event, render);
   }
 
-  deliverLive(event: DeliveryEvent, text: string): void {
+  deliverLive(event: DeliveryEvent, render: () => string): void {
     if (event.frame.type !== 'message') return;
     const { conversationId, seq } = event.frame.message;
     const range = this.held.get(conversationId);
@@ -134,13 +140,43 @@ export class Connection implements Subscriber, ReplayTarget {
     if (range) range.last = seq;
     else this.held.set(conversationId, { first: seq, last: seq });
     // The socket a send came from already has it, as the ack.
-    if (event.skipSocket !== this.id) this.write(text);
+    if (event.skipSocket !== this.id) this.write(render());
   }
 
   write(text: string): void {
     if (this.closing) return;
+    this.#cork();
     this.socket.send(text);
-    if (this.socket.bufferedAmount > slowConsumerBytes) this.#slowConsumer();
+    const buffered = this.socket.bufferedAmount;
+    if (buffered > hardLimitBytes) this.#slowConsumer();
+    else if (buffered > slowConsumerBytes) this.#checkSlowLater();
+  }
+
+  /** Everything written in this turn of the event loop (a commit batch's acks) leaves in one syscall. */
+  #cork(): void {
+    if (this.#corked) return;
+    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+    if (!raw) return;
+    this.#corked = true;
+    raw.cork();
+    process.nextTick(() => {
+      this.#corked = false;
+      raw.uncork();
+    });
+  }
+
+  /** A burst may exceed the limit for a moment; a reader that has not caught up a second later is too slow. */
+  #checkSlowLater(): void {
+    if (this.#slowCheck) return;
+    this.#slowCheck = setTimeout(() => {
+      this.#slowCheck = undefined;
+      if (this.socket.bufferedAmount > slowConsumerBytes) this.#slowConsumer();
+    }, slowConsumerGraceMs);
+    this.#slowCheck.unref();
+  }
+
+  get congested(): boolean {
+    return this.socket.bufferedAmount > slowConsumerBytes / 2;
   }
 
   sendFrame(frame: ServerFrame): void {
@@ -180,7 +216,7 @@ export class Connection implements Subscriber, ReplayTarget {
 
   /** Wait until the socket has written out most of what is queued (during long replays). */
   async drained(): Promise<void> {
-    while (!this.closing && this.socket.bufferedAmount > slowConsumerBytes / 2) {
+    while (!this.closing && this.congested) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }

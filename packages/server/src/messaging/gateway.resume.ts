@@ -17,21 +17,24 @@ export interface ReplayTarget {
   readonly closing: boolean;
   readonly held: Map<string, HeldRange>;
   /** Conversations being replayed: their live messages wait here until the replay is sent. */
-  readonly parked: Map<string, { event: DeliveryEvent; text: string }[]>;
-  deliverLive(event: DeliveryEvent, text: string): void;
+  readonly parked: Map<string, { event: DeliveryEvent; render: () => string }[]>;
+  deliverLive(event: DeliveryEvent, render: () => string): void;
   sendFrame(frame: ServerFrame): void;
   sendError(code: ErrorCode, options: { ref?: string }): void;
+  /** Resolves once the socket has written out most of what is queued. */
   drained(): Promise<void>;
+  /** Whether the replay should wait for `drained()` before writing more. */
+  readonly congested: boolean;
 }
 
-/** Messages read per query during a replay; between pages the socket is let to drain. */
+/** Messages read per query during a replay. */
 const pageSize = 500;
 
 /** Send the parked live messages of a conversation that the replay did not already cover, then stop parking. */
 function unpark(connection: ReplayTarget, conversationId: string): void {
   const parked = connection.parked.get(conversationId);
   connection.parked.delete(conversationId);
-  for (const { event, text } of parked ?? []) connection.deliverLive(event, text);
+  for (const { event, render } of parked ?? []) connection.deliverLive(event, render);
 }
 
 /**
@@ -86,10 +89,11 @@ async function replayConversation(
     for (const message of page) {
       cursor = message.seq;
       if (held && message.seq >= held.first && message.seq <= held.last) continue;
+      // A replay can be far larger than the socket may buffer: it waits for the reader instead.
+      if (connection.congested) await connection.drained();
       connection.sendFrame({ type: 'message', message });
     }
     if (page.length < pageSize) break;
-    await connection.drained();
   }
   const last = Math.max(held?.last ?? 0, cursor);
   connection.held.set(conversationId, { first: Math.min(held?.first ?? after + 1, after + 1), last });
