@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Conversation, HistoryPage } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { businessTopic, type DeliveryEvent } from '../src/messaging';
+import { appendMessage, businessTopic, type DeliveryEvent } from '../src/messaging';
 import { createInProcessBus } from '../src/platform/bus';
 import { createTestApp, dialects, type TestApp } from './context';
 import { clientId, connect, openBankConversation, textSend } from './messaging-client';
@@ -99,6 +100,14 @@ describe.each(dialects)('the WebSocket gateway on %s', (dialect) => {
     expect((await a.take('message')).message).toEqual(one);
     expect((await a.quiet()).filter((frame) => frame.type === 'message')).toEqual([]);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('refuses a service’s append to an unknown conversation or with invalid content', async () => {
+    const content = { contentType: 'text', text: 'hello' } as const;
+    await expect(appendMessage(t.app.messaging, { conversationId: randomUUID(), sender: 'business', content })).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+    const empty = { contentType: 'text', text: '' } as const;
+    await expect(appendMessage(t.app.messaging, { conversationId: conversation.id, sender: 'business', content: empty })).rejects.toMatchObject({ code: 'ERR_VALIDATION' });
+    await expect(appendMessage(t.app.messaging, { conversationId: conversation.id, sender: 'system', content, clientId: 'bad id!' })).rejects.toMatchObject({ code: 'ERR_VALIDATION' });
   });
 
   it('syncs read marks to the person’s other sockets: monotonic, capped at the last seq', async () => {

@@ -1,4 +1,4 @@
-import { ClientFrame, maxFrameBytes, type ErrorCode } from '@parley/protocol';
+import { ClientFrame, ClientId, MessageContent, maxFrameBytes, type ErrorCode } from '@parley/protocol';
 import { FormatRegistry, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 
@@ -62,4 +62,17 @@ export function parseClientFrame(data: Buffer, isBinary: boolean): ParsedFrame {
   // The message names the field and the rule, never the value sent.
   const where = first?.path ? first.path : '/';
   return reject('ERR_VALIDATION', `${where}: ${first?.message ?? 'does not match the schema'}`, refOf(record));
+}
+
+const contentChecker = TypeCompiler.Compile(MessageContent);
+const clientIdChecker = TypeCompiler.Compile(ClientId);
+
+/** Why a message from a service (not a socket) is refused, or undefined when it is valid. */
+export function messageProblem(message: { content: unknown; clientId?: unknown }): string | undefined {
+  if (!contentChecker.Check(message.content)) {
+    const first = contentChecker.Errors(message.content).First();
+    return `/content${first?.path ?? ''}: ${first?.message ?? 'does not match the schema'}`;
+  }
+  if (message.clientId !== undefined && !clientIdChecker.Check(message.clientId)) return '/clientId: does not match the schema';
+  return undefined;
 }

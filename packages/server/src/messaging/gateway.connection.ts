@@ -59,6 +59,8 @@ export class Connection implements Subscriber, ReplayTarget {
 
   onFrame(data: RawData, isBinary: boolean): void {
     this.alive = true;
+    // A socket being closed (its session ended) takes no more frames, sends least of all.
+    if (this.#closing) return;
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     const parsed = parseClientFrame(buffer, isBinary);
     if (!parsed.ok) {
@@ -76,12 +78,16 @@ export class Connection implements Subscriber, ReplayTarget {
       case 'resume':
         this.#serially(() => replayMissed(this, this.core, frame.conversations));
         return;
-      case 'read':
-        this.#serially(() => markRead(this.core, { personId: this.personId, conversationId: frame.conversationId, seq: frame.seq, skipSocket: this.id }), frame.conversationId);
+      case 'read': {
+        const read = { personId: this.personId, conversationId: frame.conversationId, seq: frame.seq, skipSocket: this.id };
+        this.#serially(() => markRead(this.core, read), frame.conversationId);
         return;
-      case 'typing':
-        this.#serially(() => relayTyping(this.core, { personId: this.personId, conversationId: frame.conversationId, state: frame.state }), frame.conversationId);
+      }
+      case 'typing': {
+        const typing = { personId: this.personId, conversationId: frame.conversationId, state: frame.state };
+        this.#serially(() => relayTyping(this.core, typing), frame.conversationId);
         return;
+      }
     }
   }
 
@@ -191,27 +197,24 @@ export class Connection implements Subscriber, ReplayTarget {
     this.sendFrame(frame);
   }
 
-  /** Tell the client why (when the socket can still take it), then close. */
+  /** Tell the client why, then close. */
   close(code: number, error?: ErrorCode): void {
     if (this.#closing) return;
-    if (error) this.sendError(error, { fatal: true });
     this.#closing = true;
     this.parked.clear();
+    clearTimeout(this.#slowCheck);
+    if (error && this.socket.readyState === this.socket.OPEN) {
+      this.core.ctx.metrics.framesRejected.labels(error).inc();
+      // Written past any buffer limit: a slow peer sees why if it ever reads again.
+      this.socket.send(JSON.stringify({ type: 'error', code: error, message: errorCatalog[error].message, fatal: true }));
+    }
     this.socket.close(code, error);
     // A peer that does not read will not answer the close handshake either.
     setTimeout(() => this.socket.terminate(), 2000).unref();
   }
 
   #slowConsumer(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.parked.clear();
-    // Whatever is queued is already too much; the error frame goes out only if the peer reads again.
-    const frame = { type: 'error', code: 'ERR_SLOW_CONSUMER', message: errorCatalog.ERR_SLOW_CONSUMER.message, fatal: true };
-    this.core.ctx.metrics.framesRejected.labels('ERR_SLOW_CONSUMER').inc();
-    this.socket.send(JSON.stringify(frame));
-    this.socket.close(closeCodes.tryAgainLater, 'ERR_SLOW_CONSUMER');
-    setTimeout(() => this.socket.terminate(), 2000).unref();
+    this.close(closeCodes.tryAgainLater, 'ERR_SLOW_CONSUMER');
   }
 
   /** Wait until the socket has written out most of what is queued (during long replays). */

@@ -22,6 +22,7 @@ export class SocketRegistry {
   readonly #timers: NodeJS.Timeout[] = [];
   #nextSessionCheck: number;
   #checking = false;
+  #closed = false;
 
   constructor(private readonly core: MessagingCore) {
     this.#hub = new DeliveryHub<Connection>(core.ctx.bus);
@@ -38,6 +39,10 @@ export class SocketRegistry {
   open(socket: WebSocket, identity: SocketIdentity): Connection {
     const { ctx } = this.core;
     const connection = new Connection(ctx.random.uuid(), identity, socket, this.core);
+    if (this.#closed) {
+      connection.close(closeCodes.goingAway);
+      return connection;
+    }
     this.#connections.add(connection);
     this.#hub.attach(connection);
     ctx.metrics.openSockets.inc();
@@ -103,6 +108,7 @@ export class SocketRegistry {
 
   /** Shut down: close every socket with 1001 (going away). */
   close(): void {
+    this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     for (const connection of this.#connections) connection.close(closeCodes.goingAway);
   }

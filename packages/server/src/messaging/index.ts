@@ -7,6 +7,7 @@ import { ConversationOwners } from './conversation.owners';
 import type { MessagingCore } from './conversation.service';
 import { gatewayRoutes } from './gateway.routes';
 import { SocketRegistry } from './gateway.sockets';
+import { messageProblem } from './frame.validator';
 import { GroupCommitter } from './message.committer';
 import { messagingRoutes } from './messaging.routes';
 
@@ -50,6 +51,8 @@ export function createMessaging(ctx: ServerContext): Messaging {
     routes: withAppDecoration(messagingRoutes(core) as FastifyPluginAsync, () => messaging),
     gateway: gatewayRoutes(ctx, registry),
     async append(input) {
+      const problem = messageProblem(input);
+      if (problem) throw new AppError('ERR_VALIDATION', { message: problem });
       const result = await core.committer.send({ ...input, clientId: input.clientId ?? null, personId: null });
       if (!result.ok) throw result.error;
       return result.message;
@@ -79,7 +82,8 @@ function withAppDecoration(routes: FastifyPluginAsync, messaging: () => Messagin
 /**
  * Store a message from the business (a bank's reply) or from Parley in a conversation, through
  * the same group committer as people's sends, and deliver it live to every socket of the
- * person. Resolves once committed; throws AppError ERR_NOT_FOUND for an unknown conversation.
+ * person. Resolves once committed; throws AppError ERR_NOT_FOUND for an unknown conversation,
+ * ERR_VALIDATION for content that does not match MessageContent.
  *
  * @example
  * await appendMessage(ctx, { conversationId, sender: 'business', content: { contentType: 'text', text: 'Your card is locked.' } });

@@ -107,6 +107,9 @@ export class GroupCommitter {
     this.#queue = this.#queue.length <= maxBatch ? [] : this.#queue.slice(maxBatch);
     try {
       await this.#commit(batch);
+    } catch (error) {
+      // #commit settles every send itself; reaching here is a bug, and must not stop the queue.
+      this.ctx.log.error({ err: error }, 'group commit crashed');
     } finally {
       this.#running = false;
       if (this.#queue.length > 0) this.#schedule();
@@ -192,6 +195,7 @@ export class GroupCommitter {
       settle(request, { ok: true, message, duplicate: false });
       this.#publish(request, message);
     }
+    if (persisted === 0) return;
     this.ctx.metrics.messagesPersisted.inc(persisted);
     this.ctx.metrics.commitBatchSize.observe(persisted);
   }
