@@ -129,6 +129,18 @@ describe.each(dialects)('sockets and the end of their session on %s', (dialect) 
     await other.close();
   });
 
+  it('drops a socket that stops answering pings, and keeps one that answers', async () => {
+    const person = await signUpPerson(t.app);
+    const [silent, lively] = await Promise.all([connect(t, person, {}, { autoPong: false }), connect(t, person)]);
+    const pinged = new Promise((resolve) => silent.socket.once('ping', resolve));
+    offset += 30_000;
+    await pinged;
+    offset += 30_000;
+    expect((await silent.closed).code).toBe(1006);
+    expect(await lively.quiet()).toEqual([]);
+    await lively.close();
+  });
+
   it('closes an open socket once its session expires', async () => {
     const person = await signUpPerson(t.app);
     const socket = await connect(t, person);

@@ -67,10 +67,16 @@ export class TestSocket {
 }
 
 /** Open a socket the way a browser of this person would: session cookie and our Origin. Waits for `hello`. */
-export async function connect(t: TestApp, person: TestPerson | null, headers: Record<string, string> = {}): Promise<TestSocket> {
+export async function connect(
+  t: TestApp,
+  person: TestPerson | null,
+  headers: Record<string, string> = {},
+  options: WebSocket.ClientOptions = {},
+): Promise<TestSocket> {
   const socket = new WebSocket(`${t.baseUrl.replace(/^http/, 'ws')}/v1/ws`, {
     headers: { origin: t.baseUrl, ...(person ? { cookie: person.cookie } : {}), ...headers },
     perMessageDeflate: false,
+    ...options,
   });
   const client = new TestSocket(socket);
   await new Promise<void>((resolve, reject) => {

@@ -7,10 +7,13 @@ import { closeCodes, Connection, type SocketIdentity } from './gateway.connectio
 
 /** The server pings every socket this often and drops one that did not answer the last ping. */
 export const heartbeatMs = 30_000;
-/** Sessions behind open sockets are checked this often (by the injected clock), so sign-out and expiry end them. */
+/** Sessions behind open sockets are checked this often, so sign-out and expiry end them. */
 export const sessionCheckMs = 60_000;
-/** How often the (cheap) check "is a session check due?" runs in real time. */
-const sessionTickMs = 1_000;
+/**
+ * How often the (cheap) check "is a heartbeat or session check due?" runs in real time. Both
+ * are due by the injected clock, so tests move time instead of waiting for it.
+ */
+const tickMs = 1_000;
 
 /**
  * Every open socket of this node: registers them with the hub, keeps them alive with
@@ -19,16 +22,18 @@ const sessionTickMs = 1_000;
 export class SocketRegistry {
   readonly #connections = new Set<Connection>();
   readonly #hub: DeliveryHub<Connection>;
-  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #timer: NodeJS.Timeout;
+  #nextHeartbeat: number;
   #nextSessionCheck: number;
   #checking = false;
   #closed = false;
 
   constructor(private readonly core: MessagingCore) {
     this.#hub = new DeliveryHub<Connection>(core.ctx.bus);
-    this.#nextSessionCheck = core.ctx.clock.now() + sessionCheckMs;
-    this.#timers.push(setInterval(() => this.#heartbeat(), heartbeatMs).unref());
-    this.#timers.push(setInterval(() => void this.#maybeCheckSessions(), sessionTickMs).unref());
+    const now = core.ctx.clock.now();
+    this.#nextHeartbeat = now + heartbeatMs;
+    this.#nextSessionCheck = now + sessionCheckMs;
+    this.#timer = setInterval(() => this.#tick(), tickMs).unref();
   }
 
   get size(): number {
@@ -59,6 +64,23 @@ export class SocketRegistry {
     return connection;
   }
 
+  #tick(): void {
+    const now = this.core.ctx.clock.now();
+    if (now >= this.#nextHeartbeat) {
+      this.#nextHeartbeat = now + heartbeatMs;
+      this.#heartbeat();
+    }
+    if (now >= this.#nextSessionCheck && !this.#checking) {
+      this.#nextSessionCheck = now + sessionCheckMs;
+      this.#checking = true;
+      this.checkSessions()
+        .catch((error: unknown) => this.core.ctx.log.error({ err: error }, 'session check failed'))
+        .finally(() => {
+          this.#checking = false;
+        });
+    }
+  }
+
   #heartbeat(): void {
     for (const connection of this.#connections) {
       if (!connection.alive) {
@@ -67,18 +89,6 @@ export class SocketRegistry {
       }
       connection.alive = false;
       connection.socket.ping();
-    }
-  }
-
-  async #maybeCheckSessions(): Promise<void> {
-    const now = this.core.ctx.clock.now();
-    if (this.#checking || now < this.#nextSessionCheck) return;
-    this.#checking = true;
-    this.#nextSessionCheck = now + sessionCheckMs;
-    try {
-      await this.checkSessions();
-    } finally {
-      this.#checking = false;
     }
   }
 
@@ -109,7 +119,7 @@ export class SocketRegistry {
   /** Shut down: close every socket with 1001 (going away). */
   close(): void {
     this.#closed = true;
-    for (const timer of this.#timers) clearInterval(timer);
+    clearInterval(this.#timer);
     for (const connection of this.#connections) connection.close(closeCodes.goingAway);
   }
 }
