@@ -10,3 +10,4 @@ export * from './identity';
 export * from './messaging';
 export * from './ws';
 export * from './business';
+export * from './webhooks';

@@ -13,6 +13,7 @@ import type { ServerContext } from './context';
 import type { Tables } from './database';
 import { identityRoutes } from './identity';
 import { createMessaging } from './messaging';
+import { createWebhooks } from './webhooks';
 import { createInProcessBus, type Bus } from './platform/bus';
 import { cryptoRandom, systemClock, type Clock, type Random } from './platform/clock';
 import type { Config } from './platform/config';
@@ -108,9 +109,13 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(businessRoutes(ctx));
   await app.register(messaging.routes);
   await app.register(messaging.gateway);
+  const webhooks = createWebhooks(ctx);
+  await app.register(webhooks.routes);
+  await webhooks.start();
   if (config.webDistDir) await serveWebApp(app, config.webDistDir);
 
   app.addHook('onClose', async () => {
+    await webhooks.close();
     await messaging.close();
     await ctx.bus.close();
     await database.close();

@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import type { BusinessTables } from './business/business.table';
 import type { IdentityTables } from './identity/identity.table';
 import type { MessagingTables } from './messaging/messaging.table';
+import type { WebhookTables } from './webhooks/webhook.table';
 
 /** Every table Parley has, composed from each domain's `*.table.ts`. */
-export type Tables = IdentityTables & BusinessTables & MessagingTables;
+export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables;
 
 /** The database handle repositories receive. */
 export type Db = Kysely<Tables>;

@@ -24,6 +24,12 @@ export interface Config {
   readonly authRateLimit?: { readonly max: number; readonly windowMs: number };
   /** Operator token for `/v1/admin/*` (PARLEY_ADMIN_TOKEN); null turns the admin API off (404). */
   readonly adminToken?: string | null;
+  /** Let webhook endpoints be http:// or private/loopback addresses (PARLEY_WEBHOOKS_ALLOW_PRIVATE=1); dev and tests only. */
+  readonly webhookAllowPrivate?: boolean;
+  /** How long one webhook attempt may take (PARLEY_WEBHOOK_TIMEOUT_MS); default 15 s. */
+  readonly webhookTimeoutMs?: number;
+  /** Base64 of 32 bytes (PARLEY_MASTER_KEY); null means a key file made in `dataDir` on first start. */
+  readonly masterKey?: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -36,6 +42,16 @@ function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
     throw new ConfigError(`${name} must be a port number from 0 to 65535; got "${raw}".`);
   }
   return port;
+}
+
+function readInteger(env: NodeJS.ProcessEnv, name: string, range: { fallback: number; min: number; max: number }): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return range.fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new ConfigError(`${name} must be a whole number from ${range.min} to ${range.max}; got "${raw}".`);
+  }
+  return value;
 }
 
 /**
@@ -68,6 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (adminToken !== null && adminToken.length < 32) {
     throw new ConfigError('PARLEY_ADMIN_TOKEN must be at least 32 characters (try `openssl rand -base64 32`), or unset to turn the admin API off.');
   }
+  const masterKey = env.PARLEY_MASTER_KEY || null;
+  if (masterKey !== null && Buffer.from(masterKey, 'base64').length !== 32) {
+    throw new ConfigError('PARLEY_MASTER_KEY must be 32 random bytes in base64 (try `openssl rand -base64 32`), or unset to use a key file in DATA_DIR.');
+  }
+  const webhookTimeoutMs = readInteger(env, 'PARLEY_WEBHOOK_TIMEOUT_MS', { fallback: 15_000, min: 1_000, max: 60_000 });
   const config: Config = {
     port,
     host: env.HOST || '127.0.0.1',
@@ -79,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secureCookies: publicUrl.protocol === 'https:',
     webDistDir: null,
     adminToken,
+    webhookAllowPrivate: env.PARLEY_WEBHOOKS_ALLOW_PRIVATE === '1',
+    webhookTimeoutMs,
+    masterKey,
     ...overrides,
   };
   return Object.freeze(config);

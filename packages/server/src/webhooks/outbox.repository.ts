@@ -1,0 +1,40 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../database';
+import type { WebhookDeliveriesTable, WebhookEventsTable } from './webhook.table';
+
+export interface SubscriberRow {
+  id: string;
+  business_id: string;
+  event_types: string;
+}
+
+/** Live endpoints of these businesses, with what they subscribe to. */
+export async function findSubscribers(db: Db, businessIds: readonly string[]): Promise<SubscriberRow[]> {
+  if (businessIds.length === 0) return [];
+  return db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'business_id', 'event_types'])
+    .where('business_id', 'in', businessIds)
+    .where('deleted_at', 'is', null)
+    .execute();
+}
+
+const chunkSize = 500;
+
+/** Insert outbox rows: events first, then their deliveries (in the caller's transaction). */
+export async function insertOutbox(
+  db: Db,
+  rows: { events: Insertable<WebhookEventsTable>[]; deliveries: Insertable<WebhookDeliveriesTable>[] },
+): Promise<void> {
+  for (let i = 0; i < rows.events.length; i += chunkSize) {
+    await db.insertInto('webhook_events').values(rows.events.slice(i, i + chunkSize)).execute();
+  }
+  for (let i = 0; i < rows.deliveries.length; i += chunkSize) {
+    await db.insertInto('webhook_deliveries').values(rows.deliveries.slice(i, i + chunkSize)).execute();
+  }
+}
+
+/** Run `work` in a transaction of its own. */
+export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(work);
+}

@@ -1,0 +1,23 @@
+/** How long a delivery keeps being retried after its event happened. */
+export const retryWindowMs = 3 * 24 * 60 * 60 * 1000;
+
+/**
+ * Upper bound of the wait before retry n (0-based): 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, then
+ * every 3 h until the retry window closes.
+ */
+export const retryCeilingsMs: readonly number[] = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 10_800_000];
+
+/** The shortest wait, so a jittered zero does not retry in a tight loop. */
+const minimumDelayMs = 1_000;
+
+/**
+ * When to try again after a failed attempt: "full jitter" (a uniform wait between nothing and the
+ * step's ceiling), so many endpoints failing together do not all come back at once. Never later
+ * than `giveUpAt`, so the last attempt happens when the window closes; null once it has closed.
+ */
+export function nextAttemptAt(options: { failedAt: number; step: number; giveUpAt: number; random?: () => number }): number | null {
+  if (options.failedAt >= options.giveUpAt) return null;
+  const ceiling = retryCeilingsMs[Math.min(options.step, retryCeilingsMs.length - 1)] ?? minimumDelayMs;
+  const delay = Math.max(minimumDelayMs, Math.floor((options.random ?? Math.random)() * ceiling));
+  return Math.min(options.failedAt + delay, options.giveUpAt);
+}

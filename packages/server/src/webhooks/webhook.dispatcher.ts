@@ -1,0 +1,174 @@
+import type { ServerContext } from '../context';
+import { claimDue, recordAttempt, releaseAllLeases, type ClaimedDelivery } from './delivery.repository';
+import { outboxTopic } from './outbox.service';
+import { nextAttemptAt } from './retry.schedule';
+import type { SecretBox } from './secret.box';
+import type { AttemptOutcome, WebhookSender } from './webhook.sender';
+import { signatureHeader } from './webhook.signer';
+
+export interface DispatcherOptions {
+  readonly secrets: SecretBox;
+  readonly sender: WebhookSender;
+  /** How often to look for due deliveries when nobody wakes us. */
+  readonly pollMs?: number;
+  /** Posts in flight at once, across all endpoints. */
+  readonly maxInFlight?: number;
+}
+
+/**
+ * Delivers the outbox: claims due deliveries (leased, so several nodes share the work), posts
+ * each with Standard Webhooks headers, and records the outcome — delivered on a 2xx, otherwise
+ * the next attempt by the retry schedule, or dead once the retry window has closed.
+ */
+export class WebhookDispatcher {
+  readonly #ctx: ServerContext;
+  readonly #options: Required<DispatcherOptions>;
+  readonly #token = (): string => this.#ctx.random.token(12);
+  readonly #inFlight = new Set<Promise<void>>();
+  #ticking: Promise<void> | undefined;
+  #again = false;
+  #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #closed = false;
+
+  constructor(ctx: ServerContext, options: DispatcherOptions) {
+    this.#ctx = ctx;
+    this.#options = { pollMs: 1_000, maxInFlight: 64, ...options };
+  }
+
+  /** A claim holds a row for the longest an attempt can take, and some. */
+  get #leaseMs(): number {
+    return (this.#ctx.config.webhookTimeoutMs ?? 15_000) + 5_000;
+  }
+
+  async start(): Promise<void> {
+    if (this.#ctx.dialect === 'sqlite') await releaseAllLeases(this.#ctx.db);
+    this.#unsubscribe = this.#ctx.bus.subscribe(outboxTopic, () => this.wake());
+    this.wake();
+  }
+
+  /** Look for due deliveries now. */
+  wake(): void {
+    if (this.#closed) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = this.#tick().finally(() => {
+      this.#ticking = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.wake();
+      } else {
+        this.#schedule();
+      }
+    });
+  }
+
+  /**
+   * Claim and post everything due now, and wait for every post in flight, until nothing is due.
+   * Tests call it after moving the clock; the poll loop keeps running alongside.
+   */
+  async flush(): Promise<void> {
+    for (let round = 0; round < 1_000; round++) {
+      await this.#ticking;
+      const claimed = await this.#claimAndPost();
+      await Promise.all(this.#inFlight);
+      if (claimed === 0 && this.#inFlight.size === 0 && !this.#ticking) return;
+    }
+  }
+
+  /** Stop claiming; wait for the posts in flight and record their outcome. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#unsubscribe?.();
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#ticking;
+    await Promise.all(this.#inFlight);
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.wake(), this.#options.pollMs);
+    this.#timer.unref();
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      while (!this.#closed && (await this.#claimAndPost()) > 0 && this.#inFlight.size < this.#options.maxInFlight) {
+        // Keep claiming while there is room and work.
+      }
+    } catch (error) {
+      this.#ctx.log.error({ err: error }, 'webhook dispatcher could not claim deliveries');
+    }
+  }
+
+  /** One claim of as many due deliveries as there is room for; each is posted in the background. */
+  async #claimAndPost(): Promise<number> {
+    const room = this.#options.maxInFlight - this.#inFlight.size;
+    if (this.#closed || room <= 0) return 0;
+    const now = this.#ctx.clock.now();
+    const token = this.#token();
+    const claimed = await claimDue(this.#ctx.db, this.#ctx.dialect, { now, limit: room, leaseUntil: now + this.#leaseMs, token });
+    for (const delivery of claimed) {
+      const attempt = this.#attempt(delivery)
+        .catch((error: unknown) => this.#ctx.log.error({ err: error, deliveryId: delivery.id }, 'webhook attempt failed to record'))
+        .finally(() => {
+          this.#inFlight.delete(attempt);
+          // A full claim may have left work behind.
+          if (claimed.length === room) this.wake();
+        });
+      this.#inFlight.add(attempt);
+    }
+    return claimed.length;
+  }
+
+  async #attempt(delivery: ClaimedDelivery): Promise<void> {
+    const startedAt = this.#ctx.clock.now();
+    const outcome = await this.#post(delivery, startedAt);
+    const at = this.#ctx.clock.now();
+    const record = { id: delivery.id, token: delivery.lease_token, at, ...outcome };
+    if (outcome.ok) {
+      await recordAttempt(this.#ctx.db, { ...record, next: 'delivered', step: delivery.retry_step });
+      return;
+    }
+    const next = nextAttemptAt({ failedAt: at, step: delivery.retry_step, giveUpAt: delivery.give_up_at });
+    await recordAttempt(this.#ctx.db, { ...record, next: next ?? 'dead', step: delivery.retry_step + 1 });
+  }
+
+  async #post(delivery: ClaimedDelivery, now: number): Promise<AttemptOutcome> {
+    const refuse = (error: string): AttemptOutcome => ({ ok: false, statusCode: null, error, response: null });
+    let url: URL;
+    try {
+      url = new URL(delivery.url);
+    } catch {
+      return refuse('The endpoint URL is not valid.');
+    }
+    const allowPrivate = this.#ctx.config.webhookAllowPrivate === true;
+    if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) return refuse('Refused: the endpoint URL is not https.');
+    if (url.username || url.password) return refuse('Refused: the endpoint URL carries a user name or password.');
+    let secrets: string[];
+    try {
+      secrets = this.#liveSecrets(delivery, now);
+    } catch (error) {
+      this.#ctx.log.error({ err: error, endpointId: delivery.endpoint_id }, 'webhook signing secret does not open (wrong master key?)');
+      return refuse('Parley could not sign this webhook; the operator has been told.');
+    }
+    const timestamp = Math.floor(now / 1000);
+    return this.#options.sender.post(url, delivery.payload, {
+      'content-type': 'application/json',
+      'user-agent': 'Parley-Webhooks/1',
+      'webhook-id': delivery.event_id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(secrets, { id: delivery.event_id, timestamp, body: delivery.payload }),
+    });
+  }
+
+  #liveSecrets(delivery: ClaimedDelivery, now: number): string[] {
+    const { secrets } = this.#options;
+    const current = secrets.open(delivery.endpoint_id, delivery.secret_box);
+    const previousLive = delivery.previous_secret_box && (delivery.previous_secret_expires_at ?? 0) > now;
+    return previousLive ? [current, secrets.open(delivery.endpoint_id, delivery.previous_secret_box as string)] : [current];
+  }
+}
