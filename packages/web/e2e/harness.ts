@@ -99,3 +99,29 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** Keep what every page of the context says (console errors, uncaught exceptions, failed requests), to print when a test fails. */
+export function recordContext(context: BrowserContext): string[] {
+  const log: string[] = [];
+  let pages = 0;
+  context.on('page', (page) => recordPage(page, `page ${++pages}`, log));
+  return log;
+}
+
+function recordPage(page: Page, name: string, log: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') log.push(`[${name}] console.${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => log.push(`[${name}] uncaught: ${error.stack ?? error.message}`));
+  const started = Date.now();
+  const at = (): string => `${((Date.now() - started) / 1000).toFixed(2)}s`;
+  page.on('request', (request) => log.push(`[${name} ${at()}] -> ${request.method()} ${request.url()}`));
+  page.on('requestfailed', (request) => log.push(`[${name} ${at()}] failed ${request.url()} ${request.failure()?.errorText}`));
+  page.on('response', (response) => log.push(`[${name} ${at()}] <- ${response.status()} ${response.request().method()} ${response.url()}`));
+  page.on('websocket', (socket) => {
+    log.push(`[${name}] websocket open ${socket.url()}`);
+    socket.on('framereceived', (frame) => log.push(`[${name} ${at()}] ws <- ${String(frame.payload).slice(0, 200)}`));
+    socket.on('framesent', (frame) => log.push(`[${name} ${at()}] ws -> ${String(frame.payload).slice(0, 200)}`));
+    socket.on('close', () => log.push(`[${name}] websocket closed`));
+  });
+}

@@ -78,7 +78,6 @@ export function ChatView(props: { conversationId: string }) {
         thread={thread}
         items={items}
         businessName={name}
-        greeting={conversation.business.greeting}
         onLoadOlder={loadOlder}
         onRetry={retry}
         onDiscard={discard}

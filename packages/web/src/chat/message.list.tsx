@@ -10,7 +10,6 @@ export interface MessageListProps {
   thread: Thread;
   items: ThreadItem[];
   businessName: string;
-  greeting: string | null;
   onLoadOlder(): void;
   onRetry(clientId: string): void;
   onDiscard(clientId: string): void;
@@ -76,10 +75,7 @@ export function MessageList(props: MessageListProps) {
         </div>
       )}
       {!thread.hasMore && thread.loading === null && !thread.error && (
-        <div className="conversation-start">
-          <p>This is the start of your conversation with {props.businessName}.</p>
-          {props.greeting && <p className="greeting">{props.greeting}</p>}
-        </div>
+        <p className="conversation-start">This is the start of your conversation with {props.businessName}.</p>
       )}
       {thread.loading === 'latest' && items.length === 0 && (
         <p className="muted center" role="status">

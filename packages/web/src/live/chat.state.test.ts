@@ -88,6 +88,16 @@ describe('chat state', () => {
     expect(state.threads[conversationId]?.hasMore).toBe(true);
   });
 
+  it('never lets a list fetched before the latest frames roll positions back', () => {
+    let state = stateWith(conversation({ lastSeq: 1, unread: 1, lastMessage: message(1) }));
+    state = chat.withRead(state, conversationId, 'person', 1);
+    state = chat.withRead(state, conversationId, 'business', 1);
+    state = chat.withMessage(state, message(2, 'person', 'client-0002')) ?? state;
+    state = chat.withConversations(state, [conversation({ lastSeq: 1, unread: 1, lastMessage: message(1) })]);
+    expect(chat.findConversation(state, conversationId)).toMatchObject({ lastSeq: 2, readSeq: 1, peerReadSeq: 1, unread: 0 });
+    expect(chat.findConversation(state, conversationId)?.lastMessage?.seq).toBe(2);
+  });
+
   it('puts the conversation with the newest message first', () => {
     const older = conversation();
     const newer = conversation({ id: 'a0000000-0000-4000-8000-000000000002', createdAt: 2_000 });

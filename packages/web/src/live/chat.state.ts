@@ -67,8 +67,29 @@ export function findConversation(state: ChatState, conversationId: string): Conv
   return state.conversations?.find((conversation) => conversation.id === conversationId);
 }
 
+/**
+ * A fresh list from HTTP. It may have left the server before the last live frames did, so
+ * positions only move forward: a stale snapshot never un-reads or un-sends anything.
+ */
 export function withConversations(state: ChatState, list: readonly Conversation[]): ChatState {
-  return { ...state, conversations: sortConversations(list), listError: null };
+  const held = new Map((state.conversations ?? []).map((conversation) => [conversation.id, conversation]));
+  const merged = list.map((fresh) => newerOf(held.get(fresh.id), fresh));
+  return { ...state, conversations: sortConversations(merged), listError: null };
+}
+
+function newerOf(held: Conversation | undefined, fresh: Conversation): Conversation {
+  if (!held) return fresh;
+  const lastSeq = Math.max(held.lastSeq, fresh.lastSeq);
+  const readSeq = Math.max(held.readSeq, fresh.readSeq);
+  const heldNewer = (held.lastMessage?.seq ?? 0) > (fresh.lastMessage?.seq ?? 0);
+  return {
+    ...fresh,
+    lastSeq,
+    readSeq,
+    peerReadSeq: Math.max(held.peerReadSeq, fresh.peerReadSeq),
+    lastMessage: heldNewer ? held.lastMessage : fresh.lastMessage,
+    unread: readSeq >= lastSeq ? 0 : held.readSeq > fresh.readSeq ? Math.min(held.unread, fresh.unread) : fresh.unread,
+  };
 }
 
 export function upsertConversation(state: ChatState, conversation: Conversation): ChatState {

@@ -33,13 +33,14 @@ export class ChatStore {
   private readonly outbox: Outbox;
   private viewing: string | null = null;
   private listLoad: Promise<void> | null = null;
+  private connectedBefore = false;
   private announcementId = 0;
 
   constructor(private readonly options: ChatStoreOptions) {
     this.outbox = new Outbox(options.storage ?? null, `parley.outbox.${options.personId}`);
     this.state = { ...this.state, pending: this.outbox.all };
     this.connection = new LiveConnection(gatewayUrl(window.location), {
-      onReady: () => void this.resume(),
+      onReady: () => this.resume(),
       onFrame: (frame) => this.receive(frame),
       onStatus: (status) => this.set({ ...this.state, status }),
       onRefused: () => options.onSessionInDoubt(),
@@ -72,6 +73,7 @@ export class ChatStore {
       .then((list) => {
         this.set(chat.withConversations(this.state, list));
         for (const conversation of list) this.fillGap(conversation);
+        this.markViewedRead();
       })
       .catch((error: unknown) => this.set({ ...this.state, listError: describeError(error) }))
       .finally(() => (this.listLoad = null));
@@ -94,7 +96,9 @@ export class ChatStore {
   async loadLatest(conversationId: string): Promise<void> {
     this.set(chat.updateThread(this.state, conversationId, (thread) => ({ ...thread, loading: 'latest', error: null })));
     try {
-      this.set(chat.withHistory(this.state, conversationId, await fetchHistory(conversationId)));
+      // Await first: `this.state` must be read after the page arrives, not before.
+      const page = await fetchHistory(conversationId);
+      this.set(chat.withHistory(this.state, conversationId, page));
       this.markViewedRead();
     } catch (error) {
       this.set(chat.updateThread(this.state, conversationId, (thread) => ({ ...thread, loading: null, error: describeError(error) })));
@@ -107,7 +111,8 @@ export class ChatStore {
     if (!thread || thread.loading || !thread.hasMore || oldest === undefined) return;
     this.set(chat.updateThread(this.state, conversationId, (held) => ({ ...held, loading: 'older', error: null })));
     try {
-      this.set(chat.withHistory(this.state, conversationId, await fetchHistory(conversationId, { before: oldest })));
+      const page = await fetchHistory(conversationId, { before: oldest });
+      this.set(chat.withHistory(this.state, conversationId, page));
     } catch (error) {
       this.set(chat.updateThread(this.state, conversationId, (held) => ({ ...held, loading: null, error: describeError(error) })));
     }
@@ -145,13 +150,19 @@ export class ChatStore {
     this.set({ ...this.state, pending: this.outbox.all });
   }
 
-  /** After every (re)connect: catch up on the list, replay what was missed, then resend the outbox. */
-  private async resume(): Promise<void> {
-    await this.refreshList();
-    this.connection.send({ type: 'resume', conversations: chat.resumePositions(this.state) });
+  /**
+   * After every (re)connect: say what is held (taken now, before any live message can land on
+   * the new socket and leave a gap), resend the outbox, then catch up on the list for
+   * conversations opened elsewhere meanwhile.
+   */
+  private resume(): void {
+    const positions = chat.resumePositions(this.state);
+    if (positions.length > 0) this.connection.send({ type: 'resume', conversations: positions });
     for (const item of this.outbox.toSend) {
       this.connection.send({ type: 'send', clientId: item.clientId, conversationId: item.conversationId, content: item.content });
     }
+    if (this.connectedBefore) void this.refreshList();
+    this.connectedBefore = true;
   }
 
   private receive(frame: ServerFrame): void {
