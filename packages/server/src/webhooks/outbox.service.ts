@@ -14,7 +14,7 @@ export type WebhookEventInput = {
 }[WebhookEventType];
 
 /** What recording needs: time and randomness (the database is the caller's transaction). */
-export type OutboxContext = Pick<ServerContext, 'clock' | 'random' | 'bus'>;
+export type OutboxContext = Pick<ServerContext, 'clock' | 'random'>;
 
 export interface RecordedEvent {
   readonly eventId: string;
@@ -97,7 +97,7 @@ export function notifyWebhooks(ctx: Pick<ServerContext, 'bus'>): void {
 }
 
 /** `recordEvents` for a caller without a transaction: one of its own, then a wake-up. */
-export async function recordEvent(ctx: OutboxContext & Pick<ServerContext, 'db'>, event: WebhookEventInput): Promise<RecordedEvent> {
+export async function recordEvent(ctx: OutboxContext & Pick<ServerContext, 'db' | 'bus'>, event: WebhookEventInput): Promise<RecordedEvent> {
   const [recorded] = await inTransaction(ctx.db, (trx) => recordEvents(trx, ctx, [event]));
   notifyWebhooks(ctx);
   if (!recorded) throw new Error('recordEvents returned nothing for one event');
