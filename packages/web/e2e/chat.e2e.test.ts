@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { interruptWebSockets, launchChromium, recordContext, screenshot, startParley, type RunningParley } from './harness';
-import { bubble, newPerson, sendMessage, signUpWithPassword } from './people';
+import { addVirtualAuthenticator, bankSide, interruptWebSockets, launchChromium, recordContext, screenshot, startParley, type RunningParley } from './harness';
+import { bubble, newPerson, sendMessage, signUpWithPasskey } from './people';
 
-describe('chatting with Sandbox Bank in the browser', () => {
+describe('a person who signed up with a passkey chats with Sandbox Bank', () => {
   let parley: RunningParley;
   let browser: Browser;
   let context: BrowserContext;
@@ -17,8 +17,9 @@ describe('chatting with Sandbox Bank in the browser', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     log = recordContext(context);
     first = await context.newPage();
+    await addVirtualAuthenticator(context, first);
     await first.goto(`${parley.baseUrl}/app`);
-    await signUpWithPassword(first, newPerson());
+    await signUpWithPasskey(first, newPerson());
   });
   afterEach(async ({ task }) => {
     if (task.result?.state !== 'fail') return;
@@ -82,6 +83,40 @@ describe('chatting with Sandbox Bank in the browser', () => {
     expect(await bubble(first, 'Written while offline').count()).toBe(1);
     expect(await bubble(second, 'Written while offline').count()).toBe(1);
     await second.close();
+  });
+
+  it('shows the bank typing, its reply live (counted unread while elsewhere), and read ticks', async () => {
+    const conversationId = conversationUrl.split('/').at(-1) ?? '';
+    const me = (await (await context.request.get(`${parley.baseUrl}/v1/me`)).json()) as { id: string };
+    const bank = bankSide(parley, conversationId, me.id);
+
+    bank.typing('start');
+    await first.getByText('Sandbox Bank is typing…').waitFor();
+    await screenshot(first, 'desktop-bank-typing');
+    const reply = await bank.reply('Your card is unlocked. Anything else?');
+    await bubble(first, 'Your card is unlocked. Anything else?').waitFor();
+    await first.getByText('Sandbox Bank is typing…').waitFor({ state: 'detached' });
+    await expect.poll(() => first.locator('[aria-live="polite"]').last().textContent()).toContain('Sandbox Bank: Your card is unlocked.');
+
+    const own = bubble(first, 'Written while offline');
+    expect(await own.getAttribute('data-state')).toBe('sent');
+    bank.read(reply.seq);
+    await expect.poll(() => own.getAttribute('data-state')).toBe('read');
+    await own.getByText('Read', { exact: true }).waitFor();
+
+    // Away from the chat, a reply is unread until the person opens the conversation.
+    await first.getByRole('link', { name: 'Account' }).click();
+    await bank.reply('One more thing: your new card is on its way.');
+    const row = first.getByRole('link', { name: /Sandbox Bank/ });
+    await row.getByText('1 unread').waitFor();
+    await row.getByText('One more thing: your new card is on its way.').waitFor();
+    await screenshot(first, 'desktop-unread');
+    await row.click();
+    await bubble(first, 'One more thing: your new card is on its way.').waitFor();
+    await row.getByText('1 unread').waitFor({ state: 'detached' });
+    await first.reload();
+    await first.getByRole('link', { name: /Sandbox Bank/ }).getByText('One more thing').waitFor();
+    expect(await first.getByText('1 unread').count()).toBe(0);
   });
 
   it('loads earlier messages when scrolling back through a long history', async () => {

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { buildApp } from '../../server/src/app';
+import { personTopic } from '../../server/src/messaging';
+import { createInProcessBus, type Bus } from '../../server/src/platform/bus';
 import { loadConfig } from '../../server/src/platform/config';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,6 +20,8 @@ export const screenshotDir = path.join(here, 'screenshots');
 
 export interface RunningParley {
   readonly app: FastifyInstance;
+  /** The server's own bus: tests publish on it what the bank side will send once it has an API for it. */
+  readonly bus: Bus;
   /** http://localhost:PORT — `localhost`, not 127.0.0.1, or WebAuthn refuses the origin. */
   readonly baseUrl: string;
   close(): Promise<void>;
@@ -41,10 +45,12 @@ export async function startParley(): Promise<RunningParley> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl }, { webDistDir });
-  const app = await buildApp(config);
+  const bus = createInProcessBus();
+  const app = await buildApp(config, { bus });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     app,
+    bus,
     baseUrl,
     async close() {
       await app.close();
@@ -58,6 +64,20 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/lib/chromium/chromium',
     args: ['--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * What Sandbox Bank does in a conversation: reply (through messaging's own append, as the Send
+ * API will), and show that it is typing or has read up to a seq — frames the bank side will
+ * publish once it has an API for them, put on the same bus the gateway delivers from.
+ */
+export function bankSide(parley: RunningParley, conversationId: string, personId: string) {
+  return {
+    reply: (text: string) => parley.app.messaging.append({ conversationId, sender: 'business', content: { contentType: 'text', text } }),
+    typing: (state: 'start' | 'stop') =>
+      parley.bus.publish(personTopic(personId), { frame: { type: 'typing', conversationId, sender: 'business', state } }),
+    read: (seq: number) => parley.bus.publish(personTopic(personId), { frame: { type: 'read', conversationId, reader: 'business', seq } }),
+  };
 }
 
 /** A platform authenticator that always says yes, for one page. */

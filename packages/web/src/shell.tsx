@@ -5,6 +5,7 @@ import { ConversationList } from './conversations/conversation.list';
 import { StartConversation } from './conversations/start.conversation';
 import { Link, useRoute } from './router';
 import { useSession } from './session.context';
+import { Announcer } from './ui/announcer';
 import { Avatar } from './ui/avatar';
 import { ConnectionBanner } from './ui/connection.banner';
 import { ShieldIcon } from './ui/icons';
@@ -25,6 +26,7 @@ export function Shell() {
         </Link>
       </header>
       <ConnectionBanner />
+      <Announcer />
       <div className="panes">
         <nav className="pane pane-list" aria-label="Conversations">
           <ConversationList selectedId={route.name === 'chat' ? route.conversationId : null} />

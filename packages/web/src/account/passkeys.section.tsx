@@ -1,7 +1,7 @@
 import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { useState, type FormEvent } from 'react';
 import { describeError } from '../api/http.client';
-import { addPasskey } from '../api/identity.api';
+import { addPasskey, removePasskey } from '../api/identity.api';
 import { useSession } from '../session.context';
 import { formatDateTime } from '../ui/format';
 import { KeyIcon } from '../ui/icons';
@@ -29,6 +29,17 @@ export function PasskeysSection() {
     }
   };
 
+  const remove = async (passkeyId: string, passkeyName: string): Promise<void> => {
+    setResult(null);
+    try {
+      await removePasskey(passkeyId);
+      await refreshMe();
+      setResult({ ok: true, text: `Passkey “${passkeyName}” removed.` });
+    } catch (failure) {
+      setResult({ ok: false, text: describeError(failure) });
+    }
+  };
+
   return (
     <section className="card" aria-labelledby="passkeys-heading">
       <h2 id="passkeys-heading">Passkeys</h2>
@@ -47,6 +58,9 @@ export function PasskeysSection() {
                   {passkey.lastUsedAt ? ` · last used ${formatDateTime(passkey.lastUsedAt)}` : ' · not used yet'}
                 </span>
               </span>
+              <button type="button" className="button small" onClick={() => void remove(passkey.id, passkey.name)}>
+                Remove<span className="sr-only"> {passkey.name}</span>
+              </button>
             </li>
           ))}
         </ul>

@@ -47,6 +47,11 @@ export async function addPasskey(name: string | undefined): Promise<void> {
   await request<unknown>('POST', '/v1/me/passkeys', { body: name ? { challengeId, response, name } : { challengeId, response } });
 }
 
+/** Refused with ERR_LAST_SIGN_IN_METHOD when it is the last way to sign in. */
+export function removePasskey(passkeyId: string): Promise<void> {
+  return request<void>('DELETE', `/v1/me/passkeys/${encodeURIComponent(passkeyId)}`);
+}
+
 export function signOut(): Promise<void> {
   return request<void>('POST', '/v1/auth/sign-out');
 }
