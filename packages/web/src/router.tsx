@@ -1,5 +1,5 @@
 /** A tiny History API router: three screens do not need a routing library. */
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 export type Route =
   | { readonly name: 'list' }
@@ -15,12 +15,6 @@ export function parseRoute(pathname: string): Route | null {
   const chat = /^\/app\/c\/([A-Za-z0-9-]{1,64})$/.exec(path);
   if (chat?.[1]) return { name: 'chat', conversationId: chat[1] };
   return null;
-}
-
-export function pathOf(route: Route): string {
-  if (route.name === 'chat') return `/app/c/${route.conversationId}`;
-  if (route.name === 'account') return '/app/account';
-  return '/app';
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
@@ -43,7 +37,9 @@ function subscribe(listener: () => void): () => void {
 export function useRoute(): Route {
   const pathname = useSyncExternalStore(subscribe, () => window.location.pathname);
   const route = parseRoute(pathname);
-  if (!route) queueMicrotask(() => navigate('/app', { replace: true }));
+  useEffect(() => {
+    if (!parseRoute(pathname)) navigate('/app', { replace: true });
+  }, [pathname]);
   return route ?? { name: 'list' };
 }
 

@@ -239,6 +239,8 @@ export class ChatStore {
   private readonly markViewedRead = (): void => {
     const conversation = this.viewing ? chat.findConversation(this.state, this.viewing) : undefined;
     if (!conversation || document.visibilityState !== 'visible' || conversation.lastSeq <= conversation.readSeq) return;
+    // Only the person's own messages are new: nothing to tell the bank (its webhook would hear of every send).
+    if (conversation.unread === 0 && conversation.lastMessage?.sender === 'person') return;
     const seq = conversation.lastSeq;
     if (this.connection.send({ type: 'read', conversationId: conversation.id, seq })) {
       this.set(chat.withRead(this.state, conversation.id, 'person', seq));
