@@ -217,6 +217,29 @@ describe.each(dialects)('webhook delivery on %s', (dialect) => {
       await silent.close();
     }
   });
+
+  it('counts attempts in /metrics, and forgets events 30 days old once nothing is pending for them', async () => {
+    const metrics = (await t.app.inject('/metrics')).body;
+    expect(metrics).toMatch(/parley_webhook_attempts_total\{outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/parley_webhook_attempts_total\{outcome="retry"\} [1-9]/);
+    expect(metrics).toMatch(/parley_webhook_attempts_total\{outcome="dead"\} [1-9]/);
+
+    const list = async () =>
+      ((await t.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?limit=200', headers: bearer(key.secret) })).json() as WebhookDeliveryList).deliveries;
+    const pending = (await list()).filter((d) => d.status === 'pending');
+    expect(pending.length).toBeGreaterThan(0);
+    clock.advance(30 * 24 * hour + hour);
+    // Pruning runs before the pending ones get their last attempt: they are kept this round.
+    await t.app.webhooks.flush();
+    const left = await list();
+    expect(left.map((d) => d.id).sort()).toEqual(pending.map((d) => d.id).sort());
+    expect(left.every((d) => d.status === 'dead')).toBe(true);
+    clock.advance(hour);
+    await t.app.webhooks.flush();
+    expect(await list()).toEqual([]);
+    const events = await store.db.selectFrom('webhook_events').select('id').execute();
+    expect(events).toEqual([]);
+  });
 });
 
 describe.each(dialects)('webhook dispatcher shutdown on %s', (dialect) => {

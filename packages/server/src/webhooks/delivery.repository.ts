@@ -148,3 +148,18 @@ export async function requeueDelivery(db: Db, target: { businessId: string; deli
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * Forget events older than `before` that nothing waits on any more (no delivery pending); their
+ * deliveries go with them. Events carry message text, so they are not kept forever.
+ */
+export async function pruneEvents(db: Db, before: number): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_events')
+    .where('created_at', '<', before)
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'webhook_events.id').where('d.status', '=', 'pending'))),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,5 +1,8 @@
+const day = 24 * 60 * 60 * 1000;
 /** How long a delivery keeps being retried after its event happened. */
-export const retryWindowMs = 3 * 24 * 60 * 60 * 1000;
+export const retryWindowMs = 3 * day;
+/** How long an event is kept (for the delivery list and replays) once nothing is pending for it. */
+export const eventRetentionMs = 30 * day;
 
 /**
  * Upper bound of the wait before retry n (0-based): 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, then

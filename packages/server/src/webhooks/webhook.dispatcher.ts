@@ -1,7 +1,8 @@
 import type { ServerContext } from '../context';
-import { claimDue, recordAttempt, releaseAllLeases, type ClaimedDelivery } from './delivery.repository';
+import { Counter } from 'prom-client';
+import { claimDue, pruneEvents, recordAttempt, releaseAllLeases, type ClaimedDelivery } from './delivery.repository';
 import { outboxTopic } from './outbox.service';
-import { nextAttemptAt } from './retry.schedule';
+import { eventRetentionMs, nextAttemptAt } from './retry.schedule';
 import type { SecretBox } from './secret.box';
 import type { AttemptOutcome, WebhookSender } from './webhook.sender';
 import { signatureHeader } from './webhook.signer';
@@ -30,10 +31,18 @@ export class WebhookDispatcher {
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #closed = false;
+  #prunedAt = Number.NEGATIVE_INFINITY;
+  readonly #attempts: Counter<'outcome'>;
 
   constructor(ctx: ServerContext, options: DispatcherOptions) {
     this.#ctx = ctx;
     this.#options = { pollMs: 1_000, maxInFlight: 64, ...options };
+    this.#attempts = new Counter({
+      name: 'parley_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome: delivered, retry (failed, will retry) or dead (failed, gave up).',
+      labelNames: ['outcome'],
+      registers: [ctx.metrics.registry],
+    });
   }
 
   /** A claim holds a row for the longest an attempt can take, and some. */
@@ -70,6 +79,7 @@ export class WebhookDispatcher {
    * Tests call it after moving the clock; the poll loop keeps running alongside.
    */
   async flush(): Promise<void> {
+    await this.#pruneHourly();
     for (let round = 0; round < 1_000; round++) {
       await this.#ticking;
       const claimed = await this.#claimAndPost();
@@ -94,8 +104,18 @@ export class WebhookDispatcher {
     this.#timer.unref();
   }
 
+  /** Old events go once an hour (by the injected clock), between claims. */
+  async #pruneHourly(): Promise<void> {
+    const now = this.#ctx.clock.now();
+    if (now - this.#prunedAt < 60 * 60 * 1000) return;
+    this.#prunedAt = now;
+    const pruned = await pruneEvents(this.#ctx.db, now - eventRetentionMs);
+    if (pruned > 0) this.#ctx.log.info({ pruned }, 'old webhook events forgotten');
+  }
+
   async #tick(): Promise<void> {
     try {
+      await this.#pruneHourly();
       while (!this.#closed && (await this.#claimAndPost()) > 0 && this.#inFlight.size < this.#options.maxInFlight) {
         // Keep claiming while there is room and work.
       }
@@ -131,10 +151,12 @@ export class WebhookDispatcher {
     const record = { id: delivery.id, token: delivery.lease_token, at, ...outcome };
     if (outcome.ok) {
       await recordAttempt(this.#ctx.db, { ...record, next: 'delivered', step: delivery.retry_step });
+      this.#attempts.labels('delivered').inc();
       return;
     }
     const next = nextAttemptAt({ failedAt: at, step: delivery.retry_step, giveUpAt: delivery.give_up_at });
     await recordAttempt(this.#ctx.db, { ...record, next: next ?? 'dead', step: delivery.retry_step + 1 });
+    this.#attempts.labels(next === null ? 'dead' : 'retry').inc();
   }
 
   async #post(delivery: ClaimedDelivery, now: number): Promise<AttemptOutcome> {
