@@ -189,6 +189,21 @@ describe.each(dialects)('webhook delivery on %s', (dialect) => {
     }
   });
 
+  it("waits at least the endpoint's Retry-After before trying again", async () => {
+    const busy = await startReceiver();
+    try {
+      busy.answer = () => ({ status: 503, body: 'busy', headers: { 'retry-after': '120' } });
+      const endpoint = await registerEndpoint(t.app, key.secret, { url: busy.url, eventTypes: ['postback'] });
+      const { deliveryId } = await sendTest(t.app, key.secret, endpoint.id);
+      await t.app.webhooks.flush();
+      const delivery = await deliveryById(t.app, key.secret, deliveryId);
+      expect(delivery).toMatchObject({ status: 'pending', lastStatusCode: 503 });
+      expect((delivery.nextAttemptAt ?? 0) - (delivery.lastAttemptAt ?? 0)).toBe(120_000);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('counts a timeout and a refused connection as failures, with the reason', async () => {
     const silent = await startReceiver();
     try {

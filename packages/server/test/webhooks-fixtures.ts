@@ -16,7 +16,7 @@ export interface ReceivedWebhook {
 }
 
 /** How the receiver answers one request: a status and body, or never (it holds the request open). */
-export type ReceiverAnswer = { status: number; body?: string; delayMs?: number } | 'hang';
+export type ReceiverAnswer = { status: number; body?: string; delayMs?: number; headers?: Record<string, string> } | 'hang';
 
 /** A bank's webhook endpoint, for real, on 127.0.0.1: it records what arrives and answers as told. */
 export interface WebhookReceiver {
@@ -53,7 +53,7 @@ export async function startReceiver(path = '/parley/webhooks'): Promise<WebhookR
         held.add(response);
         return;
       }
-      setTimeout(() => response.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body ?? ''), answer.delayMs ?? 0);
+      setTimeout(() => response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.body ?? ''), answer.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

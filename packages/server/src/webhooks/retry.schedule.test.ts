@@ -14,6 +14,14 @@ describe('retry schedule and ids', () => {
     expect(nextAttemptAt({ failedAt: giveUpAt, step: 50, giveUpAt })).toBeNull();
   });
 
+  it("waits at least as long as the endpoint's Retry-After, up to the longest step", () => {
+    const failedAt = 1_000_000;
+    const giveUpAt = failedAt + retryWindowMs;
+    expect(nextAttemptAt({ failedAt, step: 0, giveUpAt, retryAfterMs: 120_000, random: () => 0.5 })).toBe(failedAt + 120_000);
+    expect(nextAttemptAt({ failedAt, step: 0, giveUpAt, retryAfterMs: 100 * 3_600_000, random: () => 0.5 })).toBe(failedAt + 3 * 3_600_000);
+    expect(nextAttemptAt({ failedAt, step: 6, giveUpAt, retryAfterMs: 1_000, random: () => 0.5 })).toBe(failedAt + 5_400_000);
+  });
+
   it('makes ids that sort by time and carry no dot', () => {
     const ids = [1, 2, 1_000, 1_795_000_000_000].map((at) => sortableId('msg', at, cryptoRandom));
     expect([...ids].sort()).toEqual(ids);

@@ -18,9 +18,17 @@ const minimumDelayMs = 1_000;
  * step's ceiling), so many endpoints failing together do not all come back at once. Never later
  * than `giveUpAt`, so the last attempt happens when the window closes; null once it has closed.
  */
-export function nextAttemptAt(options: { failedAt: number; step: number; giveUpAt: number; random?: () => number }): number | null {
+export function nextAttemptAt(options: {
+  failedAt: number;
+  step: number;
+  giveUpAt: number;
+  /** The endpoint's `Retry-After`: waited for, up to the longest step. */
+  retryAfterMs?: number;
+  random?: () => number;
+}): number | null {
   if (options.failedAt >= options.giveUpAt) return null;
   const ceiling = retryCeilingsMs[Math.min(options.step, retryCeilingsMs.length - 1)] ?? minimumDelayMs;
-  const delay = Math.max(minimumDelayMs, Math.floor((options.random ?? Math.random)() * ceiling));
-  return Math.min(options.failedAt + delay, options.giveUpAt);
+  const jittered = Math.max(minimumDelayMs, Math.floor((options.random ?? Math.random)() * ceiling));
+  const asked = Math.min(options.retryAfterMs ?? 0, retryCeilingsMs.at(-1) ?? 0);
+  return Math.min(options.failedAt + Math.max(jittered, asked), options.giveUpAt);
 }

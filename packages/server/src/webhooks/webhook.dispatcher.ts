@@ -148,13 +148,13 @@ export class WebhookDispatcher {
     const startedAt = this.#ctx.clock.now();
     const outcome = await this.#post(delivery, startedAt);
     const at = this.#ctx.clock.now();
-    const record = { id: delivery.id, token: delivery.lease_token, at, ...outcome };
+    const record = { id: delivery.id, token: delivery.lease_token, at, statusCode: outcome.statusCode, error: outcome.error, response: outcome.response };
     if (outcome.ok) {
       await recordAttempt(this.#ctx.db, { ...record, next: 'delivered', step: delivery.retry_step });
       this.#attempts.labels('delivered').inc();
       return;
     }
-    const next = nextAttemptAt({ failedAt: at, step: delivery.retry_step, giveUpAt: delivery.give_up_at });
+    const next = nextAttemptAt({ failedAt: at, step: delivery.retry_step, giveUpAt: delivery.give_up_at, retryAfterMs: outcome.retryAfterMs });
     await recordAttempt(this.#ctx.db, { ...record, next: next ?? 'dead', step: delivery.retry_step + 1 });
     this.#attempts.labels(next === null ? 'dead' : 'retry').inc();
   }

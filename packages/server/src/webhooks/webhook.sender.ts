@@ -9,6 +9,8 @@ export interface AttemptOutcome {
   readonly error: string | null;
   /** The start of the answer's body, at most 500 characters. */
   readonly response: string | null;
+  /** A `Retry-After` the endpoint asked for (on a failure), in ms. */
+  readonly retryAfterMs?: number;
 }
 
 export interface WebhookSender {
@@ -38,6 +40,15 @@ async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): P
     }
   }
   return clip(Buffer.concat(chunks).subarray(0, maxResponseBytes).toString('utf8'));
+}
+
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function describeFailure(error: unknown, timeoutMs: number): string {
@@ -76,7 +87,8 @@ export function createWebhookSender(options: { timeoutMs: number; allowPrivate: 
         });
         const ok = response.statusCode >= 200 && response.statusCode < 300;
         const excerpt = await readExcerpt(response.body).catch(() => '');
-        return { ok, statusCode: response.statusCode, error: null, response: excerpt || null };
+        const wait = ok ? undefined : retryAfterMs(response.headers['retry-after'], Date.now());
+        return { ok, statusCode: response.statusCode, error: null, response: excerpt || null, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
       } catch (error) {
         return { ok: false, statusCode: null, error: describeFailure(error, options.timeoutMs), response: null };
       }
