@@ -23,6 +23,8 @@ export class TestSocket {
   #nonce = 0;
 
   constructor(readonly socket: WebSocket) {
+    // A reset (the server terminated a dead or slow socket) shows up as the close that follows.
+    socket.on('error', () => {});
     socket.on('message', (data) => {
       this.frames.push(JSON.parse(String(data)) as ServerFrame);
       for (const wake of this.#waiters.splice(0)) wake();

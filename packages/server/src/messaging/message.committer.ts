@@ -189,7 +189,7 @@ export class GroupCommitter {
         settle(request, original ? { ok: true, message: original, duplicate: true } : fail('ERR_NOT_FOUND'));
         continue;
       }
-      const message: Message = { ...toWire(request, outcome.seq), sentAt };
+      const message = toWire(request, outcome.seq, sentAt);
       messages[i] = message;
       persisted++;
       settle(request, { ok: true, message, duplicate: false });
@@ -214,8 +214,8 @@ function settle(request: SendRequest, result: SendResult): void {
   }
 }
 
-function toWire(request: SendRequest, seq: number): Omit<Message, 'sentAt'> {
-  return { conversationId: request.conversationId, seq, clientId: request.clientId, sender: request.sender, content: request.content };
+function toWire(request: SendRequest, seq: number, sentAt: number): Message {
+  return { conversationId: request.conversationId, seq, clientId: request.clientId, sender: request.sender, content: request.content, sentAt };
 }
 
 function fromStored(conversationId: string, row: StoredMessageRow): Message {
