@@ -10,11 +10,8 @@ import { deviceName } from './device.name';
 
 /** Where the person is signed in, with a way to end any of those sessions, or all of them. */
 export function SessionsSection() {
-  const { signedOut } = useSession();
-  const store = useChatStore();
   const [sessions, setSessions] = useState<SessionView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
 
   const load = useCallback(() => {
     listSessions()
@@ -33,19 +30,6 @@ export function SessionsSection() {
     }
   };
 
-  const endAll = async (): Promise<void> => {
-    setError(null);
-    try {
-      await signOutEverywhere();
-      store.stop(true);
-      navigate('/app', { replace: true });
-      signedOut('You have signed out on every device.');
-    } catch (failure) {
-      setError(describeError(failure));
-      setConfirming(false);
-    }
-  };
-
   return (
     <section className="card" aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Where you’re signed in</h2>
@@ -58,40 +42,72 @@ export function SessionsSection() {
       {sessions && (
         <ul className="item-list">
           {sessions.map((session) => (
-            <li key={session.id} className="item session">
-              <span className="item-body">
-                <span className="item-title">
-                  {deviceName(session.userAgent)}
-                  {session.current && <span className="tag">This device</span>}
-                </span>
-                <span className="muted small">
-                  Signed in {formatDateTime(session.createdAt)} · last active {formatDateTime(session.lastSeenAt)}
-                </span>
-              </span>
-              {!session.current && (
-                <button type="button" className="button small" onClick={() => void end(session)}>
-                  Sign out<span className="sr-only"> {deviceName(session.userAgent)}</span>
-                </button>
-              )}
-            </li>
+            <SessionRow key={session.id} session={session} onEnd={() => void end(session)} />
           ))}
         </ul>
       )}
-      {confirming ? (
-        <div className="confirm" role="group" aria-labelledby="confirm-everywhere">
-          <p id="confirm-everywhere">This signs you out on every device, including this one. Continue?</p>
-          <button type="button" className="button danger" onClick={() => void endAll()}>
-            Yes, sign out everywhere
-          </button>
-          <button type="button" className="button" onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
-      ) : (
-        <button type="button" className="button danger-outline" onClick={() => setConfirming(true)}>
-          Sign out everywhere
+      <SignOutEverywhere onError={setError} />
+    </section>
+  );
+}
+
+function SessionRow(props: { session: SessionView; onEnd(): void }) {
+  const { session } = props;
+  const device = deviceName(session.userAgent);
+  return (
+    <li className="item session">
+      <span className="item-body">
+        <span className="item-title">
+          {device}
+          {session.current && <span className="tag">This device</span>}
+        </span>
+        <span className="muted small">
+          Signed in {formatDateTime(session.createdAt)} · last active {formatDateTime(session.lastSeenAt)}
+        </span>
+      </span>
+      {!session.current && (
+        <button type="button" className="button small" onClick={props.onEnd}>
+          Sign out<span className="sr-only"> {device}</span>
         </button>
       )}
-    </section>
+    </li>
+  );
+}
+
+/** Two steps, because it also ends the session in use. */
+function SignOutEverywhere(props: { onError(message: string): void }) {
+  const { signedOut } = useSession();
+  const store = useChatStore();
+  const [confirming, setConfirming] = useState(false);
+
+  const endAll = async (): Promise<void> => {
+    try {
+      await signOutEverywhere();
+      store.stop(true);
+      navigate('/app', { replace: true });
+      signedOut('You have signed out on every device.');
+    } catch (failure) {
+      props.onError(describeError(failure));
+      setConfirming(false);
+    }
+  };
+
+  if (!confirming) {
+    return (
+      <button type="button" className="button danger-outline" onClick={() => setConfirming(true)}>
+        Sign out everywhere
+      </button>
+    );
+  }
+  return (
+    <div className="confirm" role="group" aria-labelledby="confirm-everywhere">
+      <p id="confirm-everywhere">This signs you out on every device, including this one. Continue?</p>
+      <button type="button" className="button danger" onClick={() => void endAll()}>
+        Yes, sign out everywhere
+      </button>
+      <button type="button" className="button" onClick={() => setConfirming(false)}>
+        Cancel
+      </button>
+    </div>
   );
 }

@@ -33,30 +33,8 @@ export function ChatView(props: { conversationId: string }) {
   const retry = useCallback((clientId: string) => store.retry(clientId), [store]);
   const discard = useCallback((clientId: string) => store.discard(clientId), [store]);
 
-  if (!conversation) {
-    const stillLoading = state.conversations === null || thread.loading !== null;
-    return (
-      <section className="chat chat-missing">
-        <BackLink />
-        {stillLoading ? (
-          <p className="muted center" role="status">
-            Loading the conversation…
-          </p>
-        ) : (
-          <div className="center">
-            <h1>Conversation not found</h1>
-            <p className="muted">It does not exist, or it belongs to someone else.</p>
-            <Link to="/app" className="button">
-              Back to conversations
-            </Link>
-          </div>
-        )}
-      </section>
-    );
-  }
-
+  if (!conversation) return <ChatMissing loading={state.conversations === null || thread.loading !== null} />;
   const name = conversation.business.name;
-  const businessTyping = state.typing[conversationId] !== undefined;
   return (
     <section className="chat" aria-labelledby="chat-title">
       <header className="chat-header">
@@ -74,26 +52,8 @@ export function ChatView(props: { conversationId: string }) {
           </button>
         </div>
       )}
-      <MessageList
-        thread={thread}
-        items={items}
-        businessName={name}
-        onLoadOlder={loadOlder}
-        onRetry={retry}
-        onDiscard={discard}
-      />
-      <div className="typing-indicator" role="status">
-        {businessTyping && (
-          <>
-            <span className="dots" aria-hidden="true">
-              <span />
-              <span />
-              <span />
-            </span>
-            {name} is typing…
-          </>
-        )}
-      </div>
+      <MessageList thread={thread} items={items} businessName={name} onLoadOlder={loadOlder} onRetry={retry} onDiscard={discard} />
+      <TypingIndicator name={name} typing={state.typing[conversationId] !== undefined} />
       <Composer
         conversationId={conversationId}
         businessName={name}
@@ -101,6 +61,45 @@ export function ChatView(props: { conversationId: string }) {
         onSend={(text) => store.send(conversationId, text)}
         onTyping={typing}
       />
+    </section>
+  );
+}
+
+/** Always mounted, so screen readers hear it start. */
+function TypingIndicator(props: { name: string; typing: boolean }) {
+  return (
+    <div className="typing-indicator" role="status">
+      {props.typing && (
+        <>
+          <span className="dots" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          {props.name} is typing…
+        </>
+      )}
+    </div>
+  );
+}
+
+function ChatMissing(props: { loading: boolean }) {
+  return (
+    <section className="chat chat-missing">
+      <BackLink />
+      {props.loading ? (
+        <p className="muted center" role="status">
+          Loading the conversation…
+        </p>
+      ) : (
+        <div className="center">
+          <h1>Conversation not found</h1>
+          <p className="muted">It does not exist, or it belongs to someone else.</p>
+          <Link to="/app" className="button">
+            Back to conversations
+          </Link>
+        </div>
+      )}
     </section>
   );
 }

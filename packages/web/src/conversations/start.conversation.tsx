@@ -50,24 +50,25 @@ export function StartConversation() {
       {businesses === null && !error && <p className="muted pad">Loading…</p>}
       <ul className="rows">
         {available.map((business) => (
-          <li key={business.id} className="business-row">
-            <Avatar name={business.name} />
-            <span className="row-body">
-              <span className="row-name">{business.name}</span>
-              {business.greeting && <span className="row-preview">{business.greeting}</span>}
-            </span>
-            <button
-              type="button"
-              className="button primary small"
-              onClick={() => void start(business)}
-              disabled={opening !== null}
-              aria-label={`Message ${business.name}`}
-            >
-              {opening === business.id ? 'Opening…' : 'Message'}
-            </button>
-          </li>
+          <BusinessRow key={business.id} business={business} opening={opening} onStart={() => void start(business)} />
         ))}
       </ul>
     </section>
+  );
+}
+
+function BusinessRow(props: { business: Business; opening: string | null; onStart(): void }) {
+  const { business, opening } = props;
+  return (
+    <li className="business-row">
+      <Avatar name={business.name} />
+      <span className="row-body">
+        <span className="row-name">{business.name}</span>
+        {business.greeting && <span className="row-preview">{business.greeting}</span>}
+      </span>
+      <button type="button" className="button primary small" onClick={props.onStart} disabled={opening !== null} aria-label={`Message ${business.name}`}>
+        {opening === business.id ? 'Opening…' : 'Message'}
+      </button>
+    </li>
   );
 }

@@ -40,12 +40,14 @@ export class LiveConnection {
     if (!this.stopped) return;
     this.stopped = false;
     window.addEventListener('online', this.retryNow);
+    window.addEventListener('offline', this.dropNow);
     this.open();
   }
 
   stop(): void {
     this.stopped = true;
     window.removeEventListener('online', this.retryNow);
+    window.removeEventListener('offline', this.dropNow);
     this.clearTimers();
     this.socket?.close(1000, 'signed out');
     this.socket = null;
@@ -110,6 +112,11 @@ export class LiveConnection {
     this.retryTimer = null;
     this.attempt = 0;
     this.open();
+  };
+
+  /** The browser says the network is gone: say so now rather than after the silence limit. */
+  private readonly dropNow = (): void => {
+    this.socket?.close(4001, 'offline');
   };
 
   private startPinging(): void {

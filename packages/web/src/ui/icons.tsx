@@ -33,10 +33,9 @@ export const AlertIcon = () => (
 );
 
 export const SendIcon = () => (
-  <Icon>
-    <path d="M4 12l16-8-6 16-2.5-6.5z" />
-    <path d="M11.5 13.5L20 4" />
-  </Icon>
+  <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+    <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6l-.01 6.53L15 12 3.39 13.87z" />
+  </svg>
 );
 
 export const BackIcon = () => (
