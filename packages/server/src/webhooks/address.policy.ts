@@ -78,11 +78,18 @@ export function isForbiddenAddress(address: string): boolean {
   return inner !== undefined && blockList.check(inner, 'ipv4');
 }
 
-/** Raised when a webhook target is, or resolves to, an address it may not reach. */
+/**
+ * Raised when a webhook target is, or resolves to, an address it may not reach. The message
+ * (which the bank sees in its delivery list) leaves the address out: it would tell the bank what
+ * Parley's resolver answers for names inside the operator's network.
+ */
 export class ForbiddenAddressError extends Error {
   readonly code = 'ERR_WEBHOOK_ADDRESS_FORBIDDEN';
+  /** The refused address, for the operator's logs only. */
+  readonly address: string;
   constructor(host: string, address: string) {
-    super(`Refused to connect: ${host} resolves to ${address}, which is not a public address.`);
+    super(`Refused to connect: ${host} is or resolves to an address that is not public.`);
     this.name = 'ForbiddenAddressError';
+    this.address = address;
   }
 }

@@ -39,7 +39,7 @@ declare module 'fastify' {
 export function createWebhooks(ctx: ServerContext, options: { resolveAll?: ResolveAll } = {}): Webhooks {
   const secrets = createSecretBox(loadMasterKey(ctx.config));
   const timeoutMs = ctx.config.webhookTimeoutMs ?? 15_000;
-  const sender = createWebhookSender({ timeoutMs, allowPrivate: ctx.config.webhookAllowPrivate === true });
+  const sender = createWebhookSender({ timeoutMs, allowPrivate: ctx.config.webhookAllowPrivate === true, log: ctx.log });
   const dispatcher = new WebhookDispatcher(ctx, { secrets, sender });
   const core = { ctx, secrets, resolveAll: options.resolveAll };
   let closing: Promise<void> | undefined;

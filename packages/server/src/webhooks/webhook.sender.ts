@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import { Pool } from 'undici';
+import { ForbiddenAddressError } from './address.policy';
 import { guardedConnector } from './url.guard';
 
 /** What one attempt got. `ok` means a 2xx answer. */
@@ -64,7 +66,7 @@ function describeFailure(error: unknown, timeoutMs: number): string {
  * several times slower here). Unless private targets are allowed, every connection goes through
  * `guardedConnector`. Redirects are not followed: a 3xx is a failure, as the spec advises.
  */
-export function createWebhookSender(options: { timeoutMs: number; allowPrivate: boolean }): WebhookSender {
+export function createWebhookSender(options: { timeoutMs: number; allowPrivate: boolean; log: Logger }): WebhookSender {
   const pools = new Map<string, Pool>();
   const connect = options.allowPrivate ? { timeout: options.timeoutMs } : guardedConnector({ timeoutMs: options.timeoutMs });
   const poolFor = (origin: string): Pool => {
@@ -90,6 +92,9 @@ export function createWebhookSender(options: { timeoutMs: number; allowPrivate: 
         const wait = ok ? undefined : retryAfterMs(response.headers['retry-after'], Date.now());
         return { ok, statusCode: response.statusCode, error: null, response: excerpt || null, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
       } catch (error) {
+        if (error instanceof ForbiddenAddressError) {
+          options.log.warn({ origin: url.origin, address: error.address }, 'webhook refused: the endpoint resolves to a non-public address');
+        }
         return { ok: false, statusCode: null, error: describeFailure(error, options.timeoutMs), response: null };
       }
     },
