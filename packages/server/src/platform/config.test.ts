@@ -12,6 +12,7 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBeNull();
     expect(config.logLevel).toBe('info');
     expect(config.secureCookies).toBe(false);
+    expect(config.sqliteSync).toBe('normal');
   });
 
   it('is frozen', () => {
@@ -31,6 +32,7 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'ftp://x.example' }, /PUBLIC_URL/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ PARLEY_SQLITE_SYNC: 'sometimes' }, /PARLEY_SQLITE_SYNC/],
   ])('fails fast naming the variable for %o', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

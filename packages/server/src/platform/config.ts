@@ -24,6 +24,12 @@ export interface Config {
   readonly authRateLimit?: { readonly max: number; readonly windowMs: number };
   /** Operator token for `/v1/admin/*` (PARLEY_ADMIN_TOKEN); null turns the admin API off (404). */
   readonly adminToken?: string | null;
+  /**
+   * SQLite fsync policy. `normal` (default, WAL): an acknowledged message survives a crash or
+   * kill -9 of Parley, since the commit is in the OS before the ack; a power cut may lose the
+   * last commits. `full`: fsync on every commit, surviving power loss too, at a latency cost.
+   */
+  readonly sqliteSync?: 'normal' | 'full';
   /** Let webhook endpoints be http:// or private/loopback addresses (PARLEY_WEBHOOKS_ALLOW_PRIVATE=1); dev and tests only. */
   readonly webhookAllowPrivate?: boolean;
   /** How long one webhook attempt may take (PARLEY_WEBHOOK_TIMEOUT_MS); default 15 s. */
@@ -80,6 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}; got "${env.LOG_LEVEL}".`);
   }
+  const sqliteSync = env.PARLEY_SQLITE_SYNC || 'normal';
+  if (sqliteSync !== 'normal' && sqliteSync !== 'full') {
+    throw new ConfigError(`PARLEY_SQLITE_SYNC must be "normal" or "full"; got "${sqliteSync}".`);
+  }
   const adminToken = env.PARLEY_ADMIN_TOKEN || null;
   if (adminToken !== null && adminToken.length < 32) {
     throw new ConfigError('PARLEY_ADMIN_TOKEN must be at least 32 characters (try `openssl rand -base64 32`), or unset to turn the admin API off.');
@@ -100,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secureCookies: publicUrl.protocol === 'https:',
     webDistDir: null,
     adminToken,
+    sqliteSync,
     webhookAllowPrivate: env.PARLEY_WEBHOOKS_ALLOW_PRIVATE === '1',
     webhookTimeoutMs,
     masterKey,

@@ -20,22 +20,23 @@ export interface Database<Tables> {
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 /**
- * Open embedded SQLite in `dataDir` (WAL, fsync on commit) or PostgreSQL when
+ * Open embedded SQLite in `dataDir` (WAL; see Config.sqliteSync) or PostgreSQL when
  * `databaseUrl` is set, and bring the schema up to date.
  */
-export async function openDatabase<Tables>(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Database<Tables>> {
-  const database = config.databaseUrl ? openPostgres<Tables>(config.databaseUrl) : openSqlite<Tables>(config.dataDir);
+export async function openDatabase<Tables>(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'sqliteSync'>): Promise<Database<Tables>> {
+  const database = config.databaseUrl ? openPostgres<Tables>(config.databaseUrl) : openSqlite<Tables>(config.dataDir, config.sqliteSync);
   await migrateToLatest(database.db as unknown as Kysely<unknown>);
   return database;
 }
 
-function openSqlite<Tables>(dataDir: string): Database<Tables> {
+function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync']): Database<Tables> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(path.join(dataDir, 'parley.db'));
   sqlite.pragma('journal_mode = WAL');
-  // FULL: an acknowledged message survives a power cut too, not only kill -9.
-  // Group commit keeps it to one fsync per batch.
-  sqlite.pragma('synchronous = FULL');
+  // In WAL mode NORMAL makes each commit durable against a crash of this process (the
+  // write is in the OS before the ack), without an fsync that blocks the event loop;
+  // FULL adds power-loss durability at that cost. See Config.sqliteSync.
+  sqlite.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
