@@ -25,7 +25,7 @@ export interface Pair {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function connect(target: Target, pair: number): Promise<WebSocket> {
+export function connect(target: Target, pair: number): Promise<WebSocket> {
   const { url, headers } = target.socket(pair);
   const socket = new WebSocket(url, { headers, perMessageDeflate: false, skipUTF8Validation: true });
   socket.on('error', () => {});
@@ -61,6 +61,27 @@ export async function closePairs(pairs: readonly Pair[]): Promise<void> {
     (socket) => new Promise<void>((resolve) => (socket.readyState === WebSocket.CLOSED ? resolve() : (socket.once('close', () => resolve()), socket.terminate()))),
   );
   await Promise.all(closed);
+}
+
+/**
+ * A WebSocket-level ping every `everyMs` on an otherwise idle socket; the server's `ws` answers
+ * pong from its event loop, so the longest ping→pong is the longest time the server (or this
+ * load generator) did not get to its sockets. Same probe for Parley and the relay.
+ */
+export function stallProbe(socket: WebSocket, everyMs = 10): () => { worstMs: number; p99Ms: number } {
+  const lags: number[] = [];
+  socket.on('pong', (data: Buffer) => lags.push(performance.now() - data.readDoubleLE(0)));
+  const timer = setInterval(() => {
+    const stamp = Buffer.alloc(8);
+    stamp.writeDoubleLE(performance.now());
+    if (socket.readyState === WebSocket.OPEN) socket.ping(stamp);
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    lags.sort((x, y) => x - y);
+    const at = (q: number): number => Math.round((lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] ?? 0) * 10) / 10;
+    return { worstMs: at(1), p99Ms: at(0.99) };
+  };
 }
 
 /** Resident memory of a process, in bytes (VmRSS). */
@@ -106,6 +127,8 @@ export interface LatencyResult {
   readonly ackP99Ms: number | null;
   readonly serverCpuPercent: number;
   readonly serverWaitPercent: number;
+  /** The same for the load generator's main thread on core 1: high means its clock readings are late too. */
+  readonly loadWaitPercent: number;
 }
 
 const toMs = (us: number): number => Math.round(us) / 1000;
@@ -158,6 +181,7 @@ export async function runLatency(
   let k = 0;
   let cpuAtMeasure = 0;
   let waitAtMeasure = 0;
+  let loadWaitAtMeasure = 0;
   let timeAtMeasure = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -170,6 +194,7 @@ export async function runLatency(
         if (k === firstMeasured) {
           cpuAtMeasure = cpuMs(target.pid());
           waitAtMeasure = runQueueWaitMs(target.pid());
+          loadWaitAtMeasure = runQueueWaitMs(process.pid);
           timeAtMeasure = now;
         }
         k++;
@@ -182,6 +207,7 @@ export async function runLatency(
   });
   const serverCpuPercent = ((cpuMs(target.pid()) - cpuAtMeasure) / (performance.now() - timeAtMeasure)) * 100;
   const serverWaitPercent = ((runQueueWaitMs(target.pid()) - waitAtMeasure) / (performance.now() - timeAtMeasure)) * 100;
+  const loadWaitPercent = ((runQueueWaitMs(process.pid) - loadWaitAtMeasure) / (performance.now() - timeAtMeasure)) * 100;
   const deadline = performance.now() + 5_000;
   const missing = (): number => delivered.subarray(firstMeasured).reduce((n, d) => n + (d ? 0 : 1), 0);
   while (missing() > 0 && performance.now() < deadline) await sleep(50);
@@ -199,5 +225,6 @@ export async function runLatency(
     ackP99Ms: target.acks ? toMs(ack.getValueAtPercentile(99)) : null,
     serverCpuPercent: Math.round(serverCpuPercent),
     serverWaitPercent: Math.round(serverWaitPercent),
+    loadWaitPercent: Math.round(loadWaitPercent),
   };
 }

@@ -4,7 +4,8 @@ export interface Row {
   readonly parley: number;
   readonly peer: number;
   readonly target: string;
-  readonly pass: boolean;
+  /** null: a figure with no target, shown for understanding. */
+  readonly pass: boolean | null;
   /** Appended to both figures, e.g. ' ms'. */
   readonly unit: string;
 }
@@ -18,7 +19,7 @@ export function printTable(rows: readonly Row[]): void {
     `${r.peer.toLocaleString('en')}${r.unit}`,
     r.peer === 0 ? '–' : `${(r.parley / r.peer).toFixed(2)}×`,
     r.target,
-    r.pass ? 'pass' : 'FAIL',
+    r.pass === null ? '–' : r.pass ? 'pass' : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const format = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
