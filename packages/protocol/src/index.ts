@@ -11,3 +11,4 @@ export * from './messaging';
 export * from './ws';
 export * from './business';
 export * from './webhooks';
+export * from './menu';

@@ -1,11 +1,19 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MessageContent } from './content';
+import { BusinessMenu } from './menu';
 import { ClientId, Id, Seq, Timestamp } from './schema';
 
 export const SenderKind = Type.Union([Type.Literal('person'), Type.Literal('business'), Type.Literal('system')]);
 export type SenderKind = Static<typeof SenderKind>;
 
-export const Business = Type.Object({ id: Id, name: Type.String(), slug: Type.String(), greeting: Type.Union([Type.String(), Type.Null()]) });
+export const Business = Type.Object({
+  id: Id,
+  name: Type.String(),
+  slug: Type.String(),
+  greeting: Type.Union([Type.String(), Type.Null()]),
+  /** The business's get-started button and persistent menu; absent when it has set neither. */
+  menu: Type.Optional(BusinessMenu),
+});
 export type Business = Static<typeof Business>;
 export const BusinessList = Type.Object({ businesses: Type.Array(Business) });
 

@@ -7,6 +7,7 @@ import { apiKeyRoutes } from './api-key.routes';
 import { bsidRoutes } from './bsid.routes';
 import { listDirectory } from './business.service';
 import { memberRoutes } from './member.routes';
+import { menuRoutes } from './menu.routes';
 
 /**
  * Every business route: the directory people pick a bank from, members and keys (sessions),
@@ -25,6 +26,7 @@ export function businessRoutes(ctx: ServerContext): FastifyPluginAsyncTypebox {
     await app.register(memberRoutes(ctx));
     await app.register(apiKeyRoutes(ctx));
     await app.register(bsidRoutes(ctx));
+    await app.register(menuRoutes(ctx));
     await app.register(adminRoutes(ctx));
   };
   // The same symbol fastify-plugin sets: the decoration lands on the app, not only in this scope.

@@ -3,6 +3,8 @@ import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
 import type { BusinessRow } from './business.table';
 import * as businesses from './business.repository';
+import type { MenuColumns } from './menu.repository';
+import { publishedMenu } from './menu.service';
 
 /** What business services need: the database, time and randomness. The CLI builds one without a server. */
 export type BusinessContext = Pick<ServerContext, 'db' | 'clock' | 'random'>;
@@ -18,8 +20,10 @@ export async function ensureDemoBusiness(ctx: BusinessContext): Promise<void> {
   await businesses.insertBusinessIfAbsent(ctx.db, { id: ctx.random.uuid(), created_at: ctx.clock.now(), ...demoBusiness });
 }
 
-export function toBusiness(row: BusinessRow): Business {
-  return { id: row.id, name: row.name, slug: row.slug, greeting: row.greeting };
+/** A business as people see it; menu columns the caller did not select count as no menu. */
+export function toBusiness(row: Pick<BusinessRow, 'id' | 'name' | 'slug' | 'greeting'> & Partial<MenuColumns>): Business {
+  const menu = publishedMenu(row);
+  return { id: row.id, name: row.name, slug: row.slug, greeting: row.greeting, ...(menu && { menu }) };
 }
 
 export async function listDirectory(ctx: BusinessContext): Promise<Business[]> {

@@ -7,6 +7,10 @@ export interface BusinessesTable {
   name: string;
   greeting: string | null;
   created_at: number;
+  /** JSON of GetStarted; null when there is no get-started button. */
+  get_started: string | null;
+  /** JSON of a MenuItem array; null when there is no persistent menu. */
+  persistent_menu: string | null;
 }
 export type BusinessRow = Selectable<BusinessesTable>;
 

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation';
 import * as business from './0004_business';
 import * as webhooks from './0005_webhooks';
+import * as menu from './0008_menu';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0004_business': business,
   '0005_webhooks': webhooks,
+  '0008_menu': menu,
 };
