@@ -242,6 +242,7 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, pinning, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
       plan,
       targets,
+      sqliteSync: process.env.PARLEY_SQLITE_SYNC || 'normal (the default)',
       parley,
       relay,
       ratios: Object.fromEntries(table.map((r) => [r.figure, r.peer === 0 ? null : +(r.parley / r.peer).toFixed(3)])),
