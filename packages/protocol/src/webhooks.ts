@@ -29,7 +29,9 @@ export const WebhookMessage = Type.Object({ seq: Seq, sender: SenderKind, conten
 export type WebhookMessage = Static<typeof WebhookMessage>;
 
 const ConversationRef = { bsid: Bsid, conversationId: Id };
-const ThreadOwner = Type.Union([Type.Literal('bot'), Type.Literal('inbox')]);
+/** Who answers a conversation: the bank's bot (the default) or its human inbox, after a handover. */
+export const ThreadOwner = Type.Union([Type.Literal('bot'), Type.Literal('inbox')]);
+export type ThreadOwner = Static<typeof ThreadOwner>;
 
 /**
  * The `data` of each event type. Closed objects: Parley checks every event against them before
@@ -93,7 +95,15 @@ export const WebhookDeliveryId = Type.String({ pattern: '^dlv_[0-9A-Za-z_-]{10,4
 const EndpointUrl = Type.String({ minLength: 8, maxLength: 2048, examples: ['https://bot.sandbox-bank.example/parley/webhooks'] });
 const SubscribedTypes = Type.Array(WebhookEventType, { minItems: 1, maxItems: webhookEventTypes.length, uniqueItems: true });
 
-export const CreateWebhookEndpointBody = Type.Object({ url: EndpointUrl, eventTypes: SubscribedTypes }, { additionalProperties: false });
+/**
+ * Which side of a handover an endpoint serves (default `bot`): it receives `message.created` while
+ * its side owns the thread, and `standby` while the other side does. See docs/handover.md.
+ */
+const EndpointRole = ThreadOwner;
+export const CreateWebhookEndpointBody = Type.Object(
+  { url: EndpointUrl, eventTypes: SubscribedTypes, role: Type.Optional(EndpointRole) },
+  { additionalProperties: false },
+);
 export type CreateWebhookEndpointBody = Static<typeof CreateWebhookEndpointBody>;
 
 /** An endpoint as listings show it: never its secret. */
@@ -101,6 +111,7 @@ export const WebhookEndpoint = Type.Object({
   id: Id,
   url: Type.String(),
   eventTypes: Type.Array(WebhookEventType),
+  role: EndpointRole,
   createdAt: Timestamp,
   /** Until then the previous secret still signs too (after a rotation); null when there is none. */
   previousSecretExpiresAt: Type.Union([Timestamp, Type.Null()]),
@@ -114,6 +125,7 @@ export const CreatedWebhookEndpoint = Type.Object({
   id: Id,
   url: Type.String(),
   eventTypes: Type.Array(WebhookEventType),
+  role: EndpointRole,
   secret: WebhookSecret,
   createdAt: Timestamp,
 });

@@ -45,7 +45,7 @@ describe.each(dialects)('webhook delivery on %s', (dialect) => {
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const listed = await t.app.inject({ method: 'GET', url: '/v1/webhooks/endpoints', headers: bearer(key.secret) });
     expect((listed.json() as WebhookEndpointList).endpoints).toEqual([
-      { id: endpoint.id, url: receiver.url, eventTypes: ['message.created'], createdAt: clock.now(), previousSecretExpiresAt: null },
+      { id: endpoint.id, url: receiver.url, eventTypes: ['message.created'], role: 'bot', createdAt: clock.now(), previousSecretExpiresAt: null },
     ]);
     expect(listed.body).not.toContain(endpoint.secret.slice(6));
 

@@ -41,3 +41,28 @@ export async function findConversationId(db: Db, businessId: string, personId: s
     .executeTakeFirst();
   return row?.id;
 }
+
+export interface BsidPair {
+  readonly businessId: string;
+  readonly personId: string;
+}
+
+/** The BSIDs already made for these (business, person) pairs. */
+export async function findBsids(db: Db, pairs: readonly BsidPair[]): Promise<{ business_id: string; person_id: string; bsid: string }[]> {
+  if (pairs.length === 0) return [];
+  return db
+    .selectFrom('bsids')
+    .select(['business_id', 'person_id', 'bsid'])
+    .where((eb) => eb.or(pairs.map((p) => eb.and([eb('business_id', '=', p.businessId), eb('person_id', '=', p.personId)]))))
+    .execute();
+}
+
+/** Insert many at once; pairs that already have one keep theirs. */
+export async function insertBsidsIfAbsent(db: Db, rows: Insertable<BsidsTable>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('bsids')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['business_id', 'person_id']).doNothing())
+    .execute();
+}

@@ -12,6 +12,6 @@ export {
 export { addMember, listMembers, removeMember } from './member.service';
 export { createApiKey, listApiKeys, revokeApiKey, authenticateApiKey, type ApiKeyPrincipal } from './api-key.service';
 export { requireApiKey, businessOf } from './api-key.hooks';
-export { bsidFor, personForBsid } from './bsid.service';
+export { bsidFor, bsidsFor, personForBsid } from './bsid.service';
 export { businessRoutes } from './business.routes';
 export type { BusinessRow } from './business.table';

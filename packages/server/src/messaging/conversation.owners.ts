@@ -1,3 +1,4 @@
+import { bsidsFor } from '../business';
 import type { ServerContext } from '../context';
 import { findOwners } from './message.repository';
 
@@ -16,6 +17,8 @@ const maxEntries = 100_000;
  */
 export class ConversationOwners {
   readonly #known = new Map<string, ConversationOwner>();
+  /** Conversation → the person's BSID for its business (never changes either), for webhook events. */
+  readonly #bsids = new Map<string, string>();
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -31,6 +34,36 @@ export class ConversationOwners {
 
   forget(conversationId: string): void {
     this.#known.delete(conversationId);
+    this.#bsids.delete(conversationId);
+  }
+
+  /** The person's BSID for the conversation's business if already known, without a query. */
+  bsidOf(conversationId: string): string | undefined {
+    return this.#bsids.get(conversationId);
+  }
+
+  rememberBsid(conversationId: string, bsid: string): void {
+    if (this.#bsids.size >= maxEntries) this.#bsids.clear();
+    this.#bsids.set(conversationId, bsid);
+  }
+
+  /**
+   * Make sure the BSID of every one of these conversations (whose owners are loaded) is known:
+   * one batched read (and insert, for people no bank has named yet) for the misses. Run it
+   * before a transaction opens, never inside one: SQLite has one connection.
+   */
+  async loadBsids(conversationIds: Iterable<string>): Promise<void> {
+    const missing = new Map<string, ConversationOwner>();
+    for (const id of conversationIds) {
+      const owner = this.#known.get(id);
+      if (owner && !this.#bsids.has(id)) missing.set(id, owner);
+    }
+    if (missing.size === 0) return;
+    const found = await bsidsFor(this.ctx, [...missing.values()]);
+    for (const [id, owner] of missing) {
+      const bsid = found.get(`${owner.businessId} ${owner.personId}`);
+      if (bsid !== undefined) this.rememberBsid(id, bsid);
+    }
   }
 
   /** Load the owners of every id not yet known, in one query per thousand ids. */

@@ -13,22 +13,27 @@ export interface ConversationViewRow extends ConversationRow {
 }
 
 /**
- * Create the conversation, with its first message (the greeting) in the same transaction.
- * Returns false, storing nothing, when the person already has one with this business.
+ * Create the conversation, with its first message (the greeting) and whatever `alsoInTransaction`
+ * writes (its webhook event) in the same transaction. Returns false, storing nothing, when the
+ * person already has one with this business.
  */
 export async function insertConversation(
   db: Db,
-  conversation: Insertable<ConversationsTable>,
-  greeting: Insertable<MessagesTable> | null,
+  options: {
+    conversation: Insertable<ConversationsTable>;
+    greeting: Insertable<MessagesTable> | null;
+    alsoInTransaction?: (trx: Db) => Promise<unknown>;
+  },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .insertInto('conversations')
-      .values(conversation)
+      .values(options.conversation)
       .onConflict((oc) => oc.columns(['person_id', 'business_id']).doNothing())
       .executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-    if (greeting) await trx.insertInto('messages').values(greeting).execute();
+    if (options.greeting) await trx.insertInto('messages').values(options.greeting).execute();
+    await options.alsoInTransaction?.(trx);
     return true;
   });
 }
@@ -114,8 +119,16 @@ export async function findLastSeqs(db: Db, personId: string, ids: readonly strin
  */
 export async function raisePersonReadSeq(
   db: Db,
-  options: { conversationId: string; personId: string; seq: number },
+  options: { conversationId: string; personId: string; seq: number; alsoInTransaction?: (trx: Db, seq: number) => Promise<unknown> },
 ): Promise<number | undefined> {
+  if (options.alsoInTransaction) {
+    const { alsoInTransaction, ...raise } = options;
+    return db.transaction().execute(async (trx) => {
+      const seq = await raisePersonReadSeq(trx, raise);
+      if (seq !== undefined) await alsoInTransaction(trx, seq);
+      return seq;
+    });
+  }
   const row = await db
     .updateTable('conversations')
     .set((eb) => ({

@@ -7,9 +7,10 @@ import {
   type MessageContent,
   type SendAck,
 } from '@parley/protocol';
-import { getBusiness } from '../business';
+import { bsidFor, getBusiness } from '../business';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
+import { notifyWebhooks, recordEvents } from '../webhooks';
 import type { ConversationOwners } from './conversation.owners';
 import * as conversations from './conversation.repository';
 import { businessTopic, personTopic, publishMessage } from './delivery.hub';
@@ -115,10 +116,11 @@ async function createConversation(
         sentAt: now,
       }
     : null;
-  const created = await conversations.insertConversation(
-    ctx.db,
-    { id, person_id: personId, business_id: business.id, last_seq: greeting ? 1 : 0, person_read_seq: 0, business_read_seq: 0, created_at: now, last_message_at: now },
-    greeting && {
+  // Before the transaction: SQLite has one connection, and the event must name the person by BSID.
+  const bsid = await bsidFor(ctx, business.id, personId);
+  const created = await conversations.insertConversation(ctx.db, {
+    conversation: { id, person_id: personId, business_id: business.id, last_seq: greeting ? 1 : 0, person_read_seq: 0, business_read_seq: 0, created_at: now, last_message_at: now },
+    greeting: greeting && {
       conversation_id: id,
       seq: 1,
       client_id: null,
@@ -127,7 +129,8 @@ async function createConversation(
       body: JSON.stringify(greeting.content),
       created_at: now,
     },
-  );
+    alsoInTransaction: (trx) => recordEvents(trx, ctx, [{ businessId: business.id, type: 'conversation.started', data: { bsid, conversationId: id } }]),
+  });
   if (!created) {
     // Lost a race with the same person's other request: theirs made it, use it.
     const winner = await conversations.findConversationId(ctx.db, personId, business.id);
@@ -136,6 +139,8 @@ async function createConversation(
   }
   const owner = { personId, businessId: business.id };
   core.owners.remember(id, owner);
+  core.owners.rememberBsid(id, bsid);
+  notifyWebhooks(ctx);
   if (greeting) publishMessage(ctx.bus, { ...owner, message: greeting });
   return { id, created: true };
 }
@@ -173,9 +178,20 @@ export async function markRead(
   core: MessagingCore,
   options: { personId: string; conversationId: string; seq: number; skipSocket?: string },
 ): Promise<void> {
-  const owner = await requireOwned(core, options.personId, options.conversationId);
-  const seq = await conversations.raisePersonReadSeq(core.ctx.db, options);
+  const { ctx, owners } = core;
+  const { conversationId } = options;
+  const owner = await requireOwned(core, options.personId, conversationId);
+  await owners.loadBsids([conversationId]);
+  const bsid = owners.bsidOf(conversationId);
+  const seq = await conversations.raisePersonReadSeq(ctx.db, {
+    conversationId,
+    personId: options.personId,
+    seq: options.seq,
+    // The bank learns of the read in the same transaction as the read mark moves.
+    alsoInTransaction: bsid === undefined ? undefined : (trx, read) => recordEvents(trx, ctx, [{ businessId: owner.businessId, type: 'message.read', data: { bsid, conversationId, seq: read } }]),
+  });
   if (seq === undefined) return;
+  if (bsid !== undefined) notifyWebhooks(ctx);
   const frame = { type: 'read', conversationId: options.conversationId, reader: 'person', seq } as const;
   core.ctx.bus.publish(personTopic(options.personId), options.skipSocket === undefined ? { frame } : { frame, skipSocket: options.skipSocket });
   core.ctx.bus.publish(businessTopic(owner.businessId), { frame });

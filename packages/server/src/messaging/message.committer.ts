@@ -2,9 +2,11 @@ import type { Message, MessageContent, SenderKind } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import type { Db } from '../database';
 import { AppError } from '../platform/errors';
+import { notifyWebhooks, recordEvents } from '../webhooks';
 import type { ConversationOwners } from './conversation.owners';
 import { publishMessage } from './delivery.hub';
-import { findByClientIds, inTransaction, insertMessages, reserveSeqs, type StoredMessageRow } from './message.repository';
+import { findByClientIds, inTransaction, insertMessages, reserveSeqs, type ReservedSeqs, type StoredMessageRow } from './message.repository';
+import { personMessageEvents } from './message.events';
 
 export type SendResult =
   | { readonly ok: true; readonly message: Message; readonly duplicate: boolean }
@@ -35,6 +37,12 @@ type Outcome =
   | { kind: 'stored'; row: StoredMessageRow }
   | { kind: 'same'; index: number }
   | { kind: 'failed'; code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' };
+
+/** What a batch's transaction wrote: each send's outcome, and whether any webhook event is waiting. */
+interface Written {
+  readonly outcomes: Outcome[];
+  readonly recorded: boolean;
+}
 
 function fail(code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' | 'ERR_UNAVAILABLE', message?: string): SendResult {
   return { ok: false, error: new AppError(code, message === undefined ? {} : { message }) };
@@ -120,6 +128,8 @@ export class GroupCommitter {
   async #commit(batch: SendRequest[]): Promise<void> {
     try {
       await this.owners.load(batch.map((request) => request.conversationId));
+      // Webhook events name the person by BSID; read them now, the transaction cannot.
+      await this.owners.loadBsids(batch.flatMap((request) => (request.personId === null ? [] : [request.conversationId])));
     } catch (error) {
       this.ctx.log.error({ err: error }, 'reading conversation owners failed');
       for (const request of batch) settle(request, fail('ERR_UNAVAILABLE'));
@@ -133,11 +143,13 @@ export class GroupCommitter {
     }
     if (accepted.length === 0) return;
     const sentAt = this.ctx.clock.now();
-    const outcomes = await this.#writeWithRetry(accepted, sentAt);
-    if (outcomes) this.#deliver(accepted, outcomes, sentAt);
+    const written = await this.#writeWithRetry(accepted, sentAt);
+    if (!written) return;
+    if (written.recorded) notifyWebhooks(this.ctx);
+    this.#deliver(accepted, written.outcomes, sentAt);
   }
 
-  async #writeWithRetry(batch: SendRequest[], sentAt: number): Promise<Outcome[] | undefined> {
+  async #writeWithRetry(batch: SendRequest[], sentAt: number): Promise<Written | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await inTransaction(this.ctx.db, (trx) => this.#write(trx, batch, sentAt));
@@ -150,8 +162,8 @@ export class GroupCommitter {
     }
   }
 
-  /** Inside the transaction: drop resends, reserve seqs per conversation, insert the rest. */
-  async #write(trx: Db, batch: SendRequest[], sentAt: number): Promise<Outcome[]> {
+  /** Inside the transaction: drop resends, reserve seqs per conversation, insert the rest and their webhook events. */
+  async #write(trx: Db, batch: SendRequest[], sentAt: number): Promise<Written> {
     const { dialect } = this.ctx;
     const pairs: string[] = [];
     for (const request of batch) if (request.clientId !== null) pairs.push(request.conversationId, request.clientId);
@@ -162,10 +174,12 @@ export class GroupCommitter {
     const { outcomes, counts } = planBatch(batch, stored);
     const flatCounts: (string | number)[] = [];
     for (const [conversationId, count] of counts) flatCounts.push(conversationId, count);
-    const reserved = flatCounts.length > 0 ? await reserveSeqs(trx, dialect, { counts: flatCounts, at: sentAt }) : new Map();
+    const reserved: Map<string, ReservedSeqs> = flatCounts.length > 0 ? await reserveSeqs(trx, dialect, { counts: flatCounts, at: sentAt }) : new Map();
     const params = assignSeqs({ batch, outcomes, counts, reserved, sentAt });
     if (params.length > 0) await insertMessages(trx, dialect, params);
-    return outcomes;
+    const events = personMessageEvents({ batch, outcomes, reserved, owners: this.owners, sentAt });
+    const recorded = events.length > 0 ? await recordEvents(trx, this.ctx, events) : [];
+    return { outcomes, recorded: recorded.some((event) => event.eventId !== null) };
   }
 
   /** After the commit: ack every sender, publish every new message to both sides. */
@@ -262,12 +276,12 @@ function assignSeqs(options: {
   batch: SendRequest[];
   outcomes: Outcome[];
   counts: Map<string, number>;
-  reserved: Map<string, number>;
+  reserved: Map<string, ReservedSeqs>;
   sentAt: number;
 }): unknown[] {
   const { batch, outcomes, counts, reserved, sentAt } = options;
   const next = new Map<string, number>();
-  for (const [conversationId, last] of reserved) next.set(conversationId, last - counts.get(conversationId)! + 1);
+  for (const [conversationId, { last }] of reserved) next.set(conversationId, last - counts.get(conversationId)! + 1);
   const params: unknown[] = [];
   for (let i = 0; i < batch.length; i++) {
     const outcome = outcomes[i]!;

@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../database';
 import type { Dialect } from '../platform/db/database';
-import type { MessageRow } from './messaging.table';
+import type { MessageRow, ThreadOwner } from './messaging.table';
 
 /*
  * The group committer's SQL. It is written by hand, not built with Kysely, because it runs
@@ -89,12 +89,19 @@ export async function findByClientIds(db: Db, dialect: Dialect, pairs: readonly 
  * lock that orders concurrent writers (several nodes on PostgreSQL). `counts` is flat,
  * [id1, n1, id2, n2, …]. Returns each conversation's new last_seq; a missing id is gone.
  */
+export interface ReservedSeqs {
+  /** The conversation's new last_seq. */
+  readonly last: number;
+  /** Who owns the thread now, read under the same row lock (for webhook routing). */
+  readonly threadOwner: ThreadOwner;
+}
+
 export async function reserveSeqs(
   db: Db,
   dialect: Dialect,
   options: { counts: readonly (string | number)[]; at: number },
-): Promise<Map<string, number>> {
-  const reserved = new Map<string, number>();
+): Promise<Map<string, ReservedSeqs>> {
+  const reserved = new Map<string, ReservedSeqs>();
   const perChunk = rowsPerStatement * 2;
   for (let start = 0; start < options.counts.length; start += perChunk) {
     const chunk = options.counts.slice(start, start + perChunk);
@@ -103,11 +110,11 @@ export async function reserveSeqs(
       const at = dialect === 'postgres' ? '$1::bigint' : '?';
       return (
         `update conversations set last_seq = last_seq + v.column2, last_message_at = ${at} ` +
-        `from (values ${values}) as v where conversations.id = v.column1 returning id, last_seq`
+        `from (values ${values}) as v where conversations.id = v.column1 returning id, last_seq, thread_owner`
       );
     });
-    const rows = await run<{ id: string; last_seq: number | string }>(db, text, [options.at, ...chunk]);
-    for (const row of rows) reserved.set(row.id, Number(row.last_seq));
+    const rows = await run<{ id: string; last_seq: number | string; thread_owner: ThreadOwner }>(db, text, [options.at, ...chunk]);
+    for (const row of rows) reserved.set(row.id, { last: Number(row.last_seq), threadOwner: row.thread_owner });
   }
   return reserved;
 }

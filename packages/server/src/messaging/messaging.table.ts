@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface ConversationsTable {
   id: string;
@@ -9,7 +9,11 @@ export interface ConversationsTable {
   business_read_seq: number;
   created_at: number;
   last_message_at: number;
+  /** Who answers the person: the bank's bot (default) or its human inbox, after a handover. */
+  thread_owner: Generated<ThreadOwner>;
 }
+
+export type ThreadOwner = 'bot' | 'inbox';
 export type ConversationRow = Selectable<ConversationsTable>;
 
 export interface MessagesTable {

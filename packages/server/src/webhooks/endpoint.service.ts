@@ -31,6 +31,7 @@ function toEndpoint(row: WebhookEndpointRow, now: number): WebhookEndpoint {
     id: row.id,
     url: row.url,
     eventTypes: row.event_types.split(' ') as WebhookEventType[],
+    role: row.role,
     createdAt: row.created_at,
     previousSecretExpiresAt: previousLive ? row.previous_secret_expires_at : null,
   };
@@ -46,7 +47,9 @@ export async function createEndpoint(
   const id = ctx.random.uuid();
   const secret = newSigningSecret(ctx.random);
   const createdAt = ctx.clock.now();
+  const role = input.role ?? 'bot';
   await endpoints.insertEndpoint(ctx.db, {
+    role,
     id,
     business_id: input.businessId,
     url: url.href,
@@ -54,7 +57,7 @@ export async function createEndpoint(
     secret_box: core.secrets.seal(id, secret),
     created_at: createdAt,
   });
-  return { id, url: url.href, eventTypes: input.eventTypes, secret, createdAt };
+  return { id, url: url.href, eventTypes: input.eventTypes, role, secret, createdAt };
 }
 
 export async function listEndpoints(core: WebhooksCore, businessId: string): Promise<WebhookEndpoint[]> {
@@ -96,6 +99,6 @@ export async function sendTestEvent(core: WebhooksCore, target: { businessId: st
   const recorded = await recordEvent(core.ctx, { businessId: target.businessId, type: 'webhook.test', data: { endpointId: row.id } });
   const deliveryId = recorded.deliveryIds[0];
   // Deleted between the two reads.
-  if (!deliveryId) throw new AppError('ERR_NOT_FOUND');
+  if (!deliveryId || recorded.eventId === null) throw new AppError('ERR_NOT_FOUND');
   return { eventId: recorded.eventId, deliveryId };
 }

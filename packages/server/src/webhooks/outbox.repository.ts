@@ -6,6 +6,7 @@ export interface SubscriberRow {
   id: string;
   business_id: string;
   event_types: string;
+  role: 'bot' | 'inbox';
 }
 
 /** Live endpoints of these businesses, with what they subscribe to. */
@@ -13,7 +14,7 @@ export async function findSubscribers(db: Db, businessIds: readonly string[]): P
   if (businessIds.length === 0) return [];
   return db
     .selectFrom('webhook_endpoints')
-    .select(['id', 'business_id', 'event_types'])
+    .select(['id', 'business_id', 'event_types', 'role'])
     .where('business_id', 'in', businessIds)
     .where('deleted_at', 'is', null)
     .execute();

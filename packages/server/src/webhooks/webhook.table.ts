@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { WebhookDeliveryStatus, WebhookEventType } from '@parley/protocol';
 
 export interface WebhookEndpointsTable {
@@ -15,6 +15,8 @@ export interface WebhookEndpointsTable {
   created_at: number;
   /** Deleted endpoints stay for the delivery history; they get nothing new and their secrets are wiped. */
   deleted_at: number | null;
+  /** Which side of a handover the endpoint serves: it gets messages while its side owns the thread, `standby` otherwise. */
+  role: Generated<'bot' | 'inbox'>;
 }
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 
