@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import * as hdr from 'hdr-histogram-js';
 import WebSocket from 'ws';
 
 /** What the load generator needs to know about the server under test. */
@@ -108,123 +107,39 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Share of one core a process used, and how long its and our main threads waited for a core, since `start`. */
+export interface CpuShares {
+  readonly serverCpuPercent: number;
+  /** Time the server's main thread was runnable but waiting for its core (other processes on it): high means a noisy run. */
+  readonly serverWaitPercent: number;
+  /** The same for the load generator's main thread: high means its clock readings are late too. */
+  readonly loadWaitPercent: number;
+  /** The load generator's own CPU use (all threads). */
+  readonly loadCpuPercent: number;
+}
+
+export function startCpuMeter(pid: number): () => CpuShares {
+  const time = performance.now();
+  const cpu = cpuMs(pid);
+  const wait = runQueueWaitMs(pid);
+  const loadWait = runQueueWaitMs(process.pid);
+  const loadCpu = process.cpuUsage();
+  return () => {
+    const elapsed = performance.now() - time;
+    const percent = (ms: number): number => Math.round((ms / elapsed) * 100);
+    const used = process.cpuUsage(loadCpu);
+    return {
+      serverCpuPercent: percent(cpuMs(pid) - cpu),
+      serverWaitPercent: percent(runQueueWaitMs(pid) - wait),
+      loadWaitPercent: percent(runQueueWaitMs(process.pid) - loadWait),
+      loadCpuPercent: percent((used.user + used.system) / 1000),
+    };
+  };
+}
+
 /** How long the process's main thread waited on the run queue (runnable, no core free), in ms. */
 export function runQueueWaitMs(pid: number): number {
   const [, waitNs] = fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ');
   return Number(waitNs) / 1e6;
 }
 
-export interface LatencyResult {
-  readonly offeredPerSecond: number;
-  readonly measured: number;
-  readonly lost: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  readonly p99Ms: number;
-  readonly p999Ms: number;
-  readonly maxMs: number;
-  /** Parley only: intended send → ack at the sender. */
-  readonly ackP99Ms: number | null;
-  readonly serverCpuPercent: number;
-  readonly serverWaitPercent: number;
-  /** The same for the load generator's main thread on core 1: high means its clock readings are late too. */
-  readonly loadWaitPercent: number;
-}
-
-const toMs = (us: number): number => Math.round(us) / 1000;
-
-/** The clientId of message k in the latency run; k is read back from it on delivery. */
-const latencyId = (k: number): string => `lat${String(k).padStart(9, '0')}`;
-
-/**
- * Open loop: message k is due at t0 + k/rate, whatever the server does, sent by pair k mod n on
- * socket a; latency is from that intended time to its arrival on socket b, so a stall delays
- * every message due during it (no coordinated omission). Recorded after the warm-up only.
- */
-export async function runLatency(
-  target: Target,
-  pairs: readonly Pair[],
-  options: { rate: number; warmupMs: number; measureMs: number },
-): Promise<LatencyResult> {
-  const total = Math.round((options.rate * (options.warmupMs + options.measureMs)) / 1000);
-  const firstMeasured = Math.round((options.rate * options.warmupMs) / 1000);
-  const intended = new Float64Array(total);
-  const delivered = new Uint8Array(total);
-  const delivery = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
-  const ack = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
-  const record = (clientId: string | undefined, histogram: hdr.Histogram, isDelivery: boolean): void => {
-    if (!clientId?.startsWith('lat')) return;
-    const k = Number(clientId.slice(3));
-    if (!(k >= 0 && k < total)) return;
-    if (isDelivery) {
-      if (delivered[k]) return;
-      delivered[k] = 1;
-    }
-    if (k >= firstMeasured) histogram.recordValue(Math.max(1, Math.round((performance.now() - (intended[k] as number)) * 1000)));
-  };
-  for (const { a, b } of pairs) {
-    a.removeAllListeners('message');
-    b.removeAllListeners('message');
-    b.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; clientId?: string; message?: { clientId?: string } };
-      record(frame.type === 'message' ? frame.message?.clientId : frame.clientId, delivery, true);
-    });
-    if (target.acks) {
-      a.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { type: string; clientId?: string };
-        if (frame.type === 'ack') record(frame.clientId, ack, false);
-      });
-    }
-  }
-  const interval = 1000 / options.rate;
-  const t0 = performance.now() + 20;
-  let k = 0;
-  let cpuAtMeasure = 0;
-  let waitAtMeasure = 0;
-  let loadWaitAtMeasure = 0;
-  let timeAtMeasure = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const now = performance.now();
-      while (k < total && t0 + k * interval <= now) {
-        const pair = k % pairs.length;
-        intended[k] = t0 + k * interval;
-        const socket = (pairs[pair] as Pair).a;
-        if (socket.readyState === WebSocket.OPEN) socket.send(target.sendFrame(pair, latencyId(k)));
-        if (k === firstMeasured) {
-          cpuAtMeasure = cpuMs(target.pid());
-          waitAtMeasure = runQueueWaitMs(target.pid());
-          loadWaitAtMeasure = runQueueWaitMs(process.pid);
-          timeAtMeasure = now;
-        }
-        k++;
-      }
-      if (k >= total) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 1);
-  });
-  const serverCpuPercent = ((cpuMs(target.pid()) - cpuAtMeasure) / (performance.now() - timeAtMeasure)) * 100;
-  const serverWaitPercent = ((runQueueWaitMs(target.pid()) - waitAtMeasure) / (performance.now() - timeAtMeasure)) * 100;
-  const loadWaitPercent = ((runQueueWaitMs(process.pid) - loadWaitAtMeasure) / (performance.now() - timeAtMeasure)) * 100;
-  const deadline = performance.now() + 5_000;
-  const missing = (): number => delivered.subarray(firstMeasured).reduce((n, d) => n + (d ? 0 : 1), 0);
-  while (missing() > 0 && performance.now() < deadline) await sleep(50);
-  // Whatever is still missing never arrived: it counts as lost, and at the worst latency seen.
-  const lost = missing();
-  return {
-    offeredPerSecond: options.rate,
-    measured: delivery.totalCount,
-    lost,
-    p50Ms: toMs(delivery.getValueAtPercentile(50)),
-    p90Ms: toMs(delivery.getValueAtPercentile(90)),
-    p99Ms: toMs(delivery.getValueAtPercentile(99)),
-    p999Ms: toMs(delivery.getValueAtPercentile(99.9)),
-    maxMs: toMs(delivery.maxValue),
-    ackP99Ms: target.acks ? toMs(ack.getValueAtPercentile(99)) : null,
-    serverCpuPercent: Math.round(serverCpuPercent),
-    serverWaitPercent: Math.round(serverWaitPercent),
-    loadWaitPercent: Math.round(loadWaitPercent),
-  };
-}
