@@ -11,4 +11,5 @@ export * from './messaging';
 export * from './ws';
 export * from './business';
 export * from './webhooks';
+export * from './handover';
 export * from './menu';

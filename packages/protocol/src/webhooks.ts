@@ -42,9 +42,9 @@ export const webhookEventData = {
   'message.read': Type.Object({ ...ConversationRef, seq: Seq }, strict),
   postback: Type.Object({ ...ConversationRef, seq: Seq, title: Type.String(), payload: Type.String() }, strict),
   'conversation.started': Type.Object(ConversationRef, strict),
-  'handover.passed': Type.Object({ ...ConversationRef, owner: ThreadOwner }, strict),
-  'handover.taken': Type.Object({ ...ConversationRef, owner: ThreadOwner }, strict),
-  'handover.returned': Type.Object({ ...ConversationRef, owner: ThreadOwner }, strict),
+  'handover.passed': Type.Object({ ...ConversationRef, owner: ThreadOwner, metadata: Type.Optional(Type.String()) }, strict),
+  'handover.taken': Type.Object({ ...ConversationRef, owner: ThreadOwner, metadata: Type.Optional(Type.String()) }, strict),
+  'handover.returned': Type.Object({ ...ConversationRef, owner: ThreadOwner, metadata: Type.Optional(Type.String()) }, strict),
   standby: Type.Object({ ...ConversationRef, message: WebhookMessage }, strict),
   'webhook.test': Type.Object({ endpointId: Id }, strict),
 } as const satisfies Record<WebhookEventType, TSchema>;

@@ -1,6 +1,7 @@
 import { Conversation, ConversationList, ConversationParams, HistoryPage, HistoryQuery, OpenConversationBody, SendAck, SendMessageBody } from '@parley/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf, requirePerson } from '../identity';
+import { handoverRoutes } from './handover.routes';
 import {
   getConversation,
   listConversations,
@@ -18,6 +19,7 @@ const tags = ['messaging'];
  */
 export function messagingRoutes(core: MessagingCore): FastifyPluginAsyncTypebox {
   return async (app) => {
+    await app.register(handoverRoutes(core));
     const preHandler = requirePerson(core.ctx);
 
     app.post(
