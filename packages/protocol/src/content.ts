@@ -2,15 +2,158 @@ import { Type, type Static } from '@sinclair/typebox';
 
 /** Largest text a message may carry, in characters. */
 export const maxTextLength = 4000;
+/** Most quick replies one message may offer. */
+export const maxQuickReplies = 13;
+/** Most buttons one message may carry. */
+export const maxButtons = 3;
+/** Longest title of a quick reply or button (it must fit on a chip on a phone). */
+export const maxChoiceTitleLength = 20;
+/** Longest title a person's postback carries: that of a quick reply, a button or a persistent-menu item. */
+export const maxPostbackTitleLength = 30;
+/** Longest payload a quick reply or postback button carries back to the business. */
+export const maxPayloadLength = 1000;
 
-export const TextContent = Type.Object(
-  { contentType: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: maxTextLength }) },
-  { additionalProperties: false },
+const strict = { additionalProperties: false } as const;
+
+// Formats are written as patterns, not `format`: every validator here (Ajv at the HTTP edge,
+// TypeBox's compiled checkers in the gateway and the outbox) then reads them the same way.
+const isoDate = '\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
+const isoTime = '([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?';
+const isoOffset = '(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)';
+
+/** A calendar date, `YYYY-MM-DD`. */
+export const IsoDate = Type.String({ pattern: `^${isoDate}$`, examples: ['2026-11-02'] });
+/** A moment with its offset, ISO 8601 / RFC 3339: `2026-11-03T09:30:00Z`. */
+export const IsoDateTime = Type.String({ pattern: `^${isoDate}T${isoTime}${isoOffset}$`, examples: ['2026-11-03T09:30:00Z'] });
+
+/**
+ * A decimal amount as text — never a float, so no cent is ever lost: up to 15 integer digits
+ * and 4 decimals, an optional leading minus, no leading zeros, no exponent.
+ */
+export const DecimalAmount = Type.String({ pattern: '^-?(0|[1-9][0-9]{0,14})(\\.[0-9]{1,4})?$', examples: ['1234.56', '-12.50'] });
+/** An ISO 4217 currency code: three capital letters. */
+export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', examples: ['EUR'] });
+/** An amount of money: `{"amount":"1234.56","currency":"EUR"}`. */
+export const Money = Type.Object({ amount: DecimalAmount, currency: CurrencyCode }, { ...strict, examples: [{ amount: '1234.56', currency: 'EUR' }] });
+export type Money = Static<typeof Money>;
+
+const MessageText = Type.String({ minLength: 1, maxLength: maxTextLength });
+const ChoiceTitle = Type.String({ minLength: 1, maxLength: maxChoiceTitleLength, examples: ['Card transactions'] });
+const Payload = Type.String({ minLength: 1, maxLength: maxPayloadLength, examples: ['SHOW_CARD_TRANSACTIONS'] });
+const HttpsUrl = Type.String({ minLength: 9, maxLength: 2048, pattern: '^https://[^\\s/?#]+[^\\s]*$', examples: ['https://sandbox-bank.example/help'] });
+const Label = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+export const TextContent = Type.Object({ contentType: Type.Literal('text'), text: MessageText }, strict);
+
+/** A quick reply: a chip under the message; tapping it sends a `postback` with its title and payload. */
+export const QuickReply = Type.Object({ title: ChoiceTitle, payload: Payload }, strict);
+export type QuickReply = Static<typeof QuickReply>;
+/** Text with up to 13 quick replies under it. They are offered until the conversation moves on. */
+export const QuickRepliesContent = Type.Object(
+  { contentType: Type.Literal('quick_replies'), text: MessageText, quickReplies: Type.Array(QuickReply, { minItems: 1, maxItems: maxQuickReplies }) },
+  strict,
 );
+
+export const PostbackButton = Type.Object({ type: Type.Literal('postback'), title: ChoiceTitle, payload: Payload }, strict);
+/** Opens an https page in a new tab. */
+export const UrlButton = Type.Object({ type: Type.Literal('url'), title: ChoiceTitle, url: HttpsUrl }, strict);
+/** Opens the bank's own sign-in page (https) in a new tab, to link the person's account there. */
+export const AccountLinkButton = Type.Object({ type: Type.Literal('account_link'), title: ChoiceTitle, url: HttpsUrl }, strict);
+export const Button = Type.Union([PostbackButton, UrlButton, AccountLinkButton]);
+export type Button = Static<typeof Button>;
+/** Text with up to 3 buttons, which stay usable. */
+export const ButtonsContent = Type.Object(
+  { contentType: Type.Literal('buttons'), text: MessageText, buttons: Type.Array(Button, { minItems: 1, maxItems: maxButtons }) },
+  strict,
+);
+
+export const BalanceAccount = Type.Object(
+  {
+    name: Label(80),
+    /** The last 4 digits of the account number, shown as `•••• 1234`. */
+    mask: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', examples: ['1234'] })),
+    balance: Money,
+    /** What can be spent now, when it differs from the balance. */
+    available: Type.Optional(Money),
+  },
+  strict,
+);
+/** A balance card: up to 20 accounts and when the balances were taken. */
+export const BalanceTemplate = Type.Object(
+  { contentType: Type.Literal('template.balance'), accounts: Type.Array(BalanceAccount, { minItems: 1, maxItems: 20 }), asOf: IsoDateTime },
+  strict,
+);
+
+export const TransactionStatus = Type.Union([Type.Literal('pending'), Type.Literal('booked')]);
+export const Transaction = Type.Object(
+  {
+    id: Type.Optional(Label(100)),
+    date: IsoDate,
+    merchant: Label(100),
+    /** Negative for money out, positive for money in. */
+    amount: Money,
+    status: TransactionStatus,
+    category: Type.Optional(Label(50)),
+  },
+  strict,
+);
+export type Transaction = Static<typeof Transaction>;
+/** A list of up to 50 transactions, newest first as the bank orders them. */
+export const TransactionsTemplate = Type.Object(
+  { contentType: Type.Literal('template.transactions'), title: Type.Optional(Label(80)), transactions: Type.Array(Transaction, { minItems: 1, maxItems: 50 }) },
+  strict,
+);
+
+export const ReceiptItem = Type.Object({ label: Label(100), amount: Money }, strict);
+/** A receipt: lines and a total (for a payment, a fee, a transfer). */
+export const ReceiptTemplate = Type.Object(
+  {
+    contentType: Type.Literal('template.receipt'),
+    title: Label(80),
+    items: Type.Array(ReceiptItem, { minItems: 1, maxItems: 50 }),
+    total: Money,
+    reference: Type.Optional(Label(100)),
+  },
+  strict,
+);
+
+/** A confirmation that something was done (a card locked, a dispute opened). */
+export const ConfirmationTemplate = Type.Object(
+  { contentType: Type.Literal('template.confirmation'), title: Label(80), text: MessageText, reference: Type.Optional(Label(100)) },
+  strict,
+);
+
+/**
+ * What the person sends when they tap a quick reply or a postback button: its title (shown as
+ * their message) and its payload (for the business). The business gets a `postback` webhook.
+ */
+export const PostbackContent = Type.Object(
+  { contentType: Type.Literal('postback'), title: Type.String({ minLength: 1, maxLength: maxPostbackTitleLength }), payload: Payload },
+  strict,
+);
+
+/** What a business may send (the Send API). */
+export const BusinessContent = Type.Union([
+  TextContent,
+  QuickRepliesContent,
+  ButtonsContent,
+  BalanceTemplate,
+  TransactionsTemplate,
+  ReceiptTemplate,
+  ConfirmationTemplate,
+]);
+export type BusinessContent = Static<typeof BusinessContent>;
+
+/** What a person may send: text, and the postbacks of the choices a business offered. */
+export const PersonContent = Type.Union([TextContent, PostbackContent]);
+export type PersonContent = Static<typeof PersonContent>;
 
 /**
  * What a message carries, discriminated by `contentType` so clients render by type
  * (and so sealed, platform-blind payloads can be added later without a rewrite).
  */
-export const MessageContent = Type.Union([TextContent]);
+export const MessageContent = Type.Union([...BusinessContent.anyOf, PostbackContent]);
 export type MessageContent = Static<typeof MessageContent>;
+export type ContentType = MessageContent['contentType'];
+/** The content of one type, e.g. `ContentOf<'template.balance'>`. */
+export type ContentOf<T extends ContentType> = Extract<MessageContent, { contentType: T }>;

@@ -31,6 +31,14 @@ export const errorCatalog = {
   ERR_SCOPE_MISSING: { status: 403, message: 'This API key lacks the scope this route needs.' },
   ERR_LAST_OWNER: { status: 409, message: 'A business needs at least one owner; add another owner first.' },
   ERR_WEBHOOK_URL_FORBIDDEN: { status: 422, message: 'Webhook endpoints must be public https URLs; this one is not allowed.' },
+  ERR_NO_CONVERSATION: { status: 403, message: 'This person has not started a conversation with your business; a business cannot start one.' },
+  ERR_OUTSIDE_WINDOW: {
+    status: 403,
+    message: 'RESPONSE and UPDATE messages may be sent only within 24 hours of the person\'s last message.',
+  },
+  ERR_ALERTS_NOT_ENABLED: { status: 403, message: 'ALERT messages are not enabled for this person and business.' },
+  ERR_IDEMPOTENCY_MISMATCH: { status: 422, message: 'This Idempotency-Key was used with a different request body.' },
+  ERR_IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
   ERR_UNAVAILABLE: { status: 503, message: 'Parley cannot do this right now; try again shortly.' },
   ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -12,4 +12,5 @@ export * from './ws';
 export * from './business';
 export * from './webhooks';
 export * from './handover';
+export * from './send';
 export * from './menu';

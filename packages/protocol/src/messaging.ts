@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MessageContent } from './content';
+import { MessageContent, PersonContent } from './content';
 import { BusinessMenu } from './menu';
 import { ClientId, Id, Seq, Timestamp } from './schema';
 
@@ -65,7 +65,7 @@ export type HistoryPage = Static<typeof HistoryPage>;
  * Send over HTTP (same rules and idempotency as the `send` frame): 201 with the SendAck once
  * stored; a resend of a stored clientId answers 200 with the original SendAck and stores nothing.
  */
-export const SendMessageBody = Type.Object({ clientId: ClientId, content: MessageContent }, { additionalProperties: false });
+export const SendMessageBody = Type.Object({ clientId: ClientId, content: PersonContent }, { additionalProperties: false });
 export type SendMessageBody = Static<typeof SendMessageBody>;
 export const SendAck = Type.Object({ conversationId: Id, clientId: ClientId, seq: Seq, sentAt: Timestamp });
 export type SendAck = Static<typeof SendAck>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MessageContent } from './content';
+import { PersonContent } from './content';
 import { Message, SenderKind } from './messaging';
 import { ClientId, Id, Seq, Timestamp } from './schema';
 
@@ -28,8 +28,9 @@ export const maxFrameBytes = 16 * 1024;
 
 // ---- client → server ----
 
+/** A person's message: `text`, or the `postback` of a quick reply or button they tapped; any other content type is ERR_VALIDATION. */
 export const SendFrame = Type.Object(
-  { type: Type.Literal('send'), clientId: ClientId, conversationId: Id, content: MessageContent },
+  { type: Type.Literal('send'), clientId: ClientId, conversationId: Id, content: PersonContent },
   { additionalProperties: false },
 );
 /**

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { BusinessTables } from './business/business.table';
+import type { IdempotencyTables } from './business/idempotency.table';
 import type { IdentityTables } from './identity/identity.table';
 import type { MessagingTables } from './messaging/messaging.table';
 import type { WebhookTables } from './webhooks/webhook.table';
 
 /** Every table Parley has, composed from each domain's `*.table.ts`. */
-export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables;
+export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables & IdempotencyTables;
 
 /** The database handle repositories receive. */
 export type Db = Kysely<Tables>;

@@ -14,4 +14,5 @@ export { createApiKey, listApiKeys, revokeApiKey, authenticateApiKey, type ApiKe
 export { requireApiKey, businessOf } from './api-key.hooks';
 export { bsidFor, bsidsFor, personForBsid } from './bsid.service';
 export { businessRoutes } from './business.routes';
+export { sendRoutes } from './send.routes';
 export type { BusinessRow } from './business.table';

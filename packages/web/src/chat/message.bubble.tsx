@@ -1,6 +1,8 @@
 import type { ThreadItem } from '../live/chat.state';
 import { formatTime } from '../ui/format';
 import { AlertIcon, CheckIcon, ClockIcon, DoubleCheckIcon } from '../ui/icons';
+import { QuickReplyChips } from './content/choices';
+import { isCard } from './content/message.content';
 import { MessageBody } from './message.body';
 
 const deliveryText = { sending: 'Sending…', sent: 'Sent', read: 'Read', failed: 'Not sent' } as const;
@@ -20,14 +22,15 @@ export function MessageBubble(props: {
   const who = sender === 'person' ? 'You' : sender === 'business' ? props.businessName : 'Parley';
   return (
     <li className={`message from-${sender}`} data-state={item.delivery ?? undefined} data-seq={item.kind === 'message' ? item.message.seq : undefined}>
-      <div className="bubble">
+      <div className={isCard(content) ? 'bubble bubble-card' : 'bubble'}>
         <span className="sr-only">{who}: </span>
-        <MessageBody content={content} />
+        <MessageBody content={content} conversationId={item.kind === 'message' ? item.message.conversationId : null} />
         <span className="message-meta">
           {sentAt !== null && <time dateTime={new Date(sentAt).toISOString()}>{formatTime(sentAt)}</time>}
           {item.delivery && <Delivery state={item.delivery} spelled={props.showDeliveryText} />}
         </span>
       </div>
+      {item.kind === 'message' && item.message.content.contentType === 'quick_replies' && <QuickReplyChips message={item.message} />}
       {item.kind === 'pending' && item.pending.state === 'failed' && (
         <div className="message-failed" role="alert">
           <span>{item.pending.error ?? 'This message was not sent.'}</span>

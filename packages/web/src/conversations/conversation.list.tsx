@@ -3,6 +3,7 @@ import { useChatState, useChatStore } from '../live/chat.context';
 import { Link } from '../router';
 import { Avatar } from '../ui/avatar';
 import { formatListTime } from '../ui/format';
+import { previewOf as contentPreview } from '../chat/content/content.preview';
 
 export function ConversationList(props: { selectedId: string | null }) {
   const { conversations, listError } = useChatState();
@@ -66,6 +67,6 @@ function ConversationRow(props: { conversation: Conversation; selected: boolean 
 
 function previewOf({ lastMessage, business }: Conversation): string {
   if (!lastMessage) return business.greeting ?? 'No messages yet';
-  const text = lastMessage.content.contentType === 'text' ? lastMessage.content.text : 'Message';
+  const text = contentPreview(lastMessage.content);
   return lastMessage.sender === 'person' ? `You: ${text}` : text;
 }

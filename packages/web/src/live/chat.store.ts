@@ -3,8 +3,9 @@
  * is the only place that turns server frames into state. React reads it through
  * useSyncExternalStore (see chat.context.tsx).
  */
-import type { Conversation, Message, ServerFrame } from '@parley/protocol';
+import type { Conversation, Message, PersonContent, ServerFrame } from '@parley/protocol';
 import { describeError } from '../api/http.client';
+import { previewOf } from '../chat/content/content.preview';
 import { fetchHistory, listConversations, openConversation } from '../api/messaging.api';
 import * as chat from './chat.state';
 import { gatewayUrl, LiveConnection } from './live.connection';
@@ -119,7 +120,16 @@ export class ChatStore {
   }
 
   send(conversationId: string, text: string): void {
-    const item = this.outbox.add(conversationId, { contentType: 'text', text }, Date.now());
+    this.submit(conversationId, { contentType: 'text', text });
+  }
+
+  /** A tap on a quick reply or postback button: sent like a text, shown as its title. */
+  postback(conversationId: string, choice: { title: string; payload: string }): void {
+    this.submit(conversationId, { contentType: 'postback', title: choice.title, payload: choice.payload });
+  }
+
+  private submit(conversationId: string, content: PersonContent): void {
+    const item = this.outbox.add(conversationId, content, Date.now());
     this.syncPending();
     this.connection.send({ type: 'send', clientId: item.clientId, conversationId, content: item.content });
   }
@@ -249,7 +259,7 @@ export class ChatStore {
 
   private announce(state: chat.ChatState, message: Message): chat.Announcement {
     const from = chat.findConversation(state, message.conversationId)?.business.name ?? 'Your bank';
-    const text = message.content.contentType === 'text' ? message.content.text : 'sent a message';
+    const text = previewOf(message.content);
     return { id: ++this.announcementId, text: `${from}: ${text}` };
   }
 }

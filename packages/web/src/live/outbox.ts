@@ -4,12 +4,12 @@
  * (conversationId, clientId). Kept in sessionStorage: it survives a reload of this tab and
  * goes away with it, and is wiped on sign-out.
  */
-import type { MessageContent } from '@parley/protocol';
+import type { PersonContent } from '@parley/protocol';
 
 export interface PendingSend {
   readonly clientId: string;
   readonly conversationId: string;
-  readonly content: MessageContent;
+  readonly content: PersonContent;
   readonly createdAt: number;
   readonly state: 'sending' | 'failed';
   /** Why the server refused it, when `failed`. */
@@ -53,7 +53,7 @@ export class Outbox {
     return this.items.some((item) => item.clientId === clientId);
   }
 
-  add(conversationId: string, content: MessageContent, now: number): PendingSend {
+  add(conversationId: string, content: PersonContent, now: number): PendingSend {
     const item: PendingSend = { clientId: newClientId(), conversationId, content, createdAt: now, state: 'sending', error: null };
     this.save([...this.items, item]);
     return item;

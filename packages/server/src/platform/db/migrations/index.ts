@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation';
 import * as business from './0004_business';
 import * as webhooks from './0005_webhooks';
+import * as send from './0006_send';
 import * as handover from './0007_handover';
 import * as menu from './0008_menu';
 
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0004_business': business,
   '0005_webhooks': webhooks,
+  '0006_send': send,
   '0007_handover': handover,
   '0008_menu': menu,
 };

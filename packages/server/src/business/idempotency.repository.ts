@@ -1,0 +1,89 @@
+import type { Db } from '../database';
+import type { IdempotencyKeyRow } from './idempotency.table';
+
+export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(work);
+}
+
+export interface KeyRef {
+  readonly businessId: string;
+  readonly key: string;
+}
+
+/** Forget this key if it is older than `cutoff` (kept 24 h; a later use starts afresh). */
+export async function deleteExpiredKey(db: Db, ref: KeyRef, cutoff: number): Promise<void> {
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('business_id', '=', ref.businessId)
+    .where('key', '=', ref.key)
+    .where('created_at', '<=', cutoff)
+    .execute();
+}
+
+/** Reserve the key as in progress; false when a row for it exists already (whatever its state). */
+export async function insertKeyIfAbsent(
+  db: Db,
+  row: KeyRef & { requestHash: string; leaseToken: string; lockedUntil: number; createdAt: number },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('idempotency_keys')
+    .values({
+      business_id: row.businessId,
+      key: row.key,
+      request_hash: row.requestHash,
+      status: 'in_progress',
+      response: null,
+      lease_token: row.leaseToken,
+      locked_until: row.lockedUntil,
+      created_at: row.createdAt,
+    })
+    .onConflict((oc) => oc.columns(['business_id', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findKey(db: Db, ref: KeyRef): Promise<IdempotencyKeyRow | undefined> {
+  return db.selectFrom('idempotency_keys').selectAll().where('business_id', '=', ref.businessId).where('key', '=', ref.key).executeTakeFirst();
+}
+
+/** Take over an in-progress key whose lease ran out; false when someone else got it first. */
+export async function takeOverKey(db: Db, ref: KeyRef & { from: string | null; leaseToken: string; lockedUntil: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('idempotency_keys')
+    .set({ lease_token: ref.leaseToken, locked_until: ref.lockedUntil })
+    .where('business_id', '=', ref.businessId)
+    .where('key', '=', ref.key)
+    .where('status', '=', 'in_progress')
+    .where((eb) => (ref.from === null ? eb('lease_token', 'is', null) : eb('lease_token', '=', ref.from)))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Store the answer, if this lease still holds the key. */
+export async function completeKey(db: Db, ref: KeyRef & { leaseToken: string; response: string }): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ status: 'done', response: ref.response, lease_token: null, locked_until: null })
+    .where('business_id', '=', ref.businessId)
+    .where('key', '=', ref.key)
+    .where('lease_token', '=', ref.leaseToken)
+    .execute();
+}
+
+/** Give the key back (the request failed before anything was sent), if this lease still holds it. */
+export async function releaseKey(db: Db, ref: KeyRef & { leaseToken: string }): Promise<void> {
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('business_id', '=', ref.businessId)
+    .where('key', '=', ref.key)
+    .where('status', '=', 'in_progress')
+    .where('lease_token', '=', ref.leaseToken)
+    .execute();
+}
+
+/** Forget every key made at or before `cutoff`; returns how many. */
+export async function deleteKeysBefore(db: Db, cutoff: number): Promise<number> {
+  const result = await db.deleteFrom('idempotency_keys').where('created_at', '<=', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { idempotencyKeyTtlMs } from '@parley/protocol';
+import type { ServerContext } from '../context';
+import { AppError } from '../platform/errors';
+import * as keys from './idempotency.repository';
+
+export type IdempotencyContext = Pick<ServerContext, 'db' | 'clock' | 'random'>;
+
+/** An answer as it is stored and replayed: the HTTP status and the JSON body. */
+export interface StoredAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface IdempotentRequest {
+  readonly businessId: string;
+  readonly key: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+}
+
+/**
+ * What the work of a reserved key gets: a fingerprint that stays the same when another request
+ * takes the key over after the first one died half way, so the work can be made idempotent
+ * itself (the Send API uses it as the message's clientId).
+ */
+export interface Reservation {
+  readonly fingerprint: string;
+}
+
+type Claim =
+  | { kind: 'owner'; leaseToken: string; createdAt: number }
+  | { kind: 'done'; answer: StoredAnswer }
+  | { kind: 'mismatch' }
+  | { kind: 'busy' };
+
+/** How long a reservation holds before another request may take the key over. */
+const leaseMs = 30_000;
+/** How long a request waits for a concurrent one with the same key before answering 409. */
+const maxWaitMs = 10_000;
+
+/** JSON with object keys sorted at every depth, so the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const fields = Object.keys(record)
+      .filter((name) => record[name] !== undefined)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${canonicalJson(record[name])}`);
+    return `{${fields.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' | 'body'>): string {
+  return createHash('sha256').update(`${request.method.toUpperCase()} ${request.path}\n${canonicalJson(request.body)}`).digest('hex');
+}
+
+function fingerprintOf(ref: keys.KeyRef, createdAt: number): string {
+  return createHash('sha256').update(`${ref.businessId}\0${ref.key}\0${createdAt}`).digest('base64url').slice(0, 40);
+}
+
+/** Wait `ms`, or less if `until` settles first. */
+function pause(ms: number, until?: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void until?.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Reserve the key, or say why not, in one short transaction of its own. */
+async function claim(ctx: IdempotencyContext, ref: keys.KeyRef, hash: string): Promise<Claim> {
+  const now = ctx.clock.now();
+  const leaseToken = ctx.random.token(16);
+  return keys.inTransaction(ctx.db, async (trx) => {
+    await keys.deleteExpiredKey(trx, ref, now - idempotencyKeyTtlMs);
+    const lease = { leaseToken, lockedUntil: now + leaseMs };
+    if (await keys.insertKeyIfAbsent(trx, { ...ref, ...lease, requestHash: hash, createdAt: now })) return { kind: 'owner', leaseToken, createdAt: now };
+    const row = await keys.findKey(trx, ref);
+    // Released by its owner between our insert and this read: try again.
+    if (!row) return { kind: 'busy' };
+    if (row.request_hash !== hash) return { kind: 'mismatch' };
+    if (row.status === 'done' && row.response !== null) return { kind: 'done', answer: JSON.parse(row.response) as StoredAnswer };
+    if (Number(row.locked_until ?? 0) > now) return { kind: 'busy' };
+    // The owner stopped (a crash) with the key in progress: take it over, keeping its fingerprint.
+    if (await keys.takeOverKey(trx, { ...ref, ...lease, from: row.lease_token })) return { kind: 'owner', leaseToken, createdAt: Number(row.created_at) };
+    return { kind: 'busy' };
+  });
+}
+
+/**
+ * Idempotency-Key handling for one server: the first request with a key reserves it, does the
+ * work and stores the answer; the same key with the same body gets that answer again, with a
+ * different body ERR_IDEMPOTENCY_MISMATCH. Concurrent requests with one key wait for the first
+ * (in this process without polling, across nodes by polling) — the work runs once. A failed
+ * request gives its key back, so nothing is stored for it and a retry runs afresh.
+ *
+ * @example
+ * const { answer, replayed } = await idempotency.run(request, async ({ fingerprint }) => ({ status: 201, body: await send(fingerprint) }));
+ */
+export function createIdempotency(ctx: IdempotencyContext) {
+  const running = new Map<string, Promise<void>>();
+  const localKey = (ref: keys.KeyRef) => `${ref.businessId} ${ref.key}`;
+
+  async function own<A extends StoredAnswer>(ref: keys.KeyRef, claimed: { leaseToken: string; createdAt: number }, work: (reservation: Reservation) => Promise<A>) {
+    let finished = (): void => {};
+    running.set(localKey(ref), new Promise<void>((resolve) => (finished = resolve)));
+    try {
+      const answer = await work({ fingerprint: fingerprintOf(ref, claimed.createdAt) });
+      await keys.completeKey(ctx.db, { ...ref, leaseToken: claimed.leaseToken, response: JSON.stringify(answer) });
+      return answer;
+    } catch (error) {
+      // If this fails too, the lease runs out and a retry takes the key over.
+      await keys.releaseKey(ctx.db, { ...ref, leaseToken: claimed.leaseToken }).catch(() => undefined);
+      throw error;
+    } finally {
+      running.delete(localKey(ref));
+      finished();
+    }
+  }
+
+  async function wait(ref: keys.KeyRef, round: number, deadline: number): Promise<void> {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new AppError('ERR_IDEMPOTENCY_IN_PROGRESS');
+    // The owner in this process says when it is done; one on another node is polled, backing off.
+    const local = running.get(localKey(ref));
+    await pause(local ? left : Math.min(left, 25 * 2 ** Math.min(round, 3)), local);
+  }
+
+  return {
+    async run<A extends StoredAnswer>(request: IdempotentRequest, work: (reservation: Reservation) => Promise<A>): Promise<{ answer: A; replayed: boolean }> {
+      const ref = { businessId: request.businessId, key: request.key };
+      const hash = requestHash(request);
+      const deadline = Date.now() + maxWaitMs;
+      for (let round = 0; ; round++) {
+        const claimed = await claim(ctx, ref, hash);
+        if (claimed.kind === 'mismatch') throw new AppError('ERR_IDEMPOTENCY_MISMATCH');
+        // Stored by `own` from what `work` returned for this same route and body.
+        if (claimed.kind === 'done') return { answer: claimed.answer as A, replayed: true };
+        if (claimed.kind === 'owner') return { answer: await own(ref, claimed, work), replayed: false };
+        await wait(ref, round, deadline);
+      }
+    },
+    /** Forget keys older than 24 h; returns how many. */
+    sweep: (): Promise<number> => keys.deleteKeysBefore(ctx.db, ctx.clock.now() - idempotencyKeyTtlMs),
+  };
+}
+export type Idempotency = ReturnType<typeof createIdempotency>;
