@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import type { Business, Conversation, CreatedApiKey } from '@parley/protocol';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app';
+import { bsidFor } from '../src/business';
+import { requestHash } from '../src/business/idempotency.service';
+import { adminToken, createBusiness, createKey, manualClock, openStore } from './business-fixtures';
+import { createTestApp, dialects, type TestApp } from './context';
+import { openBankConversation, sandboxBank } from './messaging-client';
+import { signUpPerson, type TestPerson } from './people';
+import { codeOf, history, personSays, sendApi, sendBody, signInAgain } from './send-fixtures';
+
+// An Idempotency-Key names one message: a retry replays the first answer, a different body with
+// it is refused, concurrent requests with it make one message, and it is forgotten after 24 h.
+
+const hour = 60 * 60 * 1000;
+const text = (words: string) => ({ contentType: 'text', text: words });
+
+describe.each(dialects)('Send API idempotency on %s', (dialect) => {
+  const clock = manualClock(Date.UTC(2026, 10, 3, 9, 0, 0));
+  let t: TestApp;
+  let store: Awaited<ReturnType<typeof openStore>>;
+  let bank: Business;
+  let key: CreatedApiKey;
+  let person: TestPerson;
+  let conversation: Conversation;
+  let bsid: string;
+
+  const countOf = async (words: string) =>
+    (await history(t.app, person, conversation.id)).messages.filter((m) => m.content.contentType === 'text' && m.content.text === words).length;
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { config: { adminToken }, deps: { clock } });
+    store = await openStore(t.config, clock);
+    person = await signUpPerson(t.app);
+    bank = await sandboxBank(t.app, person);
+    key = await createKey(t.app, bank.id, ['messages:send']);
+    conversation = await openBankConversation(t.app, person);
+    bsid = await bsidFor(store.ctx, bank.id, person.me.id);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await t?.close();
+  });
+
+  it('replays the first answer for the same key and body, with Idempotent-Replayed, and stores one message', async () => {
+    const idempotencyKey = randomUUID();
+    const body = sendBody(bsid, text('Replay me'));
+    const first = await sendApi(t.app, key.secret, body, idempotencyKey);
+    expect(first.statusCode).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    // The same body with its keys in another order is the same request.
+    const reordered = { content: body.content, messagingType: body.messagingType, recipient: body.recipient };
+    for (const again of [body, reordered]) {
+      const replay = await sendApi(t.app, key.secret, again, idempotencyKey);
+      expect(replay.statusCode).toBe(201);
+      expect(replay.json()).toEqual(first.json());
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+    }
+    expect(await countOf('Replay me')).toBe(1);
+  });
+
+  it('refuses the same key with another body: 422 ERR_IDEMPOTENCY_MISMATCH, and sends nothing', async () => {
+    const idempotencyKey = randomUUID();
+    expect((await sendApi(t.app, key.secret, sendBody(bsid, text('First body')), idempotencyKey)).statusCode).toBe(201);
+    for (const other of [sendBody(bsid, text('Second body')), sendBody(bsid, text('First body'), 'UPDATE')]) {
+      const response = await sendApi(t.app, key.secret, other, idempotencyKey);
+      expect([response.statusCode, codeOf(response)]).toEqual([422, 'ERR_IDEMPOTENCY_MISMATCH']);
+    }
+    expect(await countOf('Second body')).toBe(0);
+    expect(await countOf('First body')).toBe(1);
+  });
+
+  it('keeps each business’s keys apart: another bank using the same key string sends its own message', async () => {
+    const other = await createBusiness(t.app, `Key Bank ${randomUUID().slice(0, 8)}`);
+    const otherKey = await createKey(t.app, other.id, ['messages:send']);
+    await t.app.inject({ method: 'POST', url: '/v1/conversations', headers: person.headers, payload: { businessId: other.id } });
+    const otherBsid = await bsidFor(store.ctx, other.id, person.me.id);
+    const shared = randomUUID();
+    const mine = await sendApi(t.app, key.secret, sendBody(bsid, text('From Sandbox Bank')), shared);
+    const theirs = await sendApi(t.app, otherKey.secret, sendBody(otherBsid, text('From Key Bank')), shared);
+    expect([mine.statusCode, theirs.statusCode]).toEqual([201, 201]);
+    expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+    expect(theirs.json()).not.toEqual(mine.json());
+  });
+
+  it('makes exactly one message from 20 concurrent requests with one key, and answers all 20 the same', async () => {
+    const idempotencyKey = randomUUID();
+    const body = sendBody(bsid, text('Twenty at once'));
+    const responses = await Promise.all(Array.from({ length: 20 }, () => sendApi(t.app, key.secret, body, idempotencyKey)));
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
+    expect(new Set(responses.map((r) => r.body)).size).toBe(1);
+    expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
+    expect(await countOf('Twenty at once')).toBe(1);
+  });
+
+  it('gives the key back when the request fails, so nothing is replayed for it', async () => {
+    const idempotencyKey = randomUUID();
+    const wrong = sendBody('bsid_doesnotexist0000000000', text('Retry me'));
+    expect((await sendApi(t.app, key.secret, wrong, idempotencyKey)).statusCode).toBe(404);
+    const fixed = await sendApi(t.app, key.secret, sendBody(bsid, text('Retry me')), idempotencyKey);
+    expect(fixed.statusCode).toBe(201);
+    expect(fixed.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('finishes the work of a request that died with the key reserved, without a second message', async () => {
+    const idempotencyKey = randomUUID();
+    const body = sendBody(bsid, text('Crashed half way'));
+    const first = await sendApi(t.app, key.secret, body, idempotencyKey);
+    // As if the server died after storing the message but before storing the answer.
+    await store.db
+      .updateTable('idempotency_keys')
+      .set({ status: 'in_progress', response: null, lease_token: 'dead-node', locked_until: clock.now() - 1 })
+      .where('business_id', '=', bank.id)
+      .where('key', '=', idempotencyKey)
+      .execute();
+    const retry = await sendApi(t.app, key.secret, body, idempotencyKey);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toEqual(first.json());
+    expect(await countOf('Crashed half way')).toBe(1);
+  });
+
+  it('waits for a request with the same key that another node is still working on, and answers with its result', async () => {
+    const idempotencyKey = randomUUID();
+    const body = sendBody(bsid, text('Elsewhere'));
+    const answer = { conversationId: conversation.id, seq: 999_999, sentAt: clock.now() };
+    await store.db
+      .insertInto('idempotency_keys')
+      .values({
+        business_id: bank.id,
+        key: idempotencyKey,
+        request_hash: requestHash({ method: 'POST', path: '/v1/messages', body }),
+        status: 'in_progress',
+        response: null,
+        lease_token: 'other-node',
+        locked_until: clock.now() + 60_000,
+        created_at: clock.now(),
+      })
+      .execute();
+    const waiting = sendApi(t.app, key.secret, body, idempotencyKey);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await store.db
+      .updateTable('idempotency_keys')
+      .set({ status: 'done', response: JSON.stringify({ status: 201, body: answer }), lease_token: null, locked_until: null })
+      .where('business_id', '=', bank.id)
+      .where('key', '=', idempotencyKey)
+      .execute();
+    const response = await waiting;
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual(answer);
+    expect(response.headers['idempotent-replayed']).toBe('true');
+    expect(await countOf('Elsewhere')).toBe(0);
+  });
+
+  it('forgets a key after 24 hours: the same key then sends a new message', async () => {
+    const idempotencyKey = randomUUID();
+    const body = sendBody(bsid, text('Good morning'));
+    const first = await sendApi(t.app, key.secret, body, idempotencyKey);
+    clock.advance(24 * hour + 1);
+    person = await signInAgain(t.app, person);
+    expect((await personSays(t.app, person, conversation.id, text('Morning!'))).statusCode).toBe(201);
+    const next = await sendApi(t.app, key.secret, body, idempotencyKey);
+    expect(next.statusCode).toBe(201);
+    expect(next.headers['idempotent-replayed']).toBeUndefined();
+    expect((next.json() as { seq: number }).seq).toBeGreaterThan((first.json() as { seq: number }).seq);
+    expect(await countOf('Good morning')).toBe(2);
+  });
+
+  it('sweeps keys older than 24 hours from the table', async () => {
+    await sendApi(t.app, key.secret, sendBody(bsid, text('Swept later')));
+    clock.advance(24 * hour + 1);
+    const { createIdempotency } = await import('../src/business/idempotency.service');
+    expect(await createIdempotency(store.ctx).sweep()).toBeGreaterThan(0);
+    const left = await store.db.selectFrom('idempotency_keys').select('created_at').execute();
+    expect(left.filter((row) => Number(row.created_at) <= clock.now() - 24 * hour)).toEqual([]);
+  });
+});
+
+describe('Send API idempotency across two nodes on postgres', () => {
+  let t: TestApp;
+  let second: FastifyInstance;
+
+  beforeAll(async () => {
+    t = await createTestApp('postgres', { config: { adminToken } });
+    second = await buildApp(t.config);
+  });
+  afterAll(async () => {
+    await second?.close();
+    await t?.close();
+  });
+
+  it('makes one message from 20 concurrent requests with one key spread over two servers sharing the database', async () => {
+    const store = await openStore(t.config);
+    try {
+      const person = await signUpPerson(t.app);
+      const bank = await sandboxBank(t.app, person);
+      const key = await createKey(t.app, bank.id, ['messages:send']);
+      const conversation = await openBankConversation(t.app, person);
+      const bsid = await bsidFor(store.ctx, bank.id, person.me.id);
+      const idempotencyKey = randomUUID();
+      const body = sendBody(bsid, text('Two nodes'));
+      const nodes = [t.app, second];
+      const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => sendApi(nodes[i % 2]!, key.secret, body, idempotencyKey)));
+      expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
+      expect(new Set(responses.map((r) => r.body)).size).toBe(1);
+      const stored = (await history(t.app, person, conversation.id)).messages.filter((m) => m.content.contentType === 'text' && m.content.text === 'Two nodes');
+      expect(stored).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
