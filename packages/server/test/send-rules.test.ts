@@ -43,7 +43,9 @@ describe.each(dialects)('Send API rules on %s', (dialect) => {
   }
 
   it('lets RESPONSE and UPDATE through until 24 hours after the person last wrote, then refuses with ERR_OUTSIDE_WINDOW until they write again', async () => {
-    let { person, conversation, bsid } = await personWithConversation();
+    const setup = await personWithConversation();
+    const { conversation, bsid } = setup;
+    let { person } = setup;
     expect((await personSays(t.app, person, conversation.id, text('Is my card blocked?'))).statusCode).toBe(201);
 
     clock.advance(23 * hour);
