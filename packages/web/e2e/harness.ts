@@ -37,14 +37,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startParley(): Promise<RunningParley> {
+/** `env`: more settings for Parley, e.g. PARLEY_ADMIN_TOKEN for tests that act as the operator. */
+export async function startParley(options: { env?: Record<string, string> } = {}): Promise<RunningParley> {
   if (!fs.existsSync(path.join(webDistDir, 'index.html'))) {
     throw new Error(`The web app is not built (${webDistDir}); run npm run build:web first.`);
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl }, { webDistDir });
+  const config = loadConfig({ ...options.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: baseUrl }, { webDistDir });
   const bus = createInProcessBus();
   const app = await buildApp(config, { bus });
   await app.listen({ port, host: '127.0.0.1' });

@@ -5,6 +5,7 @@ import { Link } from '../router';
 import { Avatar } from '../ui/avatar';
 import { BackIcon } from '../ui/icons';
 import { Composer } from './composer';
+import { ConversationActions } from './menu/conversation.actions';
 import { MessageList } from './message.list';
 
 /** On a phone the keyboard would cover the chat: focus the heading there, the composer on a desktop. */
@@ -54,13 +55,15 @@ export function ChatView(props: { conversationId: string }) {
       )}
       <MessageList thread={thread} items={items} businessName={name} onLoadOlder={loadOlder} onRetry={retry} onDiscard={discard} />
       <TypingIndicator name={name} typing={state.typing[conversationId] !== undefined} />
-      <Composer
-        conversationId={conversationId}
-        businessName={name}
-        autoFocus={desktop}
-        onSend={(text) => store.send(conversationId, text)}
-        onTyping={typing}
-      />
+      <ConversationActions business={conversation.business} thread={state.threads[conversationId]} items={items} onPostback={(choice) => store.postback(conversationId, choice)}>
+        <Composer
+          conversationId={conversationId}
+          businessName={name}
+          autoFocus={desktop}
+          onSend={(text) => store.send(conversationId, text)}
+          onTyping={typing}
+        />
+      </ConversationActions>
     </section>
   );
 }
