@@ -42,7 +42,7 @@ describe.each(dialects)('webhook events from messaging on %s', (dialect) => {
     person = await signUpPerson(t.app);
     bank = await sandboxBank(t.app, person);
     key = await createKey(t.app, bank.id, ['webhooks:manage']);
-    await registerEndpoint(t.app, key.secret, { url: receiver.url, eventTypes: ['message.created', 'message.read', 'conversation.started'] });
+    await registerEndpoint(t.app, key.secret, { url: receiver.url, eventTypes: ['message.created', 'message.read', 'conversation.started', 'postback'] });
     conversation = await openBankConversation(t.app, person);
   });
   afterAll(async () => {
@@ -77,6 +77,16 @@ describe.each(dialects)('webhook events from messaging on %s', (dialect) => {
     // A read that does not move the mark tells the bank nothing.
     socket.send({ type: 'read', conversationId: conversation.id, seq: ack.seq });
     await socket.quiet();
+    await socket.close();
+  });
+
+  it('tells the bank which choice the person tapped with postback (and message.created, as for any message)', async () => {
+    const socket = await connect(t, person);
+    socket.send({ type: 'send', clientId: `pb-${Date.now()}`, conversationId: conversation.id, content: { contentType: 'postback', title: 'Lock my card', payload: 'LOCK_CARD' } });
+    const ack = await socket.take('ack');
+    const bsid = await bsidFor(store.ctx, bank.id, person.me.id);
+    expect((await next('postback')).event.data).toEqual({ bsid, conversationId: conversation.id, seq: ack.seq, title: 'Lock my card', payload: 'LOCK_CARD' });
+    expect((await next('message.created')).event.data).toMatchObject({ message: { seq: ack.seq, content: { contentType: 'postback', payload: 'LOCK_CARD' } } });
     await socket.close();
   });
 

@@ -8,6 +8,12 @@ export interface ConversationOwner {
   readonly businessId: string;
 }
 
+/** How a business names the person of a conversation. */
+export interface ConversationBsid {
+  readonly businessId: string;
+  readonly bsid: string;
+}
+
 /** Past this many entries the cache starts over; a miss costs one batched query. */
 const maxEntries = 100_000;
 
@@ -37,33 +43,35 @@ export class ConversationOwners {
     this.#bsids.delete(conversationId);
   }
 
-  /** The person's BSID for the conversation's business if already known, without a query. */
-  bsidOf(conversationId: string): string | undefined {
-    return this.#bsids.get(conversationId);
-  }
-
   rememberBsid(conversationId: string, bsid: string): void {
     if (this.#bsids.size >= maxEntries) this.#bsids.clear();
     this.#bsids.set(conversationId, bsid);
   }
 
   /**
-   * Make sure the BSID of every one of these conversations (whose owners are loaded) is known:
-   * one batched read (and insert, for people no bank has named yet) for the misses. Run it
-   * before a transaction opens, never inside one: SQLite has one connection.
+   * The business and BSID of each of these conversations whose owner is loaded: one batched read
+   * (and insert, for people no bank has named yet) for those not cached. Run it before a
+   * transaction opens, never inside one: SQLite has one connection.
    */
-  async loadBsids(conversationIds: Iterable<string>): Promise<void> {
+  async loadBsids(conversationIds: Iterable<string>): Promise<Map<string, ConversationBsid>> {
+    const result = new Map<string, ConversationBsid>();
     const missing = new Map<string, ConversationOwner>();
     for (const id of conversationIds) {
       const owner = this.#known.get(id);
-      if (owner && !this.#bsids.has(id)) missing.set(id, owner);
+      if (!owner) continue;
+      const bsid = this.#bsids.get(id);
+      if (bsid === undefined) missing.set(id, owner);
+      else result.set(id, { businessId: owner.businessId, bsid });
     }
-    if (missing.size === 0) return;
+    if (missing.size === 0) return result;
     const found = await bsidsFor(this.ctx, [...missing.values()]);
     for (const [id, owner] of missing) {
       const bsid = found.get(`${owner.businessId} ${owner.personId}`);
-      if (bsid !== undefined) this.rememberBsid(id, bsid);
+      if (bsid === undefined) continue;
+      this.rememberBsid(id, bsid);
+      result.set(id, { businessId: owner.businessId, bsid });
     }
+    return result;
   }
 
   /** Load the owners of every id not yet known, in one query per thousand ids. */

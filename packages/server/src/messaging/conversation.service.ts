@@ -181,8 +181,7 @@ export async function markRead(
   const { ctx, owners } = core;
   const { conversationId } = options;
   const owner = await requireOwned(core, options.personId, conversationId);
-  await owners.loadBsids([conversationId]);
-  const bsid = owners.bsidOf(conversationId);
+  const bsid = (await owners.loadBsids([conversationId])).get(conversationId)?.bsid;
   const seq = await conversations.raisePersonReadSeq(ctx.db, {
     conversationId,
     personId: options.personId,

@@ -27,8 +27,7 @@ export async function moveThread(
   const { businessId, conversationId } = options;
   const owner = await owners.get(conversationId);
   if (!owner || owner.businessId !== businessId) throw new AppError('ERR_NOT_FOUND');
-  await owners.loadBsids([conversationId]);
-  const bsid = owners.bsidOf(conversationId);
+  const bsid = (await owners.loadBsids([conversationId])).get(conversationId)?.bsid;
   if (bsid === undefined) throw new AppError('ERR_UNAVAILABLE');
   const { from, to, event } = transitions[options.move];
   const data = { bsid, conversationId, owner: to, ...(options.metadata === undefined ? {} : { metadata: options.metadata }) };

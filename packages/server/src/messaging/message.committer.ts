@@ -3,7 +3,7 @@ import type { ServerContext } from '../context';
 import type { Db } from '../database';
 import { AppError } from '../platform/errors';
 import { notifyWebhooks, recordEvents } from '../webhooks';
-import type { ConversationOwners } from './conversation.owners';
+import type { ConversationBsid, ConversationOwners } from './conversation.owners';
 import { publishMessage } from './delivery.hub';
 import { findByClientIds, inTransaction, insertMessages, reserveSeqs, type ReservedSeqs, type StoredMessageRow } from './message.repository';
 import { personMessageEvents } from './message.events';
@@ -37,6 +37,12 @@ type Outcome =
   | { kind: 'stored'; row: StoredMessageRow }
   | { kind: 'same'; index: number }
   | { kind: 'failed'; code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' };
+
+/** What every write of one batch shares: its time, and the BSIDs its events name people by. */
+interface Tick {
+  readonly sentAt: number;
+  readonly bsids: ReadonlyMap<string, ConversationBsid>;
+}
 
 /** What a batch's transaction wrote: each send's outcome, and whether any webhook event is waiting. */
 interface Written {
@@ -126,10 +132,11 @@ export class GroupCommitter {
   }
 
   async #commit(batch: SendRequest[]): Promise<void> {
+    let bsids: Map<string, ConversationBsid>;
     try {
       await this.owners.load(batch.map((request) => request.conversationId));
       // Webhook events name the person by BSID; read them now, the transaction cannot.
-      await this.owners.loadBsids(batch.flatMap((request) => (request.personId === null ? [] : [request.conversationId])));
+      bsids = await this.owners.loadBsids(batch.flatMap((request) => (request.personId === null ? [] : [request.conversationId])));
     } catch (error) {
       this.ctx.log.error({ err: error }, 'reading conversation owners failed');
       for (const request of batch) settle(request, fail('ERR_UNAVAILABLE'));
@@ -143,16 +150,16 @@ export class GroupCommitter {
     }
     if (accepted.length === 0) return;
     const sentAt = this.ctx.clock.now();
-    const written = await this.#writeWithRetry(accepted, sentAt);
+    const written = await this.#writeWithRetry(accepted, { sentAt, bsids });
     if (!written) return;
     if (written.recorded) notifyWebhooks(this.ctx);
     this.#deliver(accepted, written.outcomes, sentAt);
   }
 
-  async #writeWithRetry(batch: SendRequest[], sentAt: number): Promise<Written | undefined> {
+  async #writeWithRetry(batch: SendRequest[], tick: Tick): Promise<Written | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.ctx.db, (trx) => this.#write(trx, batch, sentAt));
+        return await inTransaction(this.ctx.db, (trx) => this.#write(trx, batch, tick));
       } catch (error) {
         if (attempt < maxAttempts && isRetryable(error)) continue;
         this.ctx.log.error({ err: error, size: batch.length }, 'group commit failed; no message of the batch was acked');
@@ -163,8 +170,9 @@ export class GroupCommitter {
   }
 
   /** Inside the transaction: drop resends, reserve seqs per conversation, insert the rest and their webhook events. */
-  async #write(trx: Db, batch: SendRequest[], sentAt: number): Promise<Written> {
+  async #write(trx: Db, batch: SendRequest[], tick: Tick): Promise<Written> {
     const { dialect } = this.ctx;
+    const { sentAt, bsids } = tick;
     const pairs: string[] = [];
     for (const request of batch) if (request.clientId !== null) pairs.push(request.conversationId, request.clientId);
     const stored = new Map<string, StoredMessageRow>();
@@ -177,7 +185,7 @@ export class GroupCommitter {
     const reserved: Map<string, ReservedSeqs> = flatCounts.length > 0 ? await reserveSeqs(trx, dialect, { counts: flatCounts, at: sentAt }) : new Map();
     const params = assignSeqs({ batch, outcomes, counts, reserved, sentAt });
     if (params.length > 0) await insertMessages(trx, dialect, params);
-    const events = personMessageEvents({ batch, outcomes, reserved, owners: this.owners, sentAt });
+    const events = personMessageEvents({ batch, outcomes, reserved, bsids, sentAt });
     const recorded = events.length > 0 ? await recordEvents(trx, this.ctx, events) : [];
     return { outcomes, recorded: recorded.some((event) => event.eventId !== null) };
   }

@@ -1,6 +1,6 @@
 import type { MessageContent, SenderKind } from '@parley/protocol';
 import type { WebhookEventInput } from '../webhooks';
-import type { ConversationOwners } from './conversation.owners';
+import type { ConversationBsid } from './conversation.owners';
 import type { ReservedSeqs } from './message.repository';
 
 /**
@@ -13,24 +13,28 @@ export function personMessageEvents(options: {
   /** Per send: `new` with its seq for a message this batch stores; anything else for the rest. */
   outcomes: readonly ({ kind: 'new'; seq: number } | { kind: 'stored' | 'same' | 'failed' })[];
   reserved: ReadonlyMap<string, ReservedSeqs>;
-  owners: ConversationOwners;
+  /** Conversation → its business and the person's BSID there, read before the transaction. */
+  bsids: ReadonlyMap<string, ConversationBsid>;
   sentAt: number;
 }): WebhookEventInput[] {
-  const { batch, outcomes, reserved, owners, sentAt } = options;
+  const { batch, outcomes, reserved, bsids, sentAt } = options;
   const events: WebhookEventInput[] = [];
   for (let i = 0; i < batch.length; i++) {
     const request = batch[i]!;
     const outcome = outcomes[i]!;
     if (outcome.kind !== 'new' || request.sender !== 'person') continue;
     const { conversationId } = request;
-    const owner = owners.peek(conversationId);
-    const bsid = owners.bsidOf(conversationId);
+    const named = bsids.get(conversationId);
     const thread = reserved.get(conversationId)?.threadOwner;
-    if (!owner || bsid === undefined || thread === undefined) continue;
+    if (!named || thread === undefined) continue;
+    const { businessId, bsid } = named;
     const data = { bsid, conversationId, message: { seq: outcome.seq, sender: request.sender, content: request.content, sentAt } };
-    const { businessId } = owner;
     events.push({ businessId, type: 'message.created', audience: thread, data });
     events.push({ businessId, type: 'standby', audience: thread === 'bot' ? 'inbox' : 'bot', data });
+    if (request.content.contentType === 'postback') {
+      const { title, payload } = request.content;
+      events.push({ businessId, type: 'postback', audience: thread, data: { bsid, conversationId, seq: outcome.seq, title, payload } });
+    }
   }
   return events;
 }
