@@ -1,11 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { maxPayloadLength, maxPostbackTitleLength } from './content';
 
 /** Most top-level items a persistent menu may have (nested menus are not supported). */
 export const maxMenuItems = 3;
-/** Longest title of a menu item or of the get-started button. */
-export const maxMenuTitleLength = 30;
-/** Longest payload a menu item or the get-started button carries back to the business. */
-export const maxMenuPayloadLength = 1000;
+/** Longest title of a menu item or of the get-started button: a tap sends it as a postback's title. */
+export const maxMenuTitleLength = maxPostbackTitleLength;
+/** Longest payload a menu item or the get-started button carries back to the business in its postback. */
+export const maxMenuPayloadLength = maxPayloadLength;
 
 const strict = { additionalProperties: false } as const;
 const MenuTitle = Type.String({ minLength: 1, maxLength: maxMenuTitleLength, examples: ['Card transactions'] });

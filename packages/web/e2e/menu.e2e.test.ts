@@ -5,11 +5,12 @@ import { launchChromium, recordContext, screenshot, startParley, type RunningPar
 import { bubble, newPerson, signUpWithPassword } from './people';
 
 const operatorToken = 'e2e-operator-token-0123456789abcdef-menu';
+// 'Recent card transactions' is longer than a quick reply's title may be (20), as menu titles may (30).
 const menu = {
   getStarted: { title: 'Get started', payload: 'GET_STARTED' },
   persistentMenu: [
     { type: 'postback', title: 'My balance', payload: 'SHOW_BALANCE' },
-    { type: 'postback', title: 'Card transactions', payload: 'SHOW_CARD_TRANSACTIONS' },
+    { type: 'postback', title: 'Recent card transactions', payload: 'SHOW_CARD_TRANSACTIONS' },
     { type: 'url', title: 'Help centre', url: 'https://sandbox-bank.example/help' },
   ],
 } satisfies BusinessMenu;
@@ -105,12 +106,13 @@ describe('a bank with a get-started button and a persistent menu', () => {
     await screenshot(page, 'desktop-menu-open');
 
     await page.keyboard.press('ArrowDown');
-    expect(await focusedText(page)).toBe('Card transactions');
+    expect(await focusedText(page)).toBe('Recent card transactions');
     await page.keyboard.press('Enter');
     await popup.waitFor({ state: 'detached' });
     expect(await focusedText(page)).toBe('Menu');
-    await expect.poll(() => bubble(page, 'Card transactions').getAttribute('data-state')).toBe('sent');
-    expect(await storedContents(page)).toContainEqual({ contentType: 'postback', title: 'Card transactions', payload: 'SHOW_CARD_TRANSACTIONS' });
+    await expect.poll(() => bubble(page, 'Recent card transactions').getAttribute('data-state')).toBe('sent');
+    expect(await storedContents(page)).toContainEqual({ contentType: 'postback', title: 'Recent card transactions', payload: 'SHOW_CARD_TRANSACTIONS' });
+    await screenshot(page, 'desktop-menu-sent');
 
     await page.keyboard.press('ArrowUp');
     await popup.waitFor();
@@ -143,6 +145,7 @@ describe('a bank with a get-started button and a persistent menu', () => {
     await screenshot(phone, 'phone-menu-open');
     await item.tap();
     await expect.poll(() => bubble(phone, 'My balance').getAttribute('data-state')).toBe('sent');
+    await screenshot(phone, 'phone-menu-sent');
     // Any message of the person's retires the get-started button.
     await getStarted.waitFor({ state: 'detached' });
     await phoneContext.close();
