@@ -1,4 +1,4 @@
-import type { ContentOf } from '@parley/protocol';
+import type { ContentOf, Money } from '@parley/protocol';
 import { formatMoment, formatMoney, isNegative } from './money.format';
 
 /** A balance card: each account with its name, masked number, balance (big) and what is available (small). */
@@ -19,10 +19,7 @@ export function BalanceCard(props: { content: ContentOf<'template.balance'> }) {
                 </span>
               )}
             </div>
-            <p className={`balance-amount${isNegative(account.balance) ? ' negative' : ''}`}>
-              <span className="sr-only">Balance </span>
-              {formatMoney(account.balance)}
-            </p>
+            <BalanceAmount money={account.balance} />
             {account.available && <p className="balance-available">Available {formatMoney(account.available)}</p>}
           </li>
         ))}
@@ -31,5 +28,17 @@ export function BalanceCard(props: { content: ContentOf<'template.balance'> }) {
         As of <time dateTime={asOf}>{formatMoment(asOf)}</time>
       </p>
     </div>
+  );
+}
+
+/** Big, unless the number is so long that big would break it over two lines on a phone. */
+function BalanceAmount(props: { money: Money }) {
+  const text = formatMoney(props.money);
+  const classes = ['balance-amount', text.length > 14 ? 'long' : '', isNegative(props.money) ? 'negative' : ''].filter(Boolean).join(' ');
+  return (
+    <p className={classes}>
+      <span className="sr-only">Balance </span>
+      {text}
+    </p>
   );
 }

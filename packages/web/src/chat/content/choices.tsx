@@ -68,7 +68,16 @@ export function QuickReplyChips(props: { message: Message }) {
     <ul className="quick-replies" aria-label="Quick replies">
       {message.content.quickReplies.map((reply, index) => (
         <li key={index}>
-          <button type="button" className="quick-reply" onClick={() => store.postback(message.conversationId, { title: reply.title, payload: reply.payload })}>
+          <button
+            type="button"
+            className="quick-reply"
+            onClick={(event) => {
+              // The chips go away with the tap: keep keyboard focus in the conversation, not on the page.
+              const region = event.currentTarget.closest<HTMLElement>('[role="region"]');
+              store.postback(message.conversationId, { title: reply.title, payload: reply.payload });
+              region?.focus({ preventScroll: true });
+            }}
+          >
             {reply.title}
           </button>
         </li>

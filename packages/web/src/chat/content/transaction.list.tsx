@@ -26,7 +26,12 @@ function TransactionRow(props: { transaction: Transaction }) {
         <span className="transaction-merchant">{merchant}</span>
         <span className="transaction-meta">
           <time dateTime={date}>{formatBankDate(date)}</time>
-          {category && <span> · {category}</span>}
+          {category && (
+            <>
+              <span aria-hidden="true">·</span>
+              <span>{category}</span>
+            </>
+          )}
           {status === 'pending' && <span className="status-pending">Pending</span>}
         </span>
       </div>
