@@ -49,6 +49,14 @@ export type BusinessMenu = Static<typeof BusinessMenu>;
  */
 export const SetBusinessMenuBody = Type.Object(
   { getStarted: Type.Optional(Type.Union([GetStarted, Type.Null()])), persistentMenu: Type.Optional(PersistentMenu) },
-  { ...strict, minProperties: 1 },
+  {
+    ...strict,
+    minProperties: 1,
+    examples: [
+      { getStarted: { title: 'Get started', payload: 'GET_STARTED' } },
+      { persistentMenu: [{ type: 'postback', title: 'My balance', payload: 'BALANCE' }] },
+      { getStarted: null, persistentMenu: [] },
+    ],
+  },
 );
 export type SetBusinessMenuBody = Static<typeof SetBusinessMenuBody>;

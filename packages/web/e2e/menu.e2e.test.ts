@@ -120,12 +120,18 @@ describe('a bank with a get-started button and a persistent menu', () => {
     await page.keyboard.press('Escape');
     await popup.waitFor({ state: 'detached' });
     expect(await focusedText(page)).toBe('Menu');
+
+    await page.keyboard.press('Enter');
+    await popup.waitFor();
+    await page.keyboard.press('Tab');
+    await popup.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id)).toMatch(/^composer-/);
     expect(await bubble(page, 'Help centre').count()).toBe(0);
   });
 
-  it('fits a phone: Get started above the composer, the menu opens above it', async () => {
+  it('fits a phone in dark mode: Get started above the composer, the menu opens above it', async () => {
     // A new person in their own browser context: one who has sent nothing yet.
-    const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
     const phone = await phoneContext.newPage();
     await phone.goto(`${parley.baseUrl}/app`);
     await signUpWithPassword(phone, newPerson('Alan Turing'));
