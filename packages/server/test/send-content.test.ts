@@ -116,4 +116,27 @@ describe.each(dialects)('Send API content on %s', (dialect) => {
     expect(messages.find((message) => message.seq === ack.seq)).toMatchObject({ sender: 'person', content: { contentType: 'postback', title: 'Balance', payload: 'SHOW_BALANCE' } });
     expect(messages.some((message) => message.sender === 'person' && message.content.contentType === 'template.receipt')).toBe(false);
   });
+
+  it('is described in the OpenAPI document: the body schema with every content type and examples, the key header, the 201 answer', async () => {
+    type Operation = {
+      parameters: { in: string; name: string; required?: boolean }[];
+      requestBody: {
+        content: {
+          'application/json': {
+            schema: { properties: { content: { anyOf: { properties: { contentType: { enum: string[] } } }[] } } };
+            examples: Record<string, { value: unknown }>;
+          };
+        };
+      };
+      responses: Record<string, unknown>;
+    };
+    const doc = (await t.app.inject('/openapi.json')).json() as { paths: Record<string, { post?: Operation }> };
+    const operation = doc.paths['/v1/messages']?.post;
+    expect(operation).toBeDefined();
+    const { schema, examples } = operation!.requestBody.content['application/json'];
+    expect(schema.properties.content.anyOf.map((member) => member.properties.contentType.enum[0])).toEqual(everyBusinessContent.map((c) => c.contentType));
+    expect(Object.values(examples).map((example) => example.value)).toContainEqual(expect.objectContaining({ content: expect.objectContaining({ contentType: 'template.balance' }) }));
+    expect(operation!.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'idempotency-key', required: true }));
+    expect(Object.keys(operation!.responses)).toContain('201');
+  });
 });
