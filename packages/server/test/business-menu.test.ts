@@ -112,6 +112,12 @@ describe.each(dialects)('persistent menu and get-started on %s', (dialect) => {
     expect(session.statusCode).toBe(401);
   });
 
+  it('is described in the OpenAPI document, with examples', async () => {
+    const doc = (await t.app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths[url] ?? {}).sort()).toEqual(['delete', 'get', 'put']);
+    expect(JSON.stringify(doc.paths[url]?.put)).toContain('GET_STARTED');
+  });
+
   it('a person sees the menu in the directory and in the conversation, and no menu once it is cleared', async () => {
     await put(keyX, menu);
     expect((await inDirectory(x.id))?.menu).toEqual(menu);
