@@ -206,6 +206,11 @@ describe('a bank sends cards and choices; the person sees them and taps one', ()
     await page.getByRole('button', { name: 'Unlock it' }).click();
     await expect.poll(() => page.locator('li.message.from-person', { hasText: 'Unlock it' }).getAttribute('data-state')).toBe('sent');
     expect((await nextEvent('postback')).data.payload).toBe('UNLOCK_CARD');
+    await screenshot(page, 'phone-after-postbacks');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('list', { name: 'Card ending 1234' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'phone-dark-templates');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 });
