@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { bsidFor } from '../src/business';
-import { requestHash } from '../src/business/idempotency.service';
+import { createIdempotency, requestHash } from '../src/business/idempotency.service';
 import { adminToken, createBusiness, createKey, manualClock, openStore } from './business-fixtures';
 import { createTestApp, dialects, type TestApp } from './context';
 import { openBankConversation, sandboxBank } from './messaging-client';
@@ -153,6 +153,32 @@ describe.each(dialects)('Send API idempotency on %s', (dialect) => {
     expect(await countOf('Elsewhere')).toBe(0);
   });
 
+  it('answers 409 ERR_IDEMPOTENCY_IN_PROGRESS when the other request is still working after the wait', async () => {
+    const idempotencyKey = randomUUID();
+    const body = sendBody(bsid, text('Slow elsewhere'));
+    const request = { businessId: bank.id, key: idempotencyKey, method: 'POST', path: '/v1/messages', body };
+    await store.db
+      .insertInto('idempotency_keys')
+      .values({
+        business_id: bank.id,
+        key: idempotencyKey,
+        request_hash: requestHash(request),
+        status: 'in_progress',
+        response: null,
+        lease_token: 'other-node',
+        locked_until: clock.now() + 60_000,
+        created_at: clock.now(),
+      })
+      .execute();
+    let ran = false;
+    const waited = createIdempotency(store.ctx, { maxWaitMs: 200 }).run(request, async () => {
+      ran = true;
+      return { status: 201, body: {} };
+    });
+    await expect(waited).rejects.toMatchObject({ code: 'ERR_IDEMPOTENCY_IN_PROGRESS', status: 409 });
+    expect(ran).toBe(false);
+  });
+
   it('forgets a key after 24 hours: the same key then sends a new message', async () => {
     const idempotencyKey = randomUUID();
     const body = sendBody(bsid, text('Good morning'));
@@ -170,7 +196,6 @@ describe.each(dialects)('Send API idempotency on %s', (dialect) => {
   it('sweeps keys older than 24 hours from the table', async () => {
     await sendApi(t.app, key.secret, sendBody(bsid, text('Swept later')));
     clock.advance(24 * hour + 1);
-    const { createIdempotency } = await import('../src/business/idempotency.service');
     expect(await createIdempotency(store.ctx).sweep()).toBeGreaterThan(0);
     const left = await store.db.selectFrom('idempotency_keys').select('created_at').execute();
     expect(left.filter((row) => Number(row.created_at) <= clock.now() - 24 * hour)).toEqual([]);

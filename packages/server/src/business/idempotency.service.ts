@@ -38,7 +38,7 @@ type Claim =
 /** How long a reservation holds before another request may take the key over. */
 const leaseMs = 30_000;
 /** How long a request waits for a concurrent one with the same key before answering 409. */
-const maxWaitMs = 10_000;
+const defaultMaxWaitMs = 10_000;
 
 /** JSON with object keys sorted at every depth, so the same body always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -103,7 +103,8 @@ async function claim(ctx: IdempotencyContext, ref: keys.KeyRef, hash: string): P
  * @example
  * const { answer, replayed } = await idempotency.run(request, async ({ fingerprint }) => ({ status: 201, body: await send(fingerprint) }));
  */
-export function createIdempotency(ctx: IdempotencyContext) {
+export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?: number } = {}) {
+  const maxWaitMs = options.maxWaitMs ?? defaultMaxWaitMs;
   const running = new Map<string, Promise<void>>();
   const localKey = (ref: keys.KeyRef) => `${ref.businessId} ${ref.key}`;
 
