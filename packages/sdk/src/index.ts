@@ -1,11 +1,15 @@
 /**
- * @parley/sdk — what a bank's code needs to build on Parley: webhook verification and the
- * typed events. It talks to Parley over HTTP like any client and imports nothing of the server.
+ * @parley/sdk — what a bank's code needs to build on Parley: a typed Business API client,
+ * webhook verification and the typed events. It talks to Parley over HTTP like any client and
+ * imports nothing of the server.
  *
  * @example
- * import { verifyWebhook } from '@parley/sdk';
+ * import { ParleyClient, verifyWebhook } from '@parley/sdk';
  * const event = verifyWebhook(req.headers, rawBody, [secret]);
+ * const parley = new ParleyClient({ baseUrl, apiKey });
  */
+export { ParleyClient, type ParleyClientOptions, type SendMessage } from './client';
+export { ParleyApiError, ParleyConnectionError, type FetchLike } from './client.http';
 export {
   verifyWebhook,
   WebhookVerificationError,
@@ -21,4 +25,12 @@ export {
   type WebhookEventType,
   type WebhookEventData,
   type WebhookMessage,
+  type BusinessContent,
+  type BusinessMenu,
+  type ErrorCode,
+  type MessagingType,
+  type SendApiResult,
+  type ThreadControl,
+  type WebhookDelivery,
+  type WebhookEndpoint,
 } from '@parley/protocol';
