@@ -14,3 +14,4 @@ export * from './webhooks';
 export * from './handover';
 export * from './send';
 export * from './menu';
+export * from './messenger';

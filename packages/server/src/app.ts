@@ -8,7 +8,7 @@ import websocket from '@fastify/websocket';
 import { ErrorBody, maxFrameBytes } from '@parley/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { businessRoutes, ensureDemoBusiness, sendRoutes } from './business';
+import { businessRoutes, ensureDemoBusiness, messengerRoutes, sendRoutes } from './business';
 import type { ServerContext } from './context';
 import type { Tables } from './database';
 import { identityRoutes } from './identity';
@@ -110,6 +110,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(messaging.routes);
   await app.register(messaging.gateway);
   await app.register(sendRoutes(ctx, messaging));
+  await app.register(messengerRoutes(ctx, messaging));
   const webhooks = createWebhooks(ctx);
   await app.register(webhooks.routes);
   await webhooks.start();

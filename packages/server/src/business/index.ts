@@ -15,4 +15,5 @@ export { requireApiKey, businessOf } from './api-key.hooks';
 export { bsidFor, bsidsFor, personForBsid } from './bsid.service';
 export { businessRoutes } from './business.routes';
 export { sendRoutes } from './send.routes';
+export { messengerRoutes } from './messenger.routes';
 export type { BusinessRow } from './business.table';
