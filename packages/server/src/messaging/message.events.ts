@@ -4,8 +4,8 @@ import type { ConversationBsid } from './conversation.owners';
 import type { ReservedSeqs } from './message.repository';
 
 /**
- * The webhook events of a batch's new person messages: `message.created` for the side that owns
- * the thread (bot or inbox), `standby` for the other. Business and system messages make none.
+ * The webhook events of a batch's new person messages: `message.created` (or `postback` for a
+ * tap) for the side that owns the thread (bot or inbox), `standby` for the other. Business and system messages make none.
  * A conversation whose BSID is not known gets none either (its BSID could not be read).
  */
 export function personMessageEvents(options: {
@@ -29,12 +29,14 @@ export function personMessageEvents(options: {
     if (!named || thread === undefined) continue;
     const { businessId, bsid } = named;
     const data = { bsid, conversationId, message: { seq: outcome.seq, sender: request.sender, content: request.content, sentAt } };
-    events.push({ businessId, type: 'message.created', audience: thread, data });
-    events.push({ businessId, type: 'standby', audience: thread === 'bot' ? 'inbox' : 'bot', data });
+    // A tap reaches the owner once, as `postback` (as on Messenger), so a bot never acts on it twice.
     if (request.content.contentType === 'postback') {
       const { title, payload } = request.content;
       events.push({ businessId, type: 'postback', audience: thread, data: { bsid, conversationId, seq: outcome.seq, title, payload } });
+    } else {
+      events.push({ businessId, type: 'message.created', audience: thread, data });
     }
+    events.push({ businessId, type: 'standby', audience: thread === 'bot' ? 'inbox' : 'bot', data });
   }
   return events;
 }
