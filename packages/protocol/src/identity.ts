@@ -62,7 +62,23 @@ export const WebAuthnResponse = Type.Object(
 
 export const PasskeyVerifyBody = Type.Object(
   { challengeId: Type.String({ minLength: 16, maxLength: 64 }), response: WebAuthnResponse, name: Type.Optional(Type.String({ maxLength: 80 })) },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        challengeId: 'c8Jr3kq0mX1uQv7bT2yWnA',
+        name: 'My phone',
+        response: {
+          id: 'Kd2Y8sVq1w9v3Pz0bQ4mHg',
+          rawId: 'Kd2Y8sVq1w9v3Pz0bQ4mHg',
+          type: 'public-key',
+          response: { clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0Ii…', authenticatorData: 'SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ', signature: 'MEUCIQ…' },
+          clientExtensionResults: {},
+          authenticatorAttachment: 'platform',
+        },
+      },
+    ],
+  },
 );
 export type PasskeyVerifyBody = Static<typeof PasskeyVerifyBody>;
 
