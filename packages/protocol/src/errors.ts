@@ -30,6 +30,7 @@ export const errorCatalog = {
   ERR_SLOW_CONSUMER: { status: 429, message: 'The connection is not reading fast enough and was closed.' },
   ERR_SCOPE_MISSING: { status: 403, message: 'This API key lacks the scope this route needs.' },
   ERR_LAST_OWNER: { status: 409, message: 'A business needs at least one owner; add another owner first.' },
+  ERR_WEBHOOK_VERIFY_FAILED: { status: 422, message: 'The endpoint did not echo hub.challenge to the Messenger verification request.' },
   ERR_WEBHOOK_URL_FORBIDDEN: { status: 422, message: 'Webhook endpoints must be public https URLs; this one is not allowed.' },
   ERR_NO_CONVERSATION: { status: 403, message: 'This person has not started a conversation with your business; a business cannot start one.' },
   ERR_OUTSIDE_WINDOW: {

@@ -100,8 +100,21 @@ const SubscribedTypes = Type.Array(WebhookEventType, { minItems: 1, maxItems: we
  * its side owns the thread, and `standby` while the other side does. See docs/handover.md.
  */
 const EndpointRole = ThreadOwner;
+/**
+ * How deliveries look (default `standard`): Standard Webhooks, or `messenger` — Messenger-shaped
+ * bodies signed with `X-Hub-Signature-256`, for bots moved over from Messenger (docs/messenger.md).
+ */
+export const WebhookEndpointMode = Type.Union([Type.Literal('standard'), Type.Literal('messenger')]);
+export type WebhookEndpointMode = Static<typeof WebhookEndpointMode>;
 export const CreateWebhookEndpointBody = Type.Object(
-  { url: EndpointUrl, eventTypes: SubscribedTypes, role: Type.Optional(EndpointRole) },
+  {
+    url: EndpointUrl,
+    eventTypes: SubscribedTypes,
+    role: Type.Optional(EndpointRole),
+    mode: Type.Optional(WebhookEndpointMode),
+    /** Messenger mode only: sent as `hub.verify_token` in the verification handshake. */
+    verifyToken: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  },
   { additionalProperties: false },
 );
 export type CreateWebhookEndpointBody = Static<typeof CreateWebhookEndpointBody>;
@@ -112,6 +125,8 @@ export const WebhookEndpoint = Type.Object({
   url: Type.String(),
   eventTypes: Type.Array(WebhookEventType),
   role: EndpointRole,
+  /** Present (`messenger`) only on Messenger-mode endpoints; absent means `standard`. */
+  mode: Type.Optional(WebhookEndpointMode),
   createdAt: Timestamp,
   /** Until then the previous secret still signs too (after a rotation); null when there is none. */
   previousSecretExpiresAt: Type.Union([Timestamp, Type.Null()]),
@@ -126,6 +141,8 @@ export const CreatedWebhookEndpoint = Type.Object({
   url: Type.String(),
   eventTypes: Type.Array(WebhookEventType),
   role: EndpointRole,
+  /** Present (`messenger`) only on Messenger-mode endpoints; absent means `standard`. */
+  mode: Type.Optional(WebhookEndpointMode),
   secret: WebhookSecret,
   createdAt: Timestamp,
 });

@@ -16,6 +16,8 @@ export interface ClaimedDelivery {
   secret_box: string;
   previous_secret_box: string | null;
   previous_secret_expires_at: number | null;
+  business_id: string;
+  mode: 'standard' | 'messenger';
 }
 
 /**
@@ -50,7 +52,7 @@ export async function claimDue(
     .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
     .innerJoin('webhook_endpoints as p', 'p.id', 'd.endpoint_id')
     .select(['d.id', 'd.event_id', 'd.endpoint_id', 'd.retry_step', 'd.give_up_at', 'e.payload', 'p.url', 'p.secret_box'])
-    .select(['p.previous_secret_box', 'p.previous_secret_expires_at'])
+    .select(['p.previous_secret_box', 'p.previous_secret_expires_at', 'd.business_id', 'p.mode'])
     .select((eb) => eb.ref('d.lease_token').$notNull().as('lease_token'))
     .where('d.id', 'in', claimed.map((row) => row.id))
     .where('d.lease_token', '=', claim.token)

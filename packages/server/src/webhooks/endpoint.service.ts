@@ -9,6 +9,8 @@ import type {
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
 import * as endpoints from './endpoint.repository';
+import { verifyMessengerEndpoint } from './messenger.handshake';
+import { messengerEventTypes } from './messenger.payload';
 import { recordEvent } from './outbox.service';
 import type { SecretBox } from './secret.box';
 import { checkEndpointUrl, type ResolveAll } from './url.guard';
@@ -32,6 +34,7 @@ function toEndpoint(row: WebhookEndpointRow, now: number): WebhookEndpoint {
     url: row.url,
     eventTypes: row.event_types.split(' ') as WebhookEventType[],
     role: row.role,
+    ...(row.mode === 'messenger' ? { mode: row.mode } : {}),
     createdAt: row.created_at,
     previousSecretExpiresAt: previousLive ? row.previous_secret_expires_at : null,
   };
@@ -43,13 +46,18 @@ export async function createEndpoint(
   input: CreateWebhookEndpointBody & { businessId: string },
 ): Promise<CreatedWebhookEndpoint> {
   const { ctx } = core;
-  const url = await checkEndpointUrl(input.url, { allowPrivate: ctx.config.webhookAllowPrivate === true, resolveAll: core.resolveAll });
+  const allowPrivate = ctx.config.webhookAllowPrivate === true;
+  const url = await checkEndpointUrl(input.url, { allowPrivate, resolveAll: core.resolveAll });
+  const mode = input.mode ?? 'standard';
+  if (mode === 'messenger') await verifyMessenger(core, url, input);
+  else if (input.verifyToken !== undefined) throw new AppError('ERR_VALIDATION', { message: 'verifyToken is for mode "messenger" only.' });
   const id = ctx.random.uuid();
   const secret = newSigningSecret(ctx.random);
   const createdAt = ctx.clock.now();
   const role = input.role ?? 'bot';
   await endpoints.insertEndpoint(ctx.db, {
     role,
+    mode,
     id,
     business_id: input.businessId,
     url: url.href,
@@ -57,7 +65,22 @@ export async function createEndpoint(
     secret_box: core.secrets.seal(id, secret),
     created_at: createdAt,
   });
-  return { id, url: url.href, eventTypes: input.eventTypes, role, secret, createdAt };
+  return { id, url: url.href, eventTypes: input.eventTypes, role, ...(mode === 'messenger' ? { mode } : {}), secret, createdAt };
+}
+
+/** A Messenger-mode endpoint gets only the events Messenger has a shape for, and must pass the handshake. */
+async function verifyMessenger(core: WebhooksCore, url: URL, input: CreateWebhookEndpointBody): Promise<void> {
+  const unshaped = input.eventTypes.filter((type) => !(messengerEventTypes as readonly string[]).includes(type));
+  if (unshaped.length > 0) {
+    throw new AppError('ERR_VALIDATION', { message: `A messenger-mode endpoint receives only ${messengerEventTypes.join(' and ')}; not ${unshaped.join(', ')}.` });
+  }
+  if (!input.verifyToken) throw new AppError('ERR_VALIDATION', { message: 'A messenger-mode endpoint needs a verifyToken for the hub.challenge handshake.' });
+  await verifyMessengerEndpoint(url, {
+    verifyToken: input.verifyToken,
+    challenge: core.ctx.random.token(16),
+    timeoutMs: core.ctx.config.webhookTimeoutMs ?? 15_000,
+    allowPrivate: core.ctx.config.webhookAllowPrivate === true,
+  });
 }
 
 export async function listEndpoints(core: WebhooksCore, businessId: string): Promise<WebhookEndpoint[]> {
@@ -96,6 +119,9 @@ export async function rotateSecret(core: WebhooksCore, target: { businessId: str
 export async function sendTestEvent(core: WebhooksCore, target: { businessId: string; endpointId: string }): Promise<WebhookTestQueued> {
   const row = await endpoints.findEndpoint(core.ctx.db, target.businessId, target.endpointId);
   if (!row) throw new AppError('ERR_NOT_FOUND');
+  if (row.mode === 'messenger') {
+    throw new AppError('ERR_VALIDATION', { message: 'Messenger has no test event; a messenger-mode endpoint was verified by the hub.challenge handshake.' });
+  }
   const recorded = await recordEvent(core.ctx, { businessId: target.businessId, type: 'webhook.test', data: { endpointId: row.id } });
   const deliveryId = recorded.deliveryIds[0];
   // Deleted between the two reads.

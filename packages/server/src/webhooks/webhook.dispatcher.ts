@@ -6,6 +6,7 @@ import { eventRetentionMs, nextAttemptAt } from './retry.schedule';
 import type { SecretBox } from './secret.box';
 import type { AttemptOutcome, WebhookSender } from './webhook.sender';
 import { signatureHeader } from './webhook.signer';
+import { hubSignature, toMessengerBody } from './messenger.payload';
 
 export interface DispatcherOptions {
   readonly secrets: SecretBox;
@@ -178,12 +179,25 @@ export class WebhookDispatcher {
       return refuse('Parley could not sign this webhook; the operator has been told.');
     }
     const timestamp = Math.floor(now / 1000);
+    if (delivery.mode === 'messenger') return this.#postMessenger(url, delivery, secrets[0] as string);
     return this.#options.sender.post(url, delivery.payload, {
       'content-type': 'application/json',
       'user-agent': 'Parley-Webhooks/1',
       'webhook-id': delivery.event_id,
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signatureHeader(secrets, { id: delivery.event_id, timestamp, body: delivery.payload }),
+    });
+  }
+
+  /** Messenger-shaped, signed as Messenger signs (one secret: X-Hub-Signature-256 carries one). */
+  async #postMessenger(url: URL, delivery: ClaimedDelivery, secret: string): Promise<AttemptOutcome> {
+    const body = toMessengerBody(delivery.payload, delivery.business_id);
+    // Only subscribable types are recorded for such endpoints; anything else has nothing to send.
+    if (body === null) return { ok: true, statusCode: null, error: 'No Messenger shape for this event; not sent.', response: null };
+    return this.#options.sender.post(url, body, {
+      'content-type': 'application/json',
+      'user-agent': 'Parley-Webhooks/1',
+      'x-hub-signature-256': hubSignature(secret, body),
     });
   }
 

@@ -17,6 +17,8 @@ export interface WebhookEndpointsTable {
   deleted_at: number | null;
   /** Which side of a handover the endpoint serves: it gets messages while its side owns the thread, `standby` otherwise. */
   role: Generated<'bot' | 'inbox'>;
+  /** `standard` (Standard Webhooks) or `messenger` (Messenger-shaped bodies, X-Hub-Signature-256); see docs/messenger.md. */
+  mode: Generated<'standard' | 'messenger'>;
 }
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 

@@ -5,6 +5,7 @@ import * as webhooks from './0005_webhooks';
 import * as send from './0006_send';
 import * as handover from './0007_handover';
 import * as menu from './0008_menu';
+import * as messenger from './0009_messenger';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0006_send': send,
   '0007_handover': handover,
   '0008_menu': menu,
+  '0009_messenger': messenger,
 };
