@@ -8,6 +8,7 @@ import { openBankConversation, sandboxBank } from './messaging-client';
 import { signUpPerson, type TestPerson } from './people';
 import { personSays, sendBody, sendOk } from './send-fixtures';
 import { startReceiver, type ReceivedWebhook, type WebhookReceiver } from './webhooks-fixtures';
+import type { WebhookDeliveryList } from '@parley/protocol';
 
 // A Messenger bot's webhook, moved to Parley: verified by the hub.challenge handshake, fed
 // Messenger-shaped bodies, and checking X-Hub-Signature-256 exactly as Messenger bots do.
@@ -117,5 +118,23 @@ describe.each(dialects)('Messenger-mode webhook endpoints on %s', (dialect) => {
     const body = JSON.parse(hit.body) as { entry: { messaging: { sender: { id: string }; postback?: unknown }[] }[] };
     expect(body.entry[0]?.messaging[0]?.sender).toEqual({ id: bsid });
     expect(body.entry[0]?.messaging[0]?.postback).toEqual({ mid: expect.stringMatching(/^m_/), title: 'Balance', payload: 'SHOW_BALANCE' });
+  });
+
+  it('retries a failed Messenger-mode delivery through the same outbox, then delivers it', async () => {
+    bot.answer = (hit) => (hit.body === '' ? echoChallenge('my-verify-token')(hit) : { status: 500, body: 'down' });
+    await personSays(t.app, person, conversation.id, { contentType: 'text', text: 'Anyone there?' });
+    await t.app.webhooks.flush();
+    const listed = async () =>
+      ((await t.app.inject({ url: `/v1/webhooks/deliveries?endpointId=${endpoint.id}`, headers: bearer(key.secret) })).json() as WebhookDeliveryList).deliveries;
+    const [failed] = await listed();
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500, eventType: 'message.created' });
+    bot.answer = echoChallenge('my-verify-token');
+    const replay = await t.app.inject({ method: 'POST', url: `/v1/webhooks/deliveries/${failed?.id}/replay`, headers: bearer(key.secret) });
+    expect(replay.statusCode).toBeLessThan(300);
+    await t.app.webhooks.flush();
+    expect((await listed()).find((d) => d.id === failed?.id)).toMatchObject({ status: 'delivered', attempts: 2 });
+    const last = posts().at(-1);
+    expect(last && verifiedByBot(last, endpoint.secret)).toBe(true);
+    expect(last?.body).toContain('Anyone there?');
   });
 });
