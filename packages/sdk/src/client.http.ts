@@ -85,6 +85,8 @@ interface RawAnswer {
 }
 
 const maxBackoffMs = 30_000;
+/** A 429 asking for a longer wait than this is thrown to the caller rather than slept through. */
+export const maxRetryAfterMs = 60_000;
 
 function undiciFetch(agent: Agent): FetchLike {
   return async (url, init) => {
@@ -160,7 +162,9 @@ export function createTransport(options: TransportOptions): { call<T>(request: A
         if (answer) throw apiError(answer);
         throw new ParleyConnectionError(`${request.method} ${request.path} failed after ${tries + 1} attempt(s): ${String(failure)}`, { cause: failure });
       }
-      const wait = retryAfterMs(answer?.retryAfter ?? null) ?? backoff(tries, options.backoffMs);
+      const asked = retryAfterMs(answer?.retryAfter ?? null);
+      if (answer && asked !== null && asked > maxRetryAfterMs) throw apiError(answer);
+      const wait = asked ?? backoff(tries, options.backoffMs);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
