@@ -29,6 +29,8 @@ const targets = { throughputRatio: 0.25, p99Ms: 10, deliveryRatio: 0.5 } as cons
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const children: (() => void)[] = [];
+/** The fresh SQLite folder, removed with the children (also on SIGINT, which skips `finally`). */
+let dataDir: string | undefined;
 const killChildren = (): void => {
   for (const kill of children.splice(0)) {
     try {
@@ -37,6 +39,8 @@ const killChildren = (): void => {
       // Already gone.
     }
   }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
 };
 const benchStart = Date.now();
 const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${line}`);
@@ -202,11 +206,12 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   if ((loadBefore[0] ?? 0) > 1.5) console.warn(`bench: load average ${loadBefore[0]?.toFixed(1)} on ${os.cpus().length} cores; other work will skew the figures.`);
   const started = Date.now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-business-'));
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-business-'));
+  dataDir = store;
   const sink = await startSink(pin);
   children.push(() => sink.child.kill('SIGKILL'));
   try {
-    const parley = await benchParley(sink, dataDir, pin);
+    const parley = await benchParley(sink, store, pin);
     const peer = await benchPeer(parley.bsids, pin);
     const peerHooks = await peerDelivery(sink, { total: plan.webhooks.events, ...plan.peerWebhooks, secret: parley.webhookSecret, bsids: parley.bsids });
     log(`undici pool: ${peerHooks.received}/${peerHooks.expected} webhooks in ${peerHooks.spanMs} ms = ${peerHooks.perSecond}/s (lost ${peerHooks.lost})`);
@@ -230,7 +235,6 @@ async function main(): Promise<void> {
     console.log(`\nwrote bench/results/business.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     killChildren();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
