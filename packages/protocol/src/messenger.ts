@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { idempotencyHeaders, SendApiHeaders } from './send';
 
 /**
  * The Messenger Send API body Parley's compatibility layer accepts (`POST /graph/:version/me/messages`):
@@ -59,11 +60,28 @@ export const MessengerSendBody = Type.Object(
     tag: Type.Optional(Type.String()),
     message: MessengerMessage,
   },
-  strict,
+  {
+    ...strict,
+    examples: [
+      { recipient: { id: 'bsid_q3xV0cH8m1bB5nS2LwT9yKfA4pE' }, messaging_type: 'RESPONSE', message: { text: 'Your card is locked.' } },
+      {
+        recipient: { id: 'bsid_q3xV0cH8m1bB5nS2LwT9yKfA4pE' },
+        messaging_type: 'RESPONSE',
+        message: {
+          attachment: {
+            type: 'template',
+            payload: { template_type: 'button', text: 'Your card is locked.', buttons: [{ type: 'postback', title: 'Unlock it', payload: 'UNLOCK_CARD' }] },
+          },
+        },
+      },
+    ],
+  },
 );
 export type MessengerSendBody = Static<typeof MessengerSendBody>;
 
 export const MessengerSendParams = Type.Object({ version: Type.String({ pattern: '^v[0-9]{1,3}(\\.[0-9]{1,3})?$' }) });
+/** Optional here (Messenger has none); when given, the Send API's idempotency applies. */
+export const MessengerSendHeaders = Type.Object({ [idempotencyHeaders.key]: Type.Optional(SendApiHeaders.properties[idempotencyHeaders.key]) });
 export const MessengerSendQuery = Type.Object({ access_token: Type.Optional(Type.String()), appsecret_proof: Type.Optional(Type.String()) });
 
 /** What Messenger answers to a sent message. */

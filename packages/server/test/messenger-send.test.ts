@@ -123,6 +123,10 @@ describe.each(dialects)('Messenger Send API compatibility on %s', (dialect) => {
     const again = await graph('', body, headers);
     expect(first.statusCode).toBe(200);
     expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const changed = await graph('', { ...body, message: { text: 'Twice?' } }, headers);
+    expect(changed.statusCode).toBe(422);
+    expect((changed.json() as MessengerError).error).toMatchObject({ code: 100, parley_code: 'ERR_IDEMPOTENCY_MISMATCH' });
     const texts = (await history(t.app, person, conversation.id)).messages.filter((m) => m.content.contentType === 'text' && m.content.text === 'Once only');
     expect(texts).toHaveLength(1);
   });
@@ -132,6 +136,9 @@ describe.each(dialects)('Messenger Send API compatibility on %s', (dialect) => {
     ['persona_id', { recipient: { id: 'x' }, persona_id: '1', message: { text: 'hi' } }, 'persona_id'],
     ['an image attachment', { recipient: { id: 'x' }, message: { attachment: { type: 'image', payload: { url: 'https://x.example/a.png' } } } }, 'image'],
     ['a receipt template', { recipient: { id: 'x' }, message: { attachment: { type: 'template', payload: { template_type: 'receipt' } } } }, 'receipt'],
+    ['a user_ref recipient', { recipient: { user_ref: 'ref-1' }, message: { text: 'hi' } }, 'recipient.user_ref'],
+    ['an email quick reply', { recipient: { id: 'x' }, message: { text: 'hi', quick_replies: [{ content_type: 'user_email' }] } }, 'user_email'],
+    ['a button too long for Parley', { recipient: { id: 'x' }, message: { text: 'hi', quick_replies: [{ content_type: 'text', title: 'A title far longer than twenty', payload: 'P' }] } }, 'quickReplies/0/title'],
   ])('refuses %s with a Messenger-shaped 400 naming it', async (_name, body, named) => {
     const response = await graph(`?access_token=${key.secret}`, body);
     expect(response.statusCode).toBe(400);
@@ -162,6 +169,14 @@ describe.each(dialects)('Messenger Send API compatibility on %s', (dialect) => {
     expect(response.statusCode).toBe(404);
     expect((response.json() as MessengerError).error).toMatchObject({ code: 100, error_subcode: 2018001, parley_code: 'ERR_NOT_FOUND' });
     expect((await lastMessage())?.content).not.toEqual({ contentType: 'text', text: 'hi' });
+  });
+
+  it('answers other Graph API routes with a Messenger-shaped 404 naming the one route there is', async () => {
+    const response = await t.app.inject({ method: 'GET', url: `/graph/v19.0/me/messenger_profile?fields=greeting&access_token=${key.secret}` });
+    expect(response.statusCode).toBe(404);
+    const { error } = response.json() as MessengerError;
+    expect(error).toMatchObject({ type: 'OAuthException', code: 100, parley_code: 'ERR_NOT_FOUND' });
+    expect(error.message).toContain('/me/messages');
   });
 
   it('never writes the access_token to the logs', async () => {

@@ -20,6 +20,11 @@ export function unsupportedFeature(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const record = body as Record<string, unknown>;
   for (const [field, reason] of Object.entries(unsupportedTopLevel)) if (field in record) return reason;
+  const recipient = record.recipient;
+  if (typeof recipient === 'object' && recipient !== null) {
+    const other = Object.keys(recipient).find((field) => field !== 'id');
+    if (other) return `recipient.${other} is not supported; name the person by recipient.id, their BSID.`;
+  }
   const message = record.message as Record<string, unknown> | undefined;
   if (typeof message !== 'object' || message === null) return undefined;
   for (const [field, reason] of Object.entries(unsupportedInMessage)) if (field in message) return reason;

@@ -1,4 +1,4 @@
-import { idempotencyHeaders, MessengerSendBody, MessengerSendParams, MessengerSendQuery, MessengerSendResult } from '@parley/protocol';
+import { idempotencyHeaders, MessengerSendBody, type SendApiResult, MessengerSendHeaders, MessengerSendParams, MessengerSendQuery, MessengerSendResult } from '@parley/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context';
@@ -54,28 +54,34 @@ export function messengerRoutes(ctx: ServerContext, appender: BusinessMessageApp
           summary: 'Send a message, Messenger Send API style',
           description,
           params: MessengerSendParams,
+          headers: MessengerSendHeaders,
           querystring: MessengerSendQuery,
           body: MessengerSendBody,
           response: { 200: MessengerSendResult },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const businessId = request.business?.businessId;
         if (!businessId) throw new AppError('ERR_UNAUTHENTICATED');
         const body = toSendApiBody(request.body);
         const problem = contentProblem(body.content);
         if (problem) throw new AppError('ERR_VALIDATION', { message: problem.replace('body/content', 'mapped content') });
-        const key = request.headers[idempotencyHeaders.key];
         const send = (clientId: string) => sendBusinessMessage(ctx, appender, { businessId, body, clientId });
-        const result =
-          typeof key === 'string' && key.length > 0
-            ? ((await idempotency.run({ businessId, key, method: 'POST', path: '/v1/messages', body }, async ({ fingerprint }) => ({
-                status: 201,
-                body: await send(`idem_${fingerprint}`),
-              }))).answer.body as Awaited<ReturnType<typeof send>>)
-            : await send(`msgr_${ctx.random.token(16)}`);
-        return { recipient_id: body.recipient.bsid, message_id: messengerMessageId(result) };
+        const key = request.headers[idempotencyHeaders.key];
+        if (key === undefined) return { recipient_id: body.recipient.bsid, message_id: messengerMessageId(await send(`msgr_${ctx.random.token(16)}`)) };
+        // The same key space and stored answer as POST /v1/messages, keyed on the mapped body.
+        const { answer, replayed } = await idempotency.run({ businessId, key, method: 'POST', path: '/v1/messages', body }, async ({ fingerprint }) => ({
+          status: 201,
+          body: await send(`idem_${fingerprint}`),
+        }));
+        if (replayed) void reply.header(idempotencyHeaders.replayed, 'true');
+        return { recipient_id: body.recipient.bsid, message_id: messengerMessageId(answer.body as SendApiResult) };
       },
     );
+
+    // Other Graph API routes a Messenger client may call: a Messenger-shaped 404 that says what exists.
+    app.all('/graph/*', { schema: { hide: true } }, async () => {
+      throw new AppError('ERR_NOT_FOUND', { message: 'Parley\'s Messenger compatibility offers only POST /graph/:version/me/messages; see docs/messenger.md.' });
+    });
   };
 }
