@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -8,6 +7,9 @@ import { inject } from 'vitest';
 import { buildApp, type AppDeps } from '../src/app';
 import { loadConfig, type Config } from '../src/platform/config';
 import type { Dialect } from '../src/platform/db/database';
+import { freePort } from './ports';
+
+export { freePort };
 
 /** Both stores run the same suite: `describe.each(dialects)(...)`. */
 export const dialects: Dialect[] = ['sqlite', 'postgres'];
@@ -22,16 +24,6 @@ export interface TestApp {
 }
 
 let databaseCounter = 0;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** A fresh, empty store of the given dialect: a temp folder for SQLite, a new database for PostgreSQL. */
 export async function freshStore(dialect: Dialect): Promise<{ dataDir: string; databaseUrl: string | null; drop(): Promise<void> }> {

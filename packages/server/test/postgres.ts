@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
 
 /** A throwaway PostgreSQL cluster in a temp folder, on its own loopback port. */
 export interface PostgresCluster {
@@ -18,16 +19,6 @@ function findBin(name: string): string {
     if (fs.existsSync(bin)) return bin;
   }
   throw new Error(`PostgreSQL's ${name} was not found; run "node scripts/test-env.mjs" (it installs the postgresql package).`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export async function startPostgres(): Promise<PostgresCluster> {

@@ -3,7 +3,7 @@
  * serving the built web app) and Debian's Chromium driven by playwright-core.
  */
 import fs from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { buildApp } from '../../server/src/app';
 import { personTopic } from '../../server/src/messaging';
 import { createInProcessBus, type Bus } from '../../server/src/platform/bus';
 import { loadConfig } from '../../server/src/platform/config';
+import { freePort } from '../../server/test/ports';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const webDistDir = path.resolve(here, '../dist');
@@ -25,16 +26,6 @@ export interface RunningParley {
   /** http://localhost:PORT — `localhost`, not 127.0.0.1, or WebAuthn refuses the origin. */
   readonly baseUrl: string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** `env`: more settings for Parley, e.g. PARLEY_ADMIN_TOKEN for tests that act as the operator. */
