@@ -37,6 +37,8 @@ const targets = { throughput: 25_000, p99Ms: 10, bytesPerSocket: 16 * 1024 } as 
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const children: (() => void)[] = [];
+/** The bench's data folder, removed on every way out. */
+let benchDataDir: string | undefined;
 const killChildren = (): void => {
   for (const kill of children.splice(0)) {
     try {
@@ -45,6 +47,7 @@ const killChildren = (): void => {
       // Already gone.
     }
   }
+  if (benchDataDir) fs.rmSync(benchDataDir, { recursive: true, force: true });
 };
 
 const benchStart = Date.now();
@@ -232,9 +235,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = os.loadavg();
   if ((loadBefore[0] ?? 0) > 1.5) console.warn(`bench: load average ${loadBefore[0]?.toFixed(1)} on ${os.cpus().length} cores; other work will skew the figures.`);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+  benchDataDir = store;
   try {
-    const parley = await benchParley(dataDir);
+    const parley = await benchParley(store);
     const relay = await benchRelay();
     const table = rows(parley, relay);
     printTable(table);
@@ -256,7 +260,6 @@ async function main(): Promise<void> {
     console.log(`\nwrote bench/results/messaging.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     killChildren();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
