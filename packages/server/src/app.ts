@@ -45,7 +45,9 @@ export const bodyLimit = 64 * 1024;
  */
 export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Promise<FastifyInstance> {
   const log = deps.logger ?? createLogger(config);
-  const database = await openDatabase<Tables>(config);
+  const database = await openDatabase<Tables>(config, {
+    onIdleError: (error) => log.warn({ err: error }, 'an idle database connection failed; the pool replaces it'),
+  });
   const ctx: ServerContext = {
     config,
     db: database.db,

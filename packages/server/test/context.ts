@@ -25,6 +25,30 @@ export interface TestApp {
 
 let databaseCounter = 0;
 
+/**
+ * Drop a test database once its connections are gone. pg-pool's end() resolves before its
+ * sockets close, and a forced drop would kill those backends and throw from a client that no
+ * longer listens for errors. The cluster is deleted after the run, so a drop that never gets
+ * its turn costs nothing.
+ */
+async function dropWhenFree(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        await client.query(`drop database if exists ${name}`);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh, empty store of the given dialect: a temp folder for SQLite, a new database for PostgreSQL. */
 export async function freshStore(dialect: Dialect): Promise<{ dataDir: string; databaseUrl: string | null; drop(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
@@ -43,10 +67,7 @@ export async function freshStore(dialect: Dialect): Promise<{ dataDir: string; d
     databaseUrl,
     drop: async () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      await dropWhenFree(adminUrl, name);
     },
   };
 }

@@ -23,8 +23,12 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
  * Open embedded SQLite in `dataDir` (WAL; see Config.sqliteSync) or PostgreSQL when
  * `databaseUrl` is set, and bring the schema up to date.
  */
-export async function openDatabase<Tables>(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'sqliteSync'>): Promise<Database<Tables>> {
-  const database = config.databaseUrl ? openPostgres<Tables>(config.databaseUrl) : openSqlite<Tables>(config.dataDir, config.sqliteSync);
+export async function openDatabase<Tables>(
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'sqliteSync'>,
+  options: { onIdleError?: (error: Error) => void } = {},
+): Promise<Database<Tables>> {
+  const onIdleError = options.onIdleError ?? (() => undefined);
+  const database = config.databaseUrl ? openPostgres<Tables>(config.databaseUrl, onIdleError) : openSqlite<Tables>(config.dataDir, config.sqliteSync);
   await migrateToLatest(database.db as unknown as Kysely<unknown>);
   return database;
 }
@@ -43,8 +47,12 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync']): Databa
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-function openPostgres<Tables>(connectionString: string): Database<Tables> {
+function openPostgres<Tables>(connectionString: string, onIdleError: (error: Error) => void): Database<Tables> {
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle connection can die under us (PostgreSQL restarts, a proxy drops it). pg-pool then
+  // discards it and the next query opens a new one; without a listener the error would
+  // crash the process instead.
+  pool.on('error', (error) => onIdleError(error));
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
