@@ -30,3 +30,11 @@ export async function deleteSessionsOfPerson(db: Db, personId: string): Promise<
 export async function listSessionsOfPerson(db: Db, personId: string): Promise<SessionRow[]> {
   return db.selectFrom('sessions').selectAll().where('person_id', '=', personId).orderBy('last_seen_at', 'desc').execute();
 }
+
+export async function findSessions(db: Db, ids: readonly string[]): Promise<SessionRow[]> {
+  return db.selectFrom('sessions').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function touchSessions(db: Db, ids: readonly string[], lastSeenAt: number): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', 'in', ids).execute();
+}

@@ -101,3 +101,19 @@ export async function listSessions(ctx: ServerContext, principal: Principal): Pr
 export async function endOwnSession(ctx: ServerContext, personId: string, sessionId: string): Promise<void> {
   if ((await sessions.deleteSessionOfPerson(ctx.db, personId, sessionId)) === 0) throw new AppError('ERR_NOT_FOUND');
 }
+
+/**
+ * Of these sessions, the ones still live — one read, and at most one write that marks them
+ * seen now (an open socket is activity, so its session does not idle out). For the gateway's
+ * periodic check of thousands of sockets: callers pass a few hundred ids at a time.
+ */
+export async function keepSessionsAlive(ctx: ServerContext, sessionIds: readonly string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const now = ctx.clock.now();
+  const live = (await sessions.findSessions(ctx.db, sessionIds)).filter(
+    (row) => now < row.expires_at && now < row.last_seen_at + idleTimeoutMs,
+  );
+  const stale = live.filter((row) => now - row.last_seen_at >= touchEveryMs).map((row) => row.id);
+  if (stale.length > 0) await sessions.touchSessions(ctx.db, stale, now);
+  return new Set(live.map((row) => row.id));
+}

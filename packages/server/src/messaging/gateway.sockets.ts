@@ -1,6 +1,5 @@
 import type { WebSocket } from 'ws';
-import { authenticateSessionId } from '../identity';
-import { isAppError } from '../platform/errors';
+import { keepSessionsAlive } from '../identity';
 import type { MessagingCore } from './conversation.service';
 import { DeliveryHub } from './delivery.hub';
 import { closeCodes, Connection, type SocketIdentity } from './gateway.connection';
@@ -9,6 +8,8 @@ import { closeCodes, Connection, type SocketIdentity } from './gateway.connectio
 export const heartbeatMs = 30_000;
 /** Sessions behind open sockets are checked this often, so sign-out and expiry end them. */
 export const sessionCheckMs = 60_000;
+/** Sessions read per query in the periodic check. */
+const sessionCheckChunk = 500;
 /**
  * How often the (cheap) check "is a heartbeat or session check due?" runs in real time. Both
  * are due by the injected clock, so tests move time instead of waiting for it.
@@ -92,7 +93,11 @@ export class SocketRegistry {
     }
   }
 
-  /** Close every socket whose session expired or was signed out: one lookup per session, not per socket. */
+  /**
+   * Close every socket whose session expired or was signed out. Sessions are checked a chunk
+   * at a time (one read, one write each) with a turn of the event loop between chunks, so
+   * thousands of open sockets never freeze the gateway.
+   */
   async checkSessions(): Promise<void> {
     const { ctx } = this.core;
     const bySession = new Map<string, Connection[]>();
@@ -101,18 +106,22 @@ export class SocketRegistry {
       list.push(connection);
       bySession.set(connection.identity.sessionId, list);
     }
-    for (const [sessionId, connections] of bySession) {
-      let ended = connections.every((connection) => ctx.clock.now() >= connection.identity.expiresAt);
-      if (!ended) {
-        try {
-          await authenticateSessionId(ctx, sessionId);
-        } catch (error) {
-          // Only a verdict on the session ends it; a database hiccup does not.
-          ended = isAppError(error);
-          if (!ended) ctx.log.warn({ err: error }, 'checking a session behind open sockets failed');
-        }
+    const ids = [...bySession.keys()];
+    for (let start = 0; start < ids.length; start += sessionCheckChunk) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const chunk = ids.slice(start, start + sessionCheckChunk);
+      let live: Set<string>;
+      try {
+        live = await keepSessionsAlive(ctx, chunk);
+      } catch (error) {
+        // Only a verdict on a session ends it; a database hiccup does not.
+        ctx.log.warn({ err: error }, 'checking the sessions behind open sockets failed');
+        continue;
       }
-      if (ended) for (const connection of connections) connection.close(closeCodes.policy, 'ERR_SESSION_EXPIRED');
+      for (const sessionId of chunk) {
+        if (live.has(sessionId)) continue;
+        for (const connection of bySession.get(sessionId) ?? []) connection.close(closeCodes.policy, 'ERR_SESSION_EXPIRED');
+      }
     }
   }
 
