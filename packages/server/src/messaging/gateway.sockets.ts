@@ -8,6 +8,8 @@ import { closeCodes, Connection, type SocketIdentity } from './gateway.connectio
 export const heartbeatMs = 30_000;
 /** Sessions behind open sockets are checked this often, so sign-out and expiry end them. */
 export const sessionCheckMs = 60_000;
+/** Sockets pinged per turn of the event loop. */
+const heartbeatChunk = 250;
 /** Sessions read per query in the periodic check. */
 const sessionCheckChunk = 500;
 /**
@@ -69,7 +71,7 @@ export class SocketRegistry {
     const now = this.core.ctx.clock.now();
     if (now >= this.#nextHeartbeat) {
       this.#nextHeartbeat = now + heartbeatMs;
-      this.#heartbeat();
+      this.#heartbeat().catch((error: unknown) => this.core.ctx.log.error({ err: error }, 'heartbeat failed'));
     }
     if (now >= this.#nextSessionCheck && !this.#checking) {
       this.#nextSessionCheck = now + sessionCheckMs;
@@ -82,14 +84,23 @@ export class SocketRegistry {
     }
   }
 
-  #heartbeat(): void {
-    for (const connection of this.#connections) {
-      if (!connection.alive) {
-        connection.socket.terminate();
-        continue;
+  /**
+   * Ping every socket, a slice at a time with a turn of the event loop between slices: a ping
+   * is a write to the socket, and thousands in one go would stall every delivery behind them.
+   */
+  async #heartbeat(): Promise<void> {
+    const connections = [...this.#connections];
+    for (let start = 0; start < connections.length; start += heartbeatChunk) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (const connection of connections.slice(start, start + heartbeatChunk)) {
+        if (!this.#connections.has(connection)) continue;
+        if (!connection.alive) {
+          connection.socket.terminate();
+          continue;
+        }
+        connection.alive = false;
+        connection.socket.ping();
       }
-      connection.alive = false;
-      connection.socket.ping();
     }
   }
 

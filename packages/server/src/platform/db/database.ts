@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvide
 import pg from 'pg';
 import type { Config } from '../config';
 import { migrations } from './migrations';
+import { startCheckpointer } from './sqlite-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -35,7 +36,8 @@ export async function openDatabase<Tables>(
 
 function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync']): Database<Tables> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new SQLite(path.join(dataDir, 'parley.db'));
+  const file = path.join(dataDir, 'parley.db');
+  const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // In WAL mode NORMAL makes each commit durable against a crash of this process (the
   // write is in the OS before the ack), without an fsync that blocks the event loop;
@@ -43,8 +45,18 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync']): Databa
   sqlite.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Checkpoints run in a worker thread (sqlite-checkpointer.ts), never inside a commit here.
+  sqlite.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(file);
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      await checkpointer.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /** Prepared statements kept per connection; past this the cache starts over. */
