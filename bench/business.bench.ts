@@ -9,6 +9,7 @@ import { sendBodies, seedParley } from './business/setup';
 import { printBusinessTable, type BusinessRow } from './business/table';
 import { parleyDelivery, peerDelivery, personMessages, startSink, type DeliveryFigure, type Sink } from './business/webhooks';
 import { sleep } from './load';
+import { runBench, writeResults } from './run';
 
 // npm run bench:business — the Send API against a bare Fastify route with the same schema, and
 // webhook delivery against a raw undici pool, servers on core 0, load generator and sink on
@@ -230,32 +231,10 @@ async function main(): Promise<void> {
       rows: table,
       durationMs: Date.now() - started,
     };
-    fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(here, 'results/business.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nwrote bench/results/business.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    writeResults('business', results, started);
   } finally {
     killChildren();
   }
 }
 
-process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
-setTimeout(() => {
-  console.error(`bench: still running after ${plan.deadlineMs / 1000} s; stopping.`);
-  killChildren();
-  process.exit(1);
-}, plan.deadlineMs).unref();
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('bench failed:', error);
-    killChildren();
-    process.exit(1);
-  },
-);
+runBench({ main, deadlineMs: plan.deadlineMs, cleanup: killChildren });

@@ -9,6 +9,7 @@ import { closePairs, connect, connectPairs, rssBytes, settledRss, sleep, stallPr
 import { insertPeople, openConversations } from './seed';
 import { runThroughput, type ThroughputResult } from './throughput';
 import { printTable, type Row } from './table';
+import { runBench, writeResults } from './run';
 
 // npm run bench:messaging — Parley's messaging path against a bare `ws` relay, both on core 0,
 // the load generator on core 1. See bench/README.md for the method.
@@ -255,32 +256,10 @@ async function main(): Promise<void> {
       durationMs: Date.now() - started,
       benchRssBytes: rssBytes(process.pid),
     };
-    fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(here, 'results/messaging.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nwrote bench/results/messaging.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    writeResults('messaging', results, started);
   } finally {
     killChildren();
   }
 }
 
-process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
-}
-setTimeout(() => {
-  console.error(`bench: still running after ${plan.deadlineMs / 1000} s; stopping.`);
-  killChildren();
-  process.exit(1);
-}, plan.deadlineMs).unref();
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('bench failed:', error);
-    killChildren();
-    process.exit(1);
-  },
-);
+runBench({ main, deadlineMs: plan.deadlineMs, cleanup: killChildren });

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+
+/** Write `bench/results/<name>.json` and say so. */
+export function writeResults(name: string, results: unknown, started: number): void {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote bench/results/${name}.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+/**
+ * Run a bench so that it always stops by itself and leaves nothing behind: `cleanup` (kill the
+ * children, remove the data folder) runs on success, failure, SIGINT/SIGTERM and the deadline.
+ */
+export function runBench(options: { main: () => Promise<void>; deadlineMs: number; cleanup: () => void }): void {
+  const { main, deadlineMs, cleanup } = options;
+  process.on('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
+  setTimeout(() => {
+    console.error(`bench: still running after ${deadlineMs / 1000} s; stopping.`);
+    cleanup();
+    process.exit(1);
+  }, deadlineMs).unref();
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('bench failed:', error);
+      cleanup();
+      process.exit(1);
+    },
+  );
+}
