@@ -30,6 +30,9 @@ export function startCheckpointer(file: string, everyMs = 1000): Checkpointer {
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Unref'd so it never holds the process open; while we wait for its last checkpoint it
+      // must, or a CLI awaiting close() at top level would find an empty event loop and quit.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
