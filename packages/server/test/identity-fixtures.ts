@@ -87,6 +87,23 @@ export async function signUpWithPasskey(
   return { me, cookie, headers: authHeaders(cookie, me) };
 }
 
+/** Start a passkey sign-in (discoverable credentials: no allowCredentials). */
+export async function passkeySignInOptions(app: FastifyInstance): Promise<PasskeyOptionsReply> {
+  const response = await app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-in/options', payload: {} });
+  if (response.statusCode !== 200) throw new Error(`sign-in options: ${response.statusCode} ${response.body}`);
+  return response.json<PasskeyOptionsReply>();
+}
+
+/** Finish a passkey sign-in; the raw answer, for tests that expect it to fail. */
+export function verifyPasskeySignIn(app: FastifyInstance, payload: object): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-in/verify', payload });
+}
+
+/** GET /v1/me with a session cookie. */
+export async function meOf(app: FastifyInstance, cookie: string): Promise<Me> {
+  return (await app.inject({ url: '/v1/me', headers: { cookie } })).json<Me>();
+}
+
 /** A second handle on a test app's store, with its own clock: for calling identity's exports directly. */
 export async function openSideContext(t: TestApp, clock: Clock): Promise<{ ctx: ServerContext; close(): Promise<void> }> {
   const database = await openDatabase<Tables>(t.config);

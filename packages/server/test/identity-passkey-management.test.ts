@@ -6,7 +6,10 @@ import {
   ManualClock,
   minutes,
   openSideContext,
+  meOf,
+  passkeySignInOptions,
   requestOptionsOf,
+  verifyPasskeySignIn,
   signUpWithPasskey,
   type PasskeyPerson,
 } from './identity-fixtures';
@@ -23,13 +26,9 @@ describe.each(dialects)('managing one’s passkeys on %s', (dialect) => {
   });
   afterAll(() => t.close());
 
-  async function signInOptions(): Promise<PasskeyOptionsReply> {
-    const response = await t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-in/options', payload: {} });
-    expect(response.statusCode).toBe(200);
-    return response.json<PasskeyOptionsReply>();
-  }
-  const verifySignIn = (payload: object) => t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-in/verify', payload });
-  const meOf = async (cookie: string) => (await t.app.inject({ url: '/v1/me', headers: { cookie } })).json<Me>();
+  const signInOptions = () => passkeySignInOptions(t.app);
+  const verifySignIn = (payload: object) => verifyPasskeySignIn(t.app, payload);
+  const meWith = (cookie: string) => meOf(t.app, cookie);
 
   async function addPasskey(person: PasskeyPerson, authenticator: SoftwareAuthenticator, name: string) {
     const start = await t.app.inject({ method: 'POST', url: '/v1/me/passkeys/options', headers: person.headers, payload: {} });
@@ -89,7 +88,7 @@ describe.each(dialects)('managing one’s passkeys on %s', (dialect) => {
     const last = await t.app.inject({ method: 'DELETE', url: `/v1/me/passkeys/${phoneKey}`, headers: person.headers });
     expect(last.statusCode).toBe(409);
     expect(last.json()).toMatchObject({ error: { code: 'ERR_LAST_SIGN_IN_METHOD' } });
-    expect((await meOf(person.cookie)).passkeys.map((k) => k.id)).toEqual([phoneKey]);
+    expect((await meWith(person.cookie)).passkeys.map((k) => k.id)).toEqual([phoneKey]);
     // The removed passkey no longer signs in.
     const options = await signInOptions();
     const response = await verifySignIn({ challengeId: options.challengeId, response: laptop.authenticate(requestOptionsOf(options)) });
@@ -128,7 +127,7 @@ describe.each(dialects)('managing one’s passkeys on %s', (dialect) => {
       await otherNode;
       const response = await removal;
       expect(response.statusCode).toBe(409);
-      expect((await meOf(person.cookie)).passkeys.map((k) => k.id)).toEqual([phoneKey]);
+      expect((await meWith(person.cookie)).passkeys.map((k) => k.id)).toEqual([phoneKey]);
     } finally {
       release();
       await otherNode;
@@ -147,6 +146,6 @@ describe.each(dialects)('managing one’s passkeys on %s', (dialect) => {
     expect(foreign.statusCode).toBe(404);
     const own = await t.app.inject({ method: 'DELETE', url: `/v1/me/passkeys/${keyId}`, headers: person.headers });
     expect(own.statusCode).toBe(204);
-    expect((await meOf(person.cookie)).passkeys).toEqual([]);
+    expect((await meWith(person.cookie)).passkeys).toEqual([]);
   });
 });

@@ -6,7 +6,10 @@ import {
   creationOptionsOf,
   ManualClock,
   minutes,
+  meOf,
+  passkeySignInOptions,
   requestOptionsOf,
+  verifyPasskeySignIn,
   signUpWithPasskey,
 } from './identity-fixtures';
 import { signUpPerson } from './people';
@@ -22,13 +25,9 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
   });
   afterAll(() => t.close());
 
-  async function signInOptions(): Promise<PasskeyOptionsReply> {
-    const response = await t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-in/options', payload: {} });
-    expect(response.statusCode).toBe(200);
-    return response.json<PasskeyOptionsReply>();
-  }
-  const verifySignIn = (payload: object) => t.app.inject({ method: 'POST', url: '/v1/auth/passkey/sign-in/verify', payload });
-  const meOf = async (cookie: string) => (await t.app.inject({ url: '/v1/me', headers: { cookie } })).json<Me>();
+  const signInOptions = () => passkeySignInOptions(t.app);
+  const verifySignIn = (payload: object) => verifyPasskeySignIn(t.app, payload);
+  const meWith = (cookie: string) => meOf(t.app, cookie);
 
   it('signs up with a passkey: options ask for a discoverable credential, verify creates the person and a session', async () => {
     const start = await t.app.inject({
@@ -55,7 +54,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
     const me = finish.json<Me>();
     expect(me).toMatchObject({ displayName: 'Ada', email: 'ada.passkey@example.com', hasPassword: false });
     expect(me.passkeys).toEqual([{ id: response.id, name: 'Laptop', createdAt: clock.now(), lastUsedAt: null }]);
-    expect((await meOf(cookieOf(finish))).id).toBe(me.id);
+    expect((await meWith(cookieOf(finish))).id).toBe(me.id);
   });
 
   it('refuses a passkey sign-up with an email someone already has', async () => {
@@ -111,7 +110,7 @@ describe.each(dialects)('passkeys on %s', (dialect) => {
     expect(me.id).toBe(person.me.id);
     expect(me.passkeys[0]?.lastUsedAt).toBe(clock.now());
     expect(cookieOf(response)).not.toBe(person.cookie);
-    expect((await meOf(cookieOf(response))).id).toBe(person.me.id);
+    expect((await meWith(cookieOf(response))).id).toBe(person.me.id);
   });
 
   it('refuses a replayed answer: the challenge is used up', async () => {
