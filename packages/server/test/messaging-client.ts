@@ -3,9 +3,9 @@ import type { Business, Conversation, ServerFrame } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import type { Tables } from '../src/database';
-import { openDatabase } from '../src/platform/db/database';
-import type { TestApp } from './context';
-import type { TestPerson } from './people';
+import { openDatabase, type Dialect } from '../src/platform/db/database';
+import { createTestApp, type TestApp } from './context';
+import { signUpPerson, type TestPerson } from './people';
 
 type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 
@@ -117,6 +117,13 @@ export async function openBankConversation(app: FastifyInstance, person: TestPer
   const response = await app.inject({ method: 'POST', url: '/v1/conversations', headers: person.headers, payload: { businessId: bank.id } });
   if (response.statusCode >= 300) throw new Error(`open failed: ${response.statusCode} ${response.body}`);
   return response.json() as Conversation;
+}
+
+/** A listening app, a signed-up person and their open conversation with the Sandbox Bank. */
+export async function startBankChat(dialect: Dialect): Promise<{ t: TestApp; person: TestPerson; conversation: Conversation }> {
+  const t = await createTestApp(dialect, { listen: true });
+  const person = await signUpPerson(t.app);
+  return { t, person, conversation: await openBankConversation(t.app, person) };
 }
 
 let clientCounter = 0;

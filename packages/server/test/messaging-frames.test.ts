@@ -4,9 +4,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tables } from '../src/database';
 import { openDatabase } from '../src/platform/db/database';
-import { createTestApp, dialects, type TestApp } from './context';
-import { connect, openBankConversation, textSend } from './messaging-client';
-import { signUpPerson, type TestPerson } from './people';
+import { dialects, type TestApp } from './context';
+import { connect, startBankChat, textSend } from './messaging-client';
+import type { TestPerson } from './people';
 
 describe.each(dialects)('refused frames on %s', (dialect) => {
   let t: TestApp;
@@ -14,9 +14,7 @@ describe.each(dialects)('refused frames on %s', (dialect) => {
   let conversation: Conversation;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { listen: true });
-    person = await signUpPerson(t.app);
-    conversation = await openBankConversation(t.app, person);
+    ({ t, person, conversation } = await startBankChat(dialect));
   });
   afterAll(() => t.close());
 
@@ -75,9 +73,7 @@ describe.each(dialects)('commit failures, slow readers and shutdown on %s', (dia
   let conversation: Conversation;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { listen: true });
-    person = await signUpPerson(t.app);
-    conversation = await openBankConversation(t.app, person);
+    ({ t, person, conversation } = await startBankChat(dialect));
   });
   afterAll(() => t.close());
 

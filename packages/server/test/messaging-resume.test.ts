@@ -1,8 +1,8 @@
 import type { Conversation, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, dialects, type TestApp } from './context';
-import { addBusiness, clientId, connect, openBankConversation, textSend, type TestSocket } from './messaging-client';
-import { signUpPerson, type TestPerson } from './people';
+import { dialects, type TestApp } from './context';
+import { addBusiness, clientId, connect, startBankChat, textSend, type TestSocket } from './messaging-client';
+import type { TestPerson } from './people';
 
 const text = (value: string) => ({ contentType: 'text', text: value }) as const;
 
@@ -21,9 +21,7 @@ describe.each(dialects)('resume after a dropped connection on %s', (dialect) => 
   let conversation: Conversation;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { listen: true });
-    person = await signUpPerson(t.app);
-    conversation = await openBankConversation(t.app, person);
+    ({ t, person, conversation } = await startBankChat(dialect));
   });
   afterAll(() => t.close());
 
