@@ -40,7 +40,15 @@ export type Money = Static<typeof Money>;
 const MessageText = Type.String({ minLength: 1, maxLength: maxTextLength });
 const ChoiceTitle = Type.String({ minLength: 1, maxLength: maxChoiceTitleLength, examples: ['Card transactions'] });
 const Payload = Type.String({ minLength: 1, maxLength: maxPayloadLength, examples: ['SHOW_CARD_TRANSACTIONS'] });
-const HttpsUrl = Type.String({ minLength: 9, maxLength: 2048, pattern: '^https://[^\\s/?#]+[^\\s]*$', examples: ['https://sandbox-bank.example/help'] });
+/**
+ * What a url or account_link button may open: an https page, or — so a bank can be developed on
+ * one machine (the Sandbox Bank runs on http://localhost:4000) — http on `localhost` or
+ * `127.0.0.1` with an optional port, and no other http host. After the host comes a port, then
+ * nothing or a path, query or fragment, so `http://localhost.evil.example` and
+ * `http://localhost@evil.example` do not pass.
+ */
+export const buttonUrlPattern = '^(https://[^\\s/?#]+[^\\s]*|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?([/?#][^\\s]*)?)$';
+const ButtonUrl = Type.String({ minLength: 9, maxLength: 2048, pattern: buttonUrlPattern, examples: ['https://sandbox-bank.example/help'] });
 const Label = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
 export const TextContent = Type.Object({ contentType: Type.Literal('text'), text: MessageText }, strict);
@@ -55,10 +63,10 @@ export const QuickRepliesContent = Type.Object(
 );
 
 export const PostbackButton = Type.Object({ type: Type.Literal('postback'), title: ChoiceTitle, payload: Payload }, strict);
-/** Opens an https page in a new tab. */
-export const UrlButton = Type.Object({ type: Type.Literal('url'), title: ChoiceTitle, url: HttpsUrl }, strict);
-/** Opens the bank's own sign-in page (https) in a new tab, to link the person's account there. */
-export const AccountLinkButton = Type.Object({ type: Type.Literal('account_link'), title: ChoiceTitle, url: HttpsUrl }, strict);
+/** Opens an https page (or a local development one, see `buttonUrlPattern`) in a new tab. */
+export const UrlButton = Type.Object({ type: Type.Literal('url'), title: ChoiceTitle, url: ButtonUrl }, strict);
+/** Opens the bank's own sign-in page (https, or local development http) in a new tab, to link the person's account there. */
+export const AccountLinkButton = Type.Object({ type: Type.Literal('account_link'), title: ChoiceTitle, url: ButtonUrl }, strict);
 export const Button = Type.Union([PostbackButton, UrlButton, AccountLinkButton]);
 export type Button = Static<typeof Button>;
 /** Text with up to 3 buttons, which stay usable. */

@@ -58,6 +58,9 @@ describe.each(dialects)('Send API content on %s', (dialect) => {
     ['a quick reply title over 20 characters', () => sendBody(bsid, { contentType: 'quick_replies', text: 'Pick', quickReplies: [{ title: 'x'.repeat(21), payload: 'P' }] })],
     ['an http (not https) url button', () => sendBody(bsid, { contentType: 'buttons', text: 'Go', buttons: [{ type: 'url', title: 'Site', url: 'http://bank.example/' }] })],
     ['a javascript: url', () => sendBody(bsid, { contentType: 'buttons', text: 'Go', buttons: [{ type: 'account_link', title: 'Link', url: 'javascript:alert(1)' }] })],
+    ['an http url on a host merely starting with localhost', () => sendBody(bsid, { contentType: 'buttons', text: 'Go', buttons: [{ type: 'account_link', title: 'Link', url: 'http://localhost.evil.example/link' }] })],
+    ['an http url with localhost as its user name', () => sendBody(bsid, { contentType: 'buttons', text: 'Go', buttons: [{ type: 'url', title: 'Site', url: 'http://localhost:80@evil.example/' }] })],
+    ['an http url on a private address other than 127.0.0.1', () => sendBody(bsid, { contentType: 'buttons', text: 'Go', buttons: [{ type: 'account_link', title: 'Link', url: 'http://10.0.0.1/link' }] })],
     ['an amount as a float', () => sendBody(bsid, { ...balance, accounts: [{ ...account, balance: { amount: 12.5, currency: 'EUR' } }] })],
     ['an amount with 5 decimals', () => sendBody(bsid, { ...balance, accounts: [{ ...account, balance: { amount: '1.00001', currency: 'EUR' } }] })],
     ['an amount in exponent form', () => sendBody(bsid, { ...balance, accounts: [{ ...account, balance: { amount: '1e3', currency: 'EUR' } }] })],
@@ -84,6 +87,22 @@ describe.each(dialects)('Send API content on %s', (dialect) => {
     expect(response.statusCode).toBe(400);
     expect(codeOf(response)).toBe('ERR_VALIDATION');
     expect((await history(t.app, person, conversation.id)).messages).toHaveLength(before);
+  });
+
+  it('accepts http url and account_link buttons on localhost and 127.0.0.1 (a bank in development), as sent', async () => {
+    const content = {
+      contentType: 'buttons',
+      text: 'Link your account',
+      buttons: [
+        { type: 'account_link', title: 'Link account', url: 'http://localhost:4000/link?token=abc' },
+        { type: 'url', title: 'Help', url: 'http://127.0.0.1:4000/help' },
+        { type: 'url', title: 'Home', url: 'http://localhost' },
+      ],
+    };
+    const sent = await sendOk(t.app, key.secret, sendBody(bsid, content));
+    const stored = (await history(t.app, person, conversation.id)).messages.find((message) => message.seq === sent.seq);
+    expect(stored?.content).toEqual(content);
+    await socket.take('message', (frame) => frame.message.seq === sent.seq);
   });
 
   it('refuses a body over 64 KiB with 413, broken JSON with 400 ERR_BAD_JSON, and a missing Idempotency-Key with 400', async () => {

@@ -1,4 +1,4 @@
-import type { Button, ContentOf, Message } from '@parley/protocol';
+import { buttonUrlPattern, type Button, type ContentOf, type Message } from '@parley/protocol';
 import { useChatState, useChatStore } from '../../live/chat.context';
 
 export interface Choice {
@@ -31,6 +31,8 @@ export function ButtonsMessage(props: { content: ContentOf<'buttons'>; conversat
   );
 }
 
+const openableUrl = new RegExp(buttonUrlPattern);
+
 function MessageButton(props: { button: Button; onChoose: ((choice: Choice) => void) | null }) {
   const { button, onChoose } = props;
   if (button.type === 'postback') {
@@ -40,8 +42,8 @@ function MessageButton(props: { button: Button; onChoose: ((choice: Choice) => v
       </button>
     );
   }
-  // The server accepts only https; an old or foreign message with anything else gets no link.
-  if (!button.url.startsWith('https://')) return <span className="message-button disabled">{button.title}</span>;
+  // The server accepts only https (and http on localhost, for development); an old or foreign message with anything else gets no link.
+  if (!openableUrl.test(button.url)) return <span className="message-button disabled">{button.title}</span>;
   return (
     <a className="message-button" href={button.url} target="_blank" rel="noopener noreferrer">
       {button.title}
