@@ -30,6 +30,8 @@ export interface BankConfig {
   readonly dataDir: string;
   /** Seed of the synthetic customers and history: the same seed, the same bank. */
   readonly seed: string;
+  /** End of the synthetic history (ms since the epoch, BANK_HISTORY_END); null: midnight UTC of the day the bank is first seeded. */
+  readonly historyEnd: number | null;
   readonly clients: readonly BankClient[];
   readonly parley: ParleyLink | null;
   /** Lifetime of authorization codes in seconds (FAPI 2.0: at most 60). Tests shorten it. */
@@ -58,6 +60,14 @@ function readUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): URL {
   }
 }
 
+function readInstant(env: NodeJS.ProcessEnv, name: string): number | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  const at = Date.parse(raw);
+  if (Number.isNaN(at)) throw new BankConfigError(`${name} must be an ISO 8601 date such as 2026-11-01 or 2026-11-01T00:00:00Z; got "${raw}".`);
+  return at;
+}
+
 /**
  * Read the bank's configuration once from the environment; validated and frozen.
  * `parley` (the bot's API key and webhook secret) is passed in by whoever provisioned it
@@ -82,6 +92,7 @@ export function loadBankConfig(env: NodeJS.ProcessEnv, overrides: Partial<BankCo
     publicUrl,
     dataDir: path.resolve(env.DATA_DIR || './data', 'sandbox-bank'),
     seed: env.BANK_SEED || 'sandbox-bank',
+    historyEnd: readInstant(env, 'BANK_HISTORY_END'),
     clients: [parleyClient],
     parley: apiKey && webhookSecret ? { url: parleyUrl, apiKey, webhookSecret } : null,
     codeTtlSeconds: 60,
