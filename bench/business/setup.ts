@@ -24,7 +24,15 @@ async function json<T>(response: Response, what: string): Promise<T> {
  * bench/seed.ts does, their conversations with the Sandbox Bank opened over HTTP, an API key
  * made through the admin API and a webhook endpoint registered at the sink.
  */
-export async function seedParley(options: { dataDir: string; people: number; sinkUrl: string; pin: boolean; onStart: (s: ServerProcess) => void }): Promise<SeededParley> {
+export async function seedParley(options: {
+  dataDir: string;
+  people: number;
+  sinkUrl: string;
+  pin: boolean;
+  onStart: (s: ServerProcess) => void;
+  /** Node flags for the measured server, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] (bench/profile-send.ts). */
+  nodeFlags?: readonly string[];
+}): Promise<SeededParley> {
   const adminToken = randomBytes(32).toString('base64url');
   const env = {
     LOG_LEVEL: 'warn',
@@ -37,7 +45,7 @@ export async function seedParley(options: { dataDir: string; people: number; sin
   options.onStart(schema);
   await schema.stop();
   const people = insertPeople(options.dataDir, options.people);
-  const server = await startServerProcess({ dataDir: options.dataDir, databaseUrl: null, env, wrap: options.pin ? ['taskset', '-c', '0'] : [] });
+  const server = await startServerProcess({ dataDir: options.dataDir, databaseUrl: null, env, wrap: options.pin ? ['taskset', '-c', '0'] : [], nodeFlags: options.nodeFlags ?? [] });
   options.onStart(server);
   const base = `http://127.0.0.1:${server.port}`;
   const conversations = await openConversations(base, people, 32);

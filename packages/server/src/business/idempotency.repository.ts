@@ -71,6 +71,14 @@ export async function completeKey(db: Db, ref: KeyRef & { leaseToken: string; re
     .execute();
 }
 
+/** Store many answers in one transaction (see platform/batcher.ts). */
+export async function completeKeys(db: Db, refs: readonly (KeyRef & { leaseToken: string; response: string })[]): Promise<void> {
+  if (refs.length === 1 && refs[0]) return completeKey(db, refs[0]);
+  await db.transaction().execute(async (trx) => {
+    for (const ref of refs) await completeKey(trx, ref);
+  });
+}
+
 /** Give the key back (the request failed before anything was sent), if this lease still holds it. */
 export async function releaseKey(db: Db, ref: KeyRef & { leaseToken: string }): Promise<void> {
   await db

@@ -7,29 +7,32 @@ export interface ConversationWindowRow {
   last_person_message_at: number | null;
 }
 
+/** What the Send API needs to know about a BSID: whose it is, and that person's conversation window. */
+export interface BsidWindowRow {
+  person_id: string;
+  /** Null when the person has not started a conversation with the business. */
+  conversation: ConversationWindowRow | null;
+}
+
 /**
- * The person's conversation with the business and when the person last wrote in it — read from
- * messaging's tables (messaging imports this domain, not the reverse). The newest person message
- * is found walking the conversation's (conversation_id, seq) key backwards.
+ * The person a BSID of this business names, their conversation with the business and when the
+ * person last wrote in it (kept on the conversation by messaging's committer) — one query, read
+ * from messaging's tables (messaging imports this domain, not the reverse). Undefined when the
+ * BSID is not this business's.
  */
-export async function findConversationWindow(db: Db, businessId: string, personId: string): Promise<ConversationWindowRow | undefined> {
+export async function findWindowByBsid(db: Db, businessId: string, bsid: string): Promise<BsidWindowRow | undefined> {
   const row = await db
-    .selectFrom('conversations as c')
-    .select(['c.id', 'c.created_at'])
-    .select((eb) =>
-      eb
-        .selectFrom('messages as m')
-        .select('m.created_at')
-        .whereRef('m.conversation_id', '=', 'c.id')
-        .where('m.sender', '=', 'person')
-        .orderBy('m.seq', 'desc')
-        .limit(1)
-        .as('last_person_message_at'),
-    )
-    .where('c.business_id', '=', businessId)
-    .where('c.person_id', '=', personId)
+    .selectFrom('bsids as b')
+    .leftJoin('conversations as c', (join) => join.onRef('c.business_id', '=', 'b.business_id').onRef('c.person_id', '=', 'b.person_id'))
+    .select(['b.person_id', 'c.id', 'c.created_at', 'c.last_person_message_at'])
+    .where('b.business_id', '=', businessId)
+    .where('b.bsid', '=', bsid)
     .executeTakeFirst();
   if (!row) return undefined;
+  if (row.id === null || row.created_at === null) return { person_id: row.person_id, conversation: null };
   const last = row.last_person_message_at;
-  return { id: row.id, created_at: Number(row.created_at), last_person_message_at: last === null || last === undefined ? null : Number(last) };
+  return {
+    person_id: row.person_id,
+    conversation: { id: row.id, created_at: Number(row.created_at), last_person_message_at: last === null || last === undefined ? null : Number(last) },
+  };
 }

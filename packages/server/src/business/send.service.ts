@@ -1,8 +1,7 @@
 import { messagingWindowMs, type BusinessContent, type Message, type SendApiBody, type SendApiResult } from '@parley/protocol';
 import { AppError } from '../platform/errors';
-import { personForBsid } from './bsid.service';
 import type { BusinessContext } from './business.service';
-import { findConversationWindow } from './send.repository';
+import { findWindowByBsid } from './send.repository';
 
 /** Messaging's append, as the Send API needs it (given, not imported: messaging imports this domain). */
 export interface BusinessMessageAppender {
@@ -22,9 +21,9 @@ export async function conversationToWrite(
   if (input.messagingType === 'ALERT') {
     throw new AppError('ERR_ALERTS_NOT_ENABLED', { message: 'ALERT messages are not available yet; send RESPONSE or UPDATE within the 24-hour window.' });
   }
-  const personId = await personForBsid(ctx, input.businessId, input.bsid);
-  if (!personId) throw new AppError('ERR_NOT_FOUND', { message: 'No person has this BSID at your business.' });
-  const conversation = await findConversationWindow(ctx.db, input.businessId, personId);
+  const found = await findWindowByBsid(ctx.db, input.businessId, input.bsid);
+  if (!found) throw new AppError('ERR_NOT_FOUND', { message: 'No person has this BSID at your business.' });
+  const { conversation } = found;
   if (!conversation) throw new AppError('ERR_NO_CONVERSATION');
   const lastTouch = Math.max(conversation.created_at, conversation.last_person_message_at ?? 0);
   if (ctx.clock.now() - lastTouch > messagingWindowMs) {

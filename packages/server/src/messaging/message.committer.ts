@@ -181,7 +181,9 @@ export class GroupCommitter {
     }
     const { outcomes, counts } = planBatch(batch, stored);
     const flatCounts: (string | number)[] = [];
-    for (const [conversationId, count] of counts) flatCounts.push(conversationId, count);
+    const personWrote = new Set<string>();
+    for (let i = 0; i < batch.length; i++) if (outcomes[i]!.kind === 'new' && batch[i]!.sender === 'person') personWrote.add(batch[i]!.conversationId);
+    for (const [conversationId, count] of counts) flatCounts.push(conversationId, count, personWrote.has(conversationId) ? 1 : 0);
     const reserved: Map<string, ReservedSeqs> = flatCounts.length > 0 ? await reserveSeqs(trx, dialect, { counts: flatCounts, at: sentAt }) : new Map();
     const params = assignSeqs({ batch, outcomes, counts, reserved, sentAt });
     if (params.length > 0) await insertMessages(trx, dialect, params);

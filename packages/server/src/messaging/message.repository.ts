@@ -86,8 +86,9 @@ export async function findByClientIds(db: Db, dialect: Dialect, pairs: readonly 
 
 /**
  * Reserve `count` seqs in each conversation by bumping last_seq, which also takes the row
- * lock that orders concurrent writers (several nodes on PostgreSQL). `counts` is flat,
- * [id1, n1, id2, n2, …]. Returns each conversation's new last_seq; a missing id is gone.
+ * lock that orders concurrent writers (several nodes on PostgreSQL), and note when the person
+ * last wrote. `counts` is flat, [id1, n1, personWrote1, id2, …] (personWrote 1 or 0).
+ * Returns each conversation's new last_seq; a missing id is gone.
  */
 export interface ReservedSeqs {
   /** The conversation's new last_seq. */
@@ -102,18 +103,20 @@ export async function reserveSeqs(
   options: { counts: readonly (string | number)[]; at: number },
 ): Promise<Map<string, ReservedSeqs>> {
   const reserved = new Map<string, ReservedSeqs>();
-  const perChunk = rowsPerStatement * 2;
+  const perChunk = rowsPerStatement * 3;
   for (let start = 0; start < options.counts.length; start += perChunk) {
     const chunk = options.counts.slice(start, start + perChunk);
     const text = cached(`reserve:${dialect}:${chunk.length}`, () => {
-      const values = tuples(dialect, chunk.length / 2, ['text', 'bigint'], 2);
+      const values = tuples(dialect, chunk.length / 3, ['text', 'bigint', 'int'], 2);
+      // PostgreSQL reuses $1; SQLite takes the time twice (better-sqlite3 binds only bare ? from an array).
       const at = dialect === 'postgres' ? '$1::bigint' : '?';
       return (
-        `update conversations set last_seq = last_seq + v.column2, last_message_at = ${at} ` +
+        `update conversations set last_seq = last_seq + v.column2, last_message_at = ${at}, ` +
+        `last_person_message_at = case when v.column3 = 1 then ${at} else last_person_message_at end ` +
         `from (values ${values}) as v where conversations.id = v.column1 returning id, last_seq, thread_owner`
       );
     });
-    const rows = await run<{ id: string; last_seq: number | string; thread_owner: ThreadOwner }>(db, text, [options.at, ...chunk]);
+    const rows = await run<{ id: string; last_seq: number | string; thread_owner: ThreadOwner }>(db, text, dialect === 'postgres' ? [options.at, ...chunk] : [options.at, options.at, ...chunk]);
     for (const row of rows) reserved.set(row.id, { last: Number(row.last_seq), threadOwner: row.thread_owner });
   }
   return reserved;

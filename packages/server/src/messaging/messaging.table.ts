@@ -9,6 +9,8 @@ export interface ConversationsTable {
   business_read_seq: number;
   created_at: number;
   last_message_at: number;
+  /** When the person last wrote (the Send API's 24-hour window); null until they do. */
+  last_person_message_at: number | null;
   /** Who answers the person: the bank's bot (default) or its human inbox, after a handover. */
   thread_owner: Generated<ThreadOwner>;
 }

@@ -6,6 +6,7 @@ import * as send from './0006_send';
 import * as handover from './0007_handover';
 import * as menu from './0008_menu';
 import * as messenger from './0009_messenger';
+import * as personWindow from './0010_person_window';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0007_handover': handover,
   '0008_menu': menu,
   '0009_messenger': messenger,
+  '0010_person_window': personWindow,
 };
