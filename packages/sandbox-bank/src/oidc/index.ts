@@ -1,5 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BankContext } from '../context';
+import { accessTokenVerifier } from './access-token.service';
+import { registerInteractionRoutes } from './interaction.routes';
+import { createProvider } from './oidc.provider';
+import { deleteExpiredModels, destroyModel, destroyModelsOfGrant, listGrantsOfConsent } from './oidc.repository';
+import { mountProvider } from './oidc.routes';
+
+export { AccessTokenError, type AccessTokenFailure } from './access-token.service';
+export { permissionInWords } from './permission.words';
 
 /** What a valid access token presented to the bank's APIs says. */
 export interface VerifiedAccessToken {
@@ -13,18 +21,47 @@ export interface VerifiedAccessToken {
 export interface BankOidc {
   /**
    * Check the request's `Authorization: DPoP <token>` and its `DPoP` proof (key bound to the
-   * token, htm/htu match, fresh, not replayed). Throws when anything is wrong.
+   * token, htm/htu match, fresh, not replayed). Throws an `AccessTokenError` (with a `reason`)
+   * when anything is wrong; answer it with 401.
    */
   verifyAccessToken(request: FastifyRequest): Promise<VerifiedAccessToken>;
-  /** Revoke every token and grant issued for this consent (consent revoked or deleted). */
+  /** Revoke every token and grant issued for this consent (consent revoked or deleted): refreshing then fails with invalid_grant. */
   revokeConsentGrants(consentId: string): Promise<void>;
 }
 
+function single(header: string | string[] | undefined): string | undefined {
+  return Array.isArray(header) ? undefined : header;
+}
+
 /** Mount the OpenID provider (discovery, PAR, authorize, token, JWKS, …) and its login and consent pages. */
-export async function registerOidc(_app: FastifyInstance, _ctx: BankContext): Promise<BankOidc> {
-  // Placeholder until the OpenID provider lands.
+export async function registerOidc(app: FastifyInstance, ctx: BankContext): Promise<BankOidc> {
+  await deleteExpiredModels(ctx.db, ctx.clock.now());
+  const provider = createProvider(ctx);
+  await mountProvider(app, provider);
+  registerInteractionRoutes(app, ctx, provider);
+  const verify = accessTokenVerifier(provider, ctx.clock);
+
+  const revokeConsentGrants = async (consentId: string) => {
+    for (const grantId of await listGrantsOfConsent(ctx.db, consentId)) {
+      await destroyModelsOfGrant(ctx.db, grantId);
+      await destroyModel(ctx.db, 'Grant', grantId);
+    }
+  };
+  // Whoever ends a consent (the customer at Connected apps, the client by DELETE) also ends its tokens.
+  ctx.events.on('consent.revoked', ({ consentId }) => {
+    revokeConsentGrants(consentId).catch((error: unknown) => ctx.log.error({ err: error, consentId }, 'could not revoke the grants of a consent'));
+  });
+
   return {
-    verifyAccessToken: () => Promise.reject(new Error('The OpenID provider is not built yet.')),
-    revokeConsentGrants: () => Promise.resolve(),
+    async verifyAccessToken(request) {
+      const { token, consentId } = await verify({
+        method: request.method,
+        url: new URL(request.url, ctx.config.publicUrl.origin),
+        authorization: single(request.headers.authorization),
+        dpop: single(request.headers.dpop),
+      });
+      return { clientId: token.clientId, consentId, scope: token.scope ?? '' };
+    },
+    revokeConsentGrants,
   };
 }

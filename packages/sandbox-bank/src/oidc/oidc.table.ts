@@ -1,3 +1,31 @@
-// Rows of the oidc domain (filled in by the domain's owner).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- placeholder until the domain adds its tables
-export interface OidcTables {}
+/**
+ * Everything oidc-provider persists (sessions, interactions, grants, codes, tokens, PAR
+ * objects, DPoP replay markers), one row per model instance, so a restart keeps them.
+ */
+export interface OidcModelRow {
+  /** The model's id (a token value, a grant id, a session id, …); unique per kind. */
+  id: string;
+  /** oidc-provider's model name: AccessToken, RefreshToken, Grant, Session, Interaction, … */
+  kind: string;
+  /** The model's payload as JSON (oidc-provider's own shape). */
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  /** Epoch ms after which the row is ignored (and may be deleted); null: no expiry. */
+  expires_at: number | null;
+  /** Epoch seconds the model was consumed (codes, rotated refresh tokens); null: not consumed. */
+  consumed_at: number | null;
+}
+
+/** Which account-access-consent a grant was given for, so tokens carry it and revoking the consent revokes them. */
+export interface OidcConsentGrantRow {
+  grant_id: string;
+  consent_id: string;
+  created_at: number;
+}
+
+export interface OidcTables {
+  oidc_models: OidcModelRow;
+  oidc_consent_grants: OidcConsentGrantRow;
+}
