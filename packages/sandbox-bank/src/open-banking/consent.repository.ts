@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { BankTables } from '../database';
 import type { ConsentRow, ConsentStatus } from './consent.table';
 
-type Db = Kysely<BankTables>;
+type Db = Kysely<BankTables> | Transaction<BankTables>;
 
 export async function insertConsent(db: Db, row: ConsentRow): Promise<void> {
   await db.insertInto('account_access_consents').values(row).execute();

@@ -24,6 +24,27 @@ export interface ConsentRow {
   status_updated_at: number;
 }
 
+/**
+ * A signed event (a Security Event Token) waiting to reach a client's eventsUrl, or delivered.
+ * Written in the same step as the revocation, so a crash or a failing receiver loses nothing.
+ */
+export interface ConsentEventRow {
+  /** The SET's jti. */
+  id: string;
+  consent_id: string;
+  client_id: string;
+  events_url: string;
+  /** The compact JWS, signed when the event happened (its iat and toe are that moment). */
+  token: string;
+  attempts: number;
+  /** Epoch ms of the next try; the dispatcher picks rows that are due. */
+  next_attempt_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
 export interface OpenBankingTables {
   account_access_consents: ConsentRow;
+  consent_event_outbox: ConsentEventRow;
 }

@@ -17,5 +17,19 @@ export const openBankingMigration: Migration = {
       .addColumn('status_updated_at', 'integer', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('consents_by_customer').on('account_access_consents').column('customer_id').execute();
+    await db.schema
+      .createTable('consent_event_outbox')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('consent_id', 'text', (c) => c.notNull().references('account_access_consents.id'))
+      .addColumn('client_id', 'text', (c) => c.notNull())
+      .addColumn('events_url', 'text', (c) => c.notNull())
+      .addColumn('token', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'integer', (c) => c.notNull())
+      .addColumn('delivered_at', 'integer')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('consent_events_due').on('consent_event_outbox').columns(['delivered_at', 'next_attempt_at']).execute();
   },
 };

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BankContext } from '../context';
+import type { BankOidc, VerifiedAccessToken } from '../oidc';
+import { forbidden, ObError, obErrorBody, obErrorCodes } from './ob-error';
+
+const interactionIds = new WeakMap<FastifyRequest, string>();
+
+/**
+ * The request's x-fapi-interaction-id, echoed on the response; one is made when the client sent
+ * none (or something that is not an id), so every answer can be traced.
+ */
+export function interactionId(request: FastifyRequest): string {
+  let id = interactionIds.get(request);
+  if (!id) {
+    const sent = request.headers['x-fapi-interaction-id'];
+    id = typeof sent === 'string' && /^[\w.:-]{1,128}$/.test(sent) ? sent : randomUUID();
+    interactionIds.set(request, id);
+  }
+  return id;
+}
+
+function asObError(error: FastifyError | ObError): ObError {
+  if (error instanceof ObError) return error;
+  const status = error.statusCode ?? 500;
+  if (status === 415) return new ObError(415, obErrorCodes.invalidFormat, 'Send the body as application/json.');
+  if (status === 405 || status === 406 || status === 429) return new ObError(status, obErrorCodes.invalidFormat, error.message);
+  if (status >= 400 && status < 500) return new ObError(400, obErrorCodes.invalidFormat, error.message || 'The request is not valid.');
+  return new ObError(500, obErrorCodes.unexpected, 'Something went wrong at the bank; the interaction id identifies it.');
+}
+
+/**
+ * Inside the Open Banking scope: every response carries the interaction id, and every error is
+ * an OBErrorResponse1 — except 401 and 404, which the v4.0 document gives no body.
+ */
+export function installObErrorHandling(app: FastifyInstance, ctx: BankContext): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-fapi-interaction-id', interactionId(request));
+    return payload;
+  });
+  app.setErrorHandler<FastifyError | ObError>(async (error, request, reply) => {
+    const obError = asObError(error);
+    if (obError.status === 500) ctx.log.error({ err: error, interactionId: interactionId(request) }, 'Open Banking request failed');
+    if (obError.status === 401) return reply.code(401).header('www-authenticate', 'DPoP error="invalid_token"').send();
+    return reply.code(obError.status).type('application/json; charset=utf-8').send(obErrorBody(obError, interactionId(request)));
+  });
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send());
+}
+
+/**
+ * The caller's access token (DPoP-bound, checked by the OpenID provider) with the `accounts`
+ * scope. A missing, expired, revoked or unbound token → 401; a token without the scope → 403.
+ */
+export async function authenticate(oidc: BankOidc, request: FastifyRequest): Promise<VerifiedAccessToken> {
+  let token: VerifiedAccessToken;
+  try {
+    token = await oidc.verifyAccessToken(request);
+  } catch {
+    throw new ObError(401, obErrorCodes.forbidden, 'The access token is missing or not valid.');
+  }
+  if (!token.scope.split(' ').includes('accounts')) throw forbidden(obErrorCodes.forbidden, 'This access token does not have the accounts scope.');
+  return token;
+}
+
+/** JSON with the Open Banking media type. */
+export function sendOb(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** The absolute URL of this request at the bank's public address (Links.Self). */
+export function selfUrl(ctx: BankContext, request: FastifyRequest): string {
+  return new URL(request.url, ctx.config.publicUrl).href;
+}
