@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BankTables } from '../database';
-import type { AccountRow, CustomerRow, TransactionRow, TransactionStatus } from './customers.table';
+import type { AccountKind, AccountRow, CustomerRow, TransactionRow, TransactionStatus } from './customers.table';
 
 type Db = Kysely<BankTables> | Transaction<BankTables>;
 
@@ -14,6 +14,10 @@ export async function findCustomerById(db: Db, id: string): Promise<CustomerRow 
 
 export async function listAccountsOfCustomer(db: Db, customerId: string): Promise<AccountRow[]> {
   return db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).orderBy('opened_at').orderBy('id').execute();
+}
+
+export async function listAccountsOfKinds(db: Db, kinds: readonly AccountKind[]): Promise<AccountRow[]> {
+  return db.selectFrom('accounts').selectAll().where('kind', 'in', [...kinds]).orderBy('opened_at').orderBy('id').execute();
 }
 
 export async function findAccountById(db: Db, id: string): Promise<AccountRow | undefined> {
