@@ -92,3 +92,34 @@ export async function expectOpenBankingResponse(method: string, url: string, res
   if (!validate(body)) throw new Error(`${method} ${template} ${response.status} does not match ${ref}: ${describe(validate.errors)}\n${text.slice(0, 500)}`);
   return body;
 }
+
+/** An Open Banking response after validation: status, headers and the parsed body. */
+export interface CheckedResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  // Bodies are asserted on field by field in tests; their shape was just checked against the document.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+  readonly body: any;
+}
+
+/** What the tests' AISP client offers (test/aisp-client.ts AispConnection.fetchAisp). */
+export interface AispFetcher {
+  fetchAisp(path: string, options?: { accessToken?: string; method?: string; body?: unknown }): Promise<Response>;
+}
+
+/**
+ * Call the bank's AISP API as the client does and check the answer against the official
+ * document. A 401 with a challenge reaches tests as a response, not openid-client's error.
+ */
+export async function obCall(client: AispFetcher, path: string, options: { accessToken?: string; method?: string; body?: unknown } = {}): Promise<CheckedResponse> {
+  let response: Response;
+  try {
+    response = await client.fetchAisp(path, options);
+  } catch (error) {
+    const challenged = (error as { response?: unknown }).response;
+    if (!(challenged instanceof Response)) throw error;
+    response = challenged;
+  }
+  const body = await expectOpenBankingResponse(options.method ?? 'GET', response.url, response);
+  return { status: response.status, headers: response.headers, body };
+}
