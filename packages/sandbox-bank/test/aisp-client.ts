@@ -3,6 +3,9 @@ import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import type { BankClient } from '../src/platform/config';
 
+/** A DPoP key pair as openid-client makes it. */
+export type DPoPKeyPair = Awaited<ReturnType<typeof oidc.randomDPoPKeyPair>>;
+
 // This file stays free of vitest imports so any test (in this package or another) can act as Parley.
 
 /** Where a test client's authorization responses go: never fetched, the helper reads the redirect itself. */
@@ -45,8 +48,11 @@ export interface BrowserVisit {
 /** Parley's side of a connection to one running bank. */
 export interface AispConnection {
   readonly config: oidc.Configuration;
-  /** The DPoP key this connection uses unless told otherwise. */
+  /** The DPoP key this connection uses unless told otherwise, and its key pair (to make proofs by hand). */
   readonly dpop: oidc.DPoPHandle;
+  readonly dpopKeys: DPoPKeyPair;
+  /** Another DPoP key for the same client (to show a proof made with the wrong key is refused). */
+  newDPoPHandle(): Promise<oidc.DPoPHandle>;
   clientCredentialsToken(): Promise<string>;
   /** POST /account-access-consents with a client-credentials token; returns the ConsentId. */
   createConsent(permissions: readonly string[], options?: { expirationDateTime?: string; transactionFromDateTime?: string; transactionToDateTime?: string }): Promise<string>;
@@ -65,7 +71,14 @@ export interface AispConnection {
 export interface AispClient {
   /** Pass to `startTestBank({ config: { clients: [client] } })`. */
   readonly client: BankClient;
-  connect(bankUrl: string): Promise<AispConnection>;
+  connect(bankUrl: string, options?: ConnectOptions): Promise<AispConnection>;
+}
+
+export interface ConnectOptions {
+  /** Reuse a DPoP key pair (e.g. after a bank restart, for a refresh token bound to it). */
+  readonly dpopKeys?: DPoPKeyPair;
+  /** Tamper with the client assertion (private_key_jwt) before it is signed. */
+  readonly modifyAssertion?: (header: Record<string, unknown>, payload: Record<string, unknown>) => void;
 }
 
 /**
@@ -88,16 +101,17 @@ export async function aispClient(options: { clientId?: string; name?: string } =
   };
   return {
     client,
-    connect: async (bankUrl) => {
+    connect: async (bankUrl, connectOptions = {}) => {
+      const { modifyAssertion } = connectOptions;
       const config = await oidc.discovery(
         new URL(bankUrl),
         client.clientId,
         { id_token_signed_response_alg: 'PS256' },
-        oidc.PrivateKeyJwt({ key: privateKey, kid }),
+        oidc.PrivateKeyJwt({ key: privateKey, kid }, modifyAssertion ? { [oidc.modifyAssertion]: modifyAssertion } : {}),
         { execute: [oidc.allowInsecureRequests] },
       );
-      const dpop = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
-      return connection(config, bankUrl, dpop);
+      const dpopKeys = connectOptions.dpopKeys ?? (await oidc.randomDPoPKeyPair('ES256'));
+      return connection(config, bankUrl, dpopKeys);
     },
   };
 }
@@ -108,11 +122,14 @@ export function intentClaims(consentId: string): string {
   return JSON.stringify({ id_token: claim, userinfo: claim });
 }
 
-function connection(config: oidc.Configuration, bankUrl: string, dpop: oidc.DPoPHandle): AispConnection {
+function connection(config: oidc.Configuration, bankUrl: string, dpopKeys: DPoPKeyPair): AispConnection {
   let last: AispTokens | undefined;
+  const dpop = oidc.getDPoPHandle(config, dpopKeys);
   const self: AispConnection = {
     config,
     dpop,
+    dpopKeys,
+    newDPoPHandle: async () => oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256')),
     async clientCredentialsToken() {
       return (await oidc.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP: dpop })).access_token;
     },
@@ -164,7 +181,13 @@ function connection(config: oidc.Configuration, bankUrl: string, dpop: oidc.DPoP
       if (options.body !== undefined) headers.set('content-type', 'application/json');
       const body = options.body === undefined ? undefined : JSON.stringify(options.body);
       const url = new URL(`${aispBasePath}${path}`, bankUrl);
-      return oidc.fetchProtectedResource(config, accessToken, url, options.method ?? 'GET', body, headers, { DPoP: options.dpop ?? last?.dpop ?? dpop });
+      try {
+        return await oidc.fetchProtectedResource(config, accessToken, url, options.method ?? 'GET', body, headers, { DPoP: options.dpop ?? last?.dpop ?? dpop });
+      } catch (error) {
+        // A 401 with a WWW-Authenticate challenge is an answer the tests want to see, not a failure.
+        if (error instanceof oidc.WWWAuthenticateChallengeError) return error.response;
+        throw error;
+      }
     },
   };
   return self;
@@ -242,4 +265,27 @@ function nextForm(body: string, customer: CustomerAtBank): { action: string; fie
   const chosen = customer.accountIds === undefined || customer.accountIds === 'all' ? offered : customer.accountIds;
   for (const id of chosen) fields.append('account', id);
   return { action: confirm[1], fields };
+}
+
+/** The OAuth error the bank answered an authorization request with: in the redirect to the client, or on its error page. */
+export interface AuthorizationError {
+  readonly error: string;
+  readonly description: string;
+  /** Where it was said: `redirect` (to the client, with `iss`) or `page` (the bank could not trust the redirect). */
+  readonly via: 'redirect' | 'page';
+  readonly iss: string | null;
+}
+
+/** Open an authorization URL as a fresh browser and read the error the bank answers with (or null if it shows a page without one). */
+export async function authorizationErrorAt(url: URL): Promise<AuthorizationError | null> {
+  const response = await fetch(url, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (location) {
+    const target = new URL(location, url);
+    const error = target.searchParams.get('error');
+    return error ? { error, description: target.searchParams.get('error_description') ?? '', via: 'redirect', iss: target.searchParams.get('iss') } : null;
+  }
+  const body = await response.text();
+  const match = /data-error="([^"]+)">[^:]*: ([^<]*)</.exec(body);
+  return match?.[1] ? { error: match[1], description: match[2] ?? '', via: 'page', iss: null } : null;
 }

@@ -66,7 +66,7 @@ export async function renderOidcError(koa: { type: string; body: unknown }, out:
   koa.body = page({
     title: 'Something went wrong',
     body: html`<h1>Something went wrong</h1>
-      <p class="error" role="alert">${String(out.error ?? 'error')}: ${String(out.error_description ?? '')}</p>
+      <p class="error" role="alert" data-error="${String(out.error ?? 'server_error')}">${String(out.error ?? 'server_error')}: ${String(out.error_description ?? '')}</p>
       <p class="muted">Go back to the app you came from and try again.</p>`,
   });
 }
