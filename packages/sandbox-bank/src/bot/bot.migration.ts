@@ -1,6 +1,37 @@
-import type { Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 
-// The bot domain's tables (filled in by the domain's owner).
 export const botMigration: Migration = {
-  async up() {},
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('bot_webhooks')
+      .addColumn('webhook_id', 'text', (c) => c.primaryKey())
+      .addColumn('received_at', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('bot_links')
+      .addColumn('bsid', 'text', (c) => c.primaryKey())
+      .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+      .addColumn('linked_at', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('bot_links_by_customer').on('bot_links').column('customer_id').execute();
+    await db.schema
+      .createTable('bot_link_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('bsid', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .addColumn('used_at', 'integer')
+      .execute();
+    await db.schema
+      .createTable('bot_fraud_alerts')
+      .addColumn('authorization_id', 'text', (c) => c.notNull())
+      .addColumn('customer_id', 'text', (c) => c.notNull())
+      .addColumn('bsid', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('detail', 'text')
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .addColumn('updated_at', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('bot_fraud_alerts_pk', ['authorization_id', 'bsid'])
+      .execute();
+  },
 };

@@ -1,3 +1,44 @@
-// Rows of the bot domain (filled in by the domain's owner).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- placeholder until the domain adds its tables
-export interface BotTables {}
+/** A webhook Parley delivered, by its `webhook-id` (the same on every retry): each is handled once. */
+export interface BotWebhookRow {
+  webhook_id: string;
+  received_at: number;
+}
+
+/** A Parley conversation linked to a bank customer: after this, the bot may show that customer's data to that BSID. */
+export interface BotLinkRow {
+  /** The bank-scoped id Parley names the person by; only this bank knows it. */
+  bsid: string;
+  customer_id: string;
+  linked_at: number;
+}
+
+/** A single-use account-linking token, bound to the BSID it was offered to. Only its SHA-256 is kept. */
+export interface BotLinkTokenRow {
+  token_hash: string;
+  bsid: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** What became of a fraud alert for a held authorization, per BSID it was sent to (or could not be). */
+export type FraudAlertStatus = 'sent' | 'unreachable' | 'not_linked' | 'approved' | 'declined';
+
+export interface BotFraudAlertRow {
+  authorization_id: string;
+  customer_id: string;
+  /** The chat it went to; '' when the customer has no linked chat. */
+  bsid: string;
+  status: FraudAlertStatus;
+  /** Why it could not be sent (Parley's error code), or null. */
+  detail: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BotTables {
+  bot_webhooks: BotWebhookRow;
+  bot_links: BotLinkRow;
+  bot_link_tokens: BotLinkTokenRow;
+  bot_fraud_alerts: BotFraudAlertRow;
+}

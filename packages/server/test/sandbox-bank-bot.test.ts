@@ -1,0 +1,237 @@
+import type { Message, WebhookEvent } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { botMenu } from '../../sandbox-bank/src/bot/bot.menu';
+import { authorize, findDispute, getAuthorization, listCards } from '../../sandbox-bank/src/cards';
+import { findCustomerByUsername, formatMinor, getBalances, recentTransactions } from '../../sandbox-bank/src/customers';
+import { linkAccount, linkUrlIn, startBankParley, type BankChat, type BankParley } from './bank-parley-fixtures';
+import { startReceiver, type WebhookReceiver } from './webhooks-fixtures';
+
+// The Sandbox Bank's bot end to end: a real Parley, the real bank with its bot (which knows
+// Parley only through its API key and signed webhooks), people chatting over real WebSockets,
+// and account linking driven over HTTP like a browser. SQLite only: these tests are about the
+// bot; Parley's storage is tested on both SQLite and PostgreSQL elsewhere.
+
+type ContentOf<T extends Message['content']['contentType']> = Extract<Message['content'], { contentType: T }>;
+
+function contentOf<T extends Message['content']['contentType']>(message: Message, type: T): ContentOf<T> {
+  expect(message.content.contentType, JSON.stringify(message.content)).toBe(type);
+  return message.content as ContentOf<T>;
+}
+
+/** The payload of the quick reply with this title. */
+function choice(message: Message, title: string | RegExp): string {
+  const replies = contentOf(message, 'quick_replies').quickReplies;
+  const found = replies.find((reply) => (typeof title === 'string' ? reply.title === title : title.test(reply.title)));
+  if (!found) throw new Error(`no quick reply "${String(title)}" in ${JSON.stringify(replies)}`);
+  return found.payload;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the Sandbox Bank bot against a running Parley', () => {
+  let world: BankParley;
+  let alice: BankChat;
+  let aliceId: string;
+
+  /** A new chat, past the bot's greeting (which is returned). */
+  async function greetedChat(): Promise<{ chat: BankChat; greeting: Message }> {
+    const chat = await world.newChat();
+    for (;;) {
+      const message = await chat.nextBankMessage();
+      // Parley's own stored greeting (seq 1) comes first; the bot's answer follows.
+      if (message.content.contentType !== 'text') return { chat, greeting: message };
+    }
+  }
+
+  async function link(chat: BankChat, linkUrl: string): Promise<Message> {
+    const done = await linkAccount({ bankUrl: world.bank.url, linkUrl, username: 'alice', password: 'alice-sandbox' });
+    expect(done.status).toBe(200);
+    expect(done.page).toContain('Your chat is linked');
+    return chat.nextBankMessage();
+  }
+
+  beforeAll(async () => {
+    world = await startBankParley();
+    aliceId = (await findCustomerByUsername(world.bank.ctx.db, 'alice'))!.id;
+  });
+  afterAll(() => world?.close());
+
+  it('sets its persistent menu at Parley when it starts', async () => {
+    const menu = await until('the menu', async () => {
+      const current = await world.parley.getMenu();
+      return current.persistentMenu.length > 0 ? current : undefined;
+    });
+    expect(menu).toEqual({ getStarted: botMenu.getStarted, persistentMenu: botMenu.persistentMenu });
+    expect(menu.persistentMenu.map((item) => item.title)).toEqual(['Balance', 'Recent transactions', 'Card & help']);
+  });
+
+  it('greets a new conversation with what it can do and an account-link button to the bank', async () => {
+    const { greeting } = await greetedChat();
+    const buttons = contentOf(greeting, 'buttons');
+    expect(buttons.text).toMatch(/balance/i);
+    const url = linkUrlIn(greeting);
+    expect(url).toMatch(new RegExp(`^${world.bank.url}/link\\?token=[A-Za-z0-9_-]{43}$`));
+    expect(buttons.buttons).toContainEqual({ type: 'postback', title: 'Talk to a person', payload: 'HUMAN' });
+  });
+
+  it('answers an unlinked person who asks for their balance with the link button, not with data', async () => {
+    const { chat } = await greetedChat();
+    await chat.say('What is my balance?');
+    const answer = await chat.nextBankMessage();
+    expect(linkUrlIn(answer)).toMatch(/\/link\?token=/);
+    expect(contentOf(answer, 'buttons').text).toMatch(/show your balance/);
+    expect(await chat.pendingBankMessages()).toEqual([]);
+  });
+
+  it('answers text it does not understand with what it can do, never silence', async () => {
+    const { chat } = await greetedChat();
+    await chat.say('Purple monkey dishwasher');
+    const answer = contentOf(await chat.nextBankMessage(), 'quick_replies');
+    expect(answer.text).toMatch(/didn't catch that/);
+    expect(answer.quickReplies.map((reply) => reply.title)).toEqual(expect.arrayContaining(['Balance', 'Recent transactions', 'Lock my card', 'Dispute a charge', 'Talk to a person']));
+  });
+
+  it('links the chat to alice through the bank sign-in, once per link, and says so in the chat', async () => {
+    const greeted = await greetedChat();
+    alice = greeted.chat;
+    const linkUrl = linkUrlIn(greeted.greeting)!;
+    const said = contentOf(await link(alice, linkUrl), 'quick_replies');
+    expect(said.text).toContain("You're linked as Alice E.");
+    expect(said.quickReplies).toContainEqual({ title: 'Unlink', payload: 'UNLINK' });
+    // The token is spent: the same link cannot link again.
+    expect((await fetch(linkUrl, { redirect: 'manual' })).status).toBe(410);
+  });
+
+  it('refuses to link from a form on another site (Origin check)', async () => {
+    const { chat, greeting } = await greetedChat();
+    const token = new URL(linkUrlIn(greeting)!).searchParams.get('token')!;
+    const signedIn = await fetch(`${world.bank.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'bob', password: 'bob-sandbox', next: '/' }),
+    });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const forged = await fetch(`${world.bank.url}/link`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, decision: 'link' }),
+    });
+    expect(forged.status).toBe(403);
+    await chat.say('balance');
+    expect(linkUrlIn(await chat.nextBankMessage())).toBeDefined();
+  });
+
+  it('answers "balance" with a balance card whose amounts are the bank\'s balances', async () => {
+    await alice.say('Balance?');
+    const card = contentOf(await alice.nextBankMessage(), 'template.balance');
+    const balances = await getBalances(world.bank.ctx, aliceId);
+    expect(card.accounts).toHaveLength(balances.length);
+    expect(card.accounts.map((account) => account.balance)).toEqual(balances.map((b) => ({ amount: formatMinor(b.bookedMinor, b.currency), currency: b.currency })));
+    expect(card.accounts.map((account) => account.name)).toEqual(balances.map((b) => b.account.name));
+  });
+
+  it('answers "recent transactions" with the latest transactions, newest first', async () => {
+    await alice.say('show me my recent transactions');
+    const list = contentOf(await alice.nextBankMessage(), 'template.transactions');
+    const latest = (await recentTransactions(world.bank.ctx, aliceId, 15)).filter((row) => row.status !== 'Rejected');
+    expect(list.transactions.length).toBeGreaterThan(0);
+    expect(list.transactions.map((line) => line.id)).toEqual(latest.slice(0, list.transactions.length).map((row) => row.id));
+    const first = latest[0]!;
+    expect(list.transactions[0]).toMatchObject({ date: new Date(first.booked_at).toISOString().slice(0, 10), amount: { amount: formatMinor(first.amount_minor, first.currency), currency: first.currency } });
+  });
+
+  it('locks the card the person picks, and the card network then declines it; "unlock my card" undoes it', async () => {
+    await alice.say('Lock my card!');
+    const which = await alice.nextBankMessage();
+    const cards = await listCards(world.bank.ctx, aliceId);
+    const debit = cards.find((card) => card.kind === 'debit')!;
+    await alice.tap(choice(which, `Debit •••• ${debit.last4}`), `Debit •••• ${debit.last4}`);
+    expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Card locked');
+    expect((await listCards(world.bank.ctx, aliceId)).find((card) => card.id === debit.id)?.locked).toBe(true);
+    const attempt = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 350, merchant: 'Corner Café', mcc: '5814', country: 'GB' });
+    expect([attempt.status, attempt.declineReason]).toEqual(['declined', 'card_locked']);
+
+    await alice.say('please unlock my card');
+    expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Card unlocked');
+    expect((await listCards(world.bank.ctx, aliceId)).every((card) => !card.locked)).toBe(true);
+  });
+
+  it('guides a dispute: a recent card payment, a reason, then a case number the bank knows', async () => {
+    await alice.say('I want to dispute a charge');
+    const payments = await alice.nextBankMessage();
+    const pick = contentOf(payments, 'quick_replies').quickReplies[0]!;
+    expect(pick.payload).toMatch(/^DISPUTE_TX:/);
+    await alice.tap(pick.payload, pick.title);
+    const reasons = await alice.nextBankMessage();
+    expect(contentOf(reasons, 'quick_replies').quickReplies.map((reply) => reply.title)).toEqual(["I don't recognise it", 'Charged twice', 'Item not received', 'Wrong amount']);
+    await alice.tap(choice(reasons, 'Charged twice'), 'Charged twice');
+    const confirmation = contentOf(await alice.nextBankMessage(), 'template.confirmation');
+    expect(confirmation.title).toBe('Dispute opened');
+    expect(confirmation.reference).toMatch(/^DSP-[0-9A-Z]{5}$/);
+    const dispute = await findDispute(world.bank.ctx, { customerId: aliceId, caseNumber: confirmation.reference! });
+    expect(dispute).toMatchObject({ transactionId: pick.payload.slice('DISPUTE_TX:'.length), reason: 'Charged twice', status: 'open' });
+  });
+
+  it('asks the linked customer about a held suspicious payment, and "No, lock my card" declines it and locks the card', async () => {
+    const credit = (await listCards(world.bank.ctx, aliceId)).find((card) => card.kind === 'credit')!;
+    const held = await authorize(world.bank.ctx, { cardId: credit.id, amountMinor: 84_210, merchant: 'Casino Lisboa', mcc: '7995', country: 'PT', city: 'Lisbon' });
+    expect(held.status).toBe('held');
+    const alert = await alice.nextBankMessage();
+    expect(contentOf(alert, 'quick_replies').text).toContain('Did you just spend £842.10 at Casino Lisboa in Lisbon');
+    await alice.tap(choice(alert, 'No, lock my card'), 'No, lock my card');
+    expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Payment declined, card locked');
+    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('declined');
+    expect((await listCards(world.bank.ctx, aliceId)).find((card) => card.id === credit.id)?.locked).toBe(true);
+  });
+
+  it('unlinks on request: after that, no data without linking again', async () => {
+    await alice.tap('UNLINK', 'Unlink');
+    const unlinked = await alice.nextBankMessage();
+    expect(contentOf(unlinked, 'buttons').text).toMatch(/no longer linked/);
+    await alice.say('balance');
+    const answer = await alice.nextBankMessage();
+    expect(answer.content.contentType).toBe('buttons');
+    expect(linkUrlIn(answer)).toBeDefined();
+  });
+
+  describe('handing over to the human inbox', () => {
+    let inbox: WebhookReceiver;
+    const eventsOf = (receiver: WebhookReceiver): WebhookEvent[] => receiver.received.map((hit) => JSON.parse(hit.body) as WebhookEvent);
+
+    beforeAll(async () => {
+      inbox = await startReceiver();
+      await world.parley.createWebhookEndpoint({ url: inbox.url, eventTypes: ['message.created', 'handover.passed'], role: 'inbox' });
+    });
+    afterAll(() => inbox?.close());
+
+    it('passes the thread to the inbox on "talk to a person", then stays quiet until it is given back', async () => {
+      const { chat } = await greetedChat();
+      await chat.say('Can I talk to a real person please?');
+      expect(contentOf(await chat.nextBankMessage(), 'text').text).toMatch(/passing you to a member of our team/);
+      await until('handover.passed at the inbox', async () => eventsOf(inbox).find((event) => event.type === 'handover.passed' && event.data.conversationId === chat.conversation.id));
+
+      const seq = await chat.say('balance');
+      await until('the message at the inbox', async () =>
+        eventsOf(inbox).find((event) => event.type === 'message.created' && event.data.conversationId === chat.conversation.id && event.data.message.seq === seq),
+      );
+      await until('the standby delivered to the bot', async () => {
+        const { deliveries } = await world.parley.listDeliveries({ endpointId: world.endpoint.id, limit: 200 });
+        return deliveries.find((delivery) => delivery.eventType === 'standby' && delivery.status === 'delivered');
+      });
+      expect(await chat.pendingBankMessages()).toEqual([]);
+
+      expect(await world.parley.returnThreadControl(chat.conversation.id, 'done')).toEqual({ conversationId: chat.conversation.id, owner: 'bot' });
+      expect(contentOf(await chat.nextBankMessage(), 'quick_replies').text).toMatch(/I'm back/);
+    });
+  });
+});
