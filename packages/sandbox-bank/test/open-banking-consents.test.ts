@@ -95,7 +95,7 @@ describe('Open Banking account-access-consents', () => {
     expect(response.body.Errors[0]).toMatchObject({ ErrorCode: code, Path: path });
   });
 
-  it('answers a body that is not JSON with 400 U010, and a missing or forged token with 401, echoing the interaction id', async () => {
+  it('answers a body that is not JSON or a malformed x-fapi-auth-date with 400, and a missing or forged token with 401, echoing the interaction id', async () => {
     const url = `${bank.url}${aispBasePath}/account-access-consents`;
     const notJson = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fapi-interaction-id': 'test-1' }, body: '{"Data":' });
     expect(notJson.headers.get('x-fapi-interaction-id')).toBe('test-1');
@@ -105,6 +105,9 @@ describe('Open Banking account-access-consents', () => {
     expect(forged.status).toBe(401);
     expect(forged.headers.get('x-fapi-interaction-id')).toBe('test-2');
     await expectOpenBankingResponse('GET', forged.url, forged);
+    const badDate = await fetch(`${bank.url}${aispBasePath}/accounts`, { headers: { 'x-fapi-auth-date': 'yesterday' } });
+    expect(badDate.status).toBe(400);
+    expect(await expectOpenBankingResponse('GET', badDate.url, badDate)).toMatchObject({ Errors: [{ ErrorCode: 'U006', Path: 'x-fapi-auth-date' }] });
     const none = await fetch(`${bank.url}${aispBasePath}/account-access-consents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
     expect(none.headers.get('x-fapi-interaction-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -41,12 +41,17 @@ describe('Open Banking accounts, balances and transactions under a consent', () 
   });
   afterAll(() => bank.stop());
 
-  it('shows account numbers only with ReadAccountsDetail, and card numbers masked without ReadPAN', async () => {
+  it('shows account numbers only with ReadAccountsDetail, and card numbers masked unless ReadPAN', async () => {
     const detail = await obCall(parley, '/accounts', { accessToken: full.accessToken });
     const byId = new Map(detail.body.Data.Account.map((account: { AccountId: string }) => [account.AccountId, account]));
     expect(byId.get(accounts.checking.id)).toMatchObject({ AccountTypeCode: 'CACC', Account: [{ SchemeName: 'UK.OBIE.SortCodeAccountNumber', Identification: accounts.checking.identification, Name: 'Alice Example' }] });
     const card = byId.get(accounts.credit_card.id) as { Account: { Identification: string }[] };
     expect(card.Account[0]?.Identification).toMatch(new RegExp(`^\\*{12}${accounts.credit_card.mask}$`));
+
+    const withPan = await linkCustomer(parley, { ...alice, permissions: ['ReadAccountsDetail', 'ReadPAN'], accountIds: [accounts.credit_card.id] });
+    const unmasked = await obCall(parley, `/accounts/${accounts.credit_card.id}`, { accessToken: withPan.accessToken });
+    // The bank itself keeps a card number truncated (first six, last four); ReadPAN shows what it has.
+    expect(unmasked.body.Data.Account[0].Account[0]).toEqual({ SchemeName: 'UK.OBIE.PAN', Identification: accounts.credit_card.identification, Name: 'Alice Example' });
 
     const basic = await obCall(parley, '/accounts', { accessToken: creditsOfChecking.accessToken });
     expect(basic.body.Data.Account).toHaveLength(1);

@@ -11,6 +11,8 @@ export const obErrorCodes = {
   fieldMissing: 'U004',
   /** UK.OBIE.Field.Unexpected: a field the schema does not have. */
   fieldUnexpected: 'U005',
+  /** UK.OBIE.Header.Invalid: a header that is not of its documented form (x-fapi-auth-date). */
+  headerInvalid: 'U006',
   /** UK.OBIE.Resource.InvalidConsentStatus: the consent is not authorised (AWAU, RJCT, CANC, EXPD). */
   invalidConsentStatus: 'U009',
   /** UK.OBIE.Resource.InvalidFormat: the body is not JSON or not the request schema. */

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BankContext } from '../context';
 import type { BankOidc, VerifiedAccessToken } from '../oidc';
-import { forbidden, ObError, obErrorBody, obErrorCodes } from './ob-error';
+import { badRequest, forbidden, ObError, obErrorBody, obErrorCodes } from './ob-error';
 
 const interactionIds = new WeakMap<FastifyRequest, string>();
+
+// The pattern the v4.0 document gives the x-fapi-auth-date header.
+const fapiAuthDate = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|UTC)$/;
 
 /**
  * The request's x-fapi-interaction-id, echoed on the response; one is made when the client sent
@@ -34,6 +37,12 @@ function asObError(error: FastifyError | ObError): ObError {
  * an OBErrorResponse1 — except 401 and 404, which the v4.0 document gives no body.
  */
 export function installObErrorHandling(app: FastifyInstance, ctx: BankContext): void {
+  app.addHook('onRequest', async (request) => {
+    const authDate = request.headers['x-fapi-auth-date'];
+    if (authDate !== undefined && (typeof authDate !== 'string' || !fapiAuthDate.test(authDate))) {
+      throw badRequest(obErrorCodes.headerInvalid, 'x-fapi-auth-date must be an RFC 7231 date such as "Sun, 10 Sep 2017 19:43:31 UTC".', 'x-fapi-auth-date');
+    }
+  });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-fapi-interaction-id', interactionId(request));
     return payload;
