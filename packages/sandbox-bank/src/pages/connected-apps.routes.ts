@@ -23,16 +23,17 @@ function consentItem(ctx: BankContext, consent: ConsentRow, accounts: readonly A
   const shared = accounts.filter((account) => accountIdsOf(consent).includes(account.id));
   return html`<li data-consent-id="${consent.id}">
     <strong>${client?.name ?? consent.client_id}</strong> · <span class="status">${statusWords[consent.status]}</span>
-    <ul>${permissionsOf(consent).map((permission) => html`<li>${describePermission(permission)}</li>`)}</ul>
+    <ul>${permissionsOf(consent).map((permission) => html`<li style="border:0;padding:2px 0">${describePermission(permission)}</li>`)}</ul>
     <p class="muted">Accounts: ${shared.length > 0 ? shared.map((account) => `${account.name} ····${account.mask}`).join(', ') : 'none'}<br>
-      ${consent.status === 'AUTH' ? html`Granted ${dateOf(consent.status_updated_at)}` : html`Asked ${dateOf(consent.created_at)}; ${statusWords[consent.status].toLowerCase()} ${dateOf(consent.status_updated_at)}`}<br>
-      Expires ${dateOf(consent.expires_at)}</p>
+      ${consent.status === 'AUTH' ? html`Granted ${dateOf(consent.status_updated_at)}<br>Expires ${dateOf(consent.expires_at)}` : html`Asked ${dateOf(consent.created_at)}; ${statusWords[consent.status].toLowerCase()} ${dateOf(consent.status_updated_at)}`}</p>
     ${consent.status === 'AUTH' ? html`<form method="post" action="/connected-apps/${encodeURIComponent(consent.id)}/revoke"><button type="submit" class="secondary">Revoke access</button></form>` : ''}
   </li>`;
 }
 
 async function connectedAppsPage(ctx: BankContext, customerId: string, notice: string | null): Promise<string> {
-  const [consents, accounts] = await Promise.all([listConsentsOfCustomer(ctx.db, customerId), listAccounts(ctx, customerId)]);
+  const [all, accounts] = await Promise.all([listConsentsOfCustomer(ctx.db, customerId), listAccounts(ctx, customerId)]);
+  // What can still see the customer's money comes first; ended consents below, newest first.
+  const consents = [...all.filter((consent) => consent.status === 'AUTH'), ...all.filter((consent) => consent.status !== 'AUTH')];
   return page({
     title: 'Connected apps',
     body: html`<h1>Connected apps</h1>
@@ -54,7 +55,7 @@ export function registerConnectedApps(app: FastifyInstance, ctx: BankContext, de
   app.get<{ Querystring: { revoked?: string } }>('/connected-apps', async (request, reply) => {
     const customerId = signedIn(ctx, request, reply);
     if (!customerId) return reply;
-    const notice = request.query.revoked === '1' ? 'Access revoked. The app has been told.' : null;
+    const notice = request.query.revoked === '1' ? 'Access revoked: that app can no longer see your accounts.' : null;
     return reply.type('text/html').header('cache-control', 'no-store').send(await connectedAppsPage(ctx, customerId, notice));
   });
 
