@@ -81,7 +81,10 @@ async function provisionBankLink(input: { env: NodeJS.ProcessEnv; parleyUrl: str
   const apiKey = stored && state === 'endpoint' ? stored.apiKey : await createBankKey(input.env);
   const client = new ParleyClient({ baseUrl: input.parleyUrl, apiKey });
   try {
-    if (stored && state === 'endpoint') await client.deleteWebhookEndpoint(stored.endpointId).catch(() => undefined);
+    // Endpoints left by an earlier key or run would post the same events signed with secrets the bank no longer has.
+    const { endpoints } = await client.listWebhookEndpoints();
+    const stale = endpoints.filter((endpoint) => endpoint.id === stored?.endpointId || endpoint.url === webhookUrl);
+    for (const endpoint of stale) await client.deleteWebhookEndpoint(endpoint.id);
     const endpoint = await client.createWebhookEndpoint({ url: webhookUrl, eventTypes: [...botEventTypes] });
     writeStored(file, { apiKey, webhookSecret: endpoint.secret, endpointId: endpoint.id, webhookUrl });
     return { url: input.parleyUrl, apiKey, webhookSecret: endpoint.secret };
