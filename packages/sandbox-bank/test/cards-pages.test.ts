@@ -48,7 +48,7 @@ describe('the bank\'s demo home page', () => {
     for (const text of ['Everyday Current Account', 'Easy Saver', 'Sandbox Rewards Credit Card', 'Debit card', 'Credit card', 'Simulate a card payment', 'Simulate a suspicious payment', 'available credit']) {
       expect(page).toContain(text);
     }
-    expect(page).toMatch(/Balance £−?[\d]+\.\d\d/);
+    expect(page).toMatch(/Balance −?£[\d,]+\.\d\d/);
   });
 
   it('locks and unlocks a card from the page, and refuses a post without the bank\'s Origin', async () => {

@@ -52,7 +52,8 @@ describe('the seeded demo bank', () => {
       expect(customer).toBeDefined();
       expect(await verifyPassword(password, customer!.password_hash)).toBe(true);
       const balances = await getBalances(first.ctx, customer!.id);
-      expect(balances.map((balance) => balance.account.kind).sort()).toEqual(['checking', 'credit_card', 'savings']);
+      // In the order they were opened: current account, saver, credit card.
+      expect(balances.map((balance) => balance.account.kind)).toEqual(['checking', 'savings', 'credit_card']);
       const card = balances.find((balance) => balance.account.kind === 'credit_card')!.account;
       expect(card.scheme).toBe('UK.OBIE.PAN');
       expect(card.identification).toMatch(/^\d{6}\*{6}\d{4}$/);

@@ -65,7 +65,8 @@ function toView(row: AuthorizationRow, card: Pick<CardRow, 'last4'>): Authorizat
 const categoryOfMcc: Record<string, string> = { '5411': 'groceries', '5812': 'eating_out', '5813': 'eating_out', '5814': 'eating_out', '4111': 'transport', '4121': 'transport', '4112': 'transport', '5541': 'transport', '4511': 'travel', '7011': 'travel', '4722': 'travel', '7995': 'gambling', '6051': 'cash', '4829': 'transfer' };
 
 function pendingTransaction(row: AuthorizationRow, card: CardRow): TransactionRow {
-  const where = row.country === 'GB' ? '' : `, ${(row.city ?? '').toUpperCase()} ${row.country}`.replace(',  ', ', ');
+  // The statement names where a payment abroad happened, as the seeded history does: ", LISBON PT".
+  const where = row.country === 'GB' ? '' : `, ${[row.city?.toUpperCase(), row.country].filter(Boolean).join(' ')}`;
   return {
     id: randomUUID(),
     account_id: card.account_id,

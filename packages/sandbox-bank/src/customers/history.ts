@@ -41,9 +41,11 @@ function openAccounts(profile: CustomerProfile, customerId: string, rng: Random,
   const pan = `492913${rng.digits(6)}${rng.digits(4)}`;
   return {
     checking: { ...base, id: rng.id(), kind: 'checking', name: 'Everyday Current Account', scheme: 'UK.OBIE.SortCodeAccountNumber', identification: `${sortCode}${current}`, mask: current.slice(-4), credit_limit_minor: 0 },
-    savings: { ...base, id: rng.id(), kind: 'savings', name: 'Easy Saver', scheme: 'UK.OBIE.SortCodeAccountNumber', identification: `${sortCode}${saver}`, mask: saver.slice(-4), credit_limit_minor: 0 },
+    // Opened in this order (the saver and the card a few weeks later), so lists show them in this order too.
+    savings: { ...base, opened_at: openedAt + 14 * dayMs, id: rng.id(), kind: 'savings', name: 'Easy Saver', scheme: 'UK.OBIE.SortCodeAccountNumber', identification: `${sortCode}${saver}`, mask: saver.slice(-4), credit_limit_minor: 0 },
     credit_card: {
       ...base,
+      opened_at: openedAt + 45 * dayMs,
       id: rng.id(),
       kind: 'credit_card',
       name: 'Sandbox Rewards Credit Card',
@@ -107,7 +109,7 @@ export function generateHistory(input: { seed: string; end: number }): History {
   for (const profile of demoCustomers) {
     const rng = root.fork(profile.username);
     const ids = rng.fork('ids');
-    const openedAt = start - rng.int(30, 900) * dayMs;
+    const openedAt = start - rng.int(60, 900) * dayMs;
     const customerId = ids.id();
     history.customers.push({
       row: { id: customerId, username: profile.username, display_name: profile.displayName, home_country: profile.homeCountry, created_at: openedAt },

@@ -3,7 +3,9 @@ import type { CardView } from '../cards/cards.service';
 import { formatMinor, type AccountBalance, type CustomerRow } from '../customers';
 import { html, page, type SafeHtml } from './html';
 
-const money = (amountMinor: number, currency: string): string => `${currency === 'GBP' ? '£' : `${currency} `}${formatMinor(amountMinor, currency).replace(/^-/, '−')}`;
+// For people: "£1,234.50" and "−£12.00"; Intl formats the decimal string formatMinor makes exactly.
+const money = (amountMinor: number, currency: string): string =>
+  new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(Number(formatMinor(amountMinor, currency))).replace(/^-/, '−');
 
 const outcomeWords: Record<AuthorizationView['status'], string> = { approved: 'Approved', declined: 'Declined', held: 'Held — was this you?' };
 const reasonWords: Record<string, string> = { card_locked: 'card locked', insufficient_funds: 'not enough money', customer_declined: 'you said it was not you' };
