@@ -127,7 +127,7 @@ describe('the Connected apps page', () => {
     expect(delivered?.body).toBe(failed?.body);
 
     const jwks = createRemoteJWKSet(new URL('/open-banking/jwks', bank.url));
-    const { payload, protectedHeader } = await jwtVerify(delivered?.body ?? '', jwks, { issuer: bank.url, audience: 'parley', typ: 'secevent+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(delivered?.body ?? '', jwks, { issuer: parley.config.serverMetadata().issuer, audience: 'parley', typ: 'secevent+jwt' });
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload).toMatchObject({ sub: `${bank.url}${aispBasePath}/account-access-consents/${tokens.consentId}`, toe: expect.any(Number), jti: expect.any(String), txn: expect.any(String) });
     expect((payload.events as Record<string, { subject: Record<string, unknown> }>)[revokedEvent]?.subject).toMatchObject({

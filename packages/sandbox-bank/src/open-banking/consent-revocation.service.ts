@@ -11,9 +11,9 @@ export interface RevocationDeps {
   readonly delivery: EventDelivery;
 }
 
-/** The issuer (the bank's public URL without a trailing slash), as in its OpenID discovery. */
+/** The issuer, the same as the OpenID provider's (the bank's public origin). */
 export function issuerOf(ctx: BankContext): string {
-  return ctx.config.publicUrl.href.replace(/\/$/, '');
+  return ctx.config.publicUrl.origin;
 }
 
 export function consentUrl(ctx: BankContext, consentId: string): string {
