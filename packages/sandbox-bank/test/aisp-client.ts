@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import type { BankClient } from '../src/platform/config';
+import { testRedirectUri, visitBank, type BrowserVisit, type CustomerAtBank } from './oidc-browser';
+
+export { authorizationErrorAt, BankPageError, testRedirectUri, type AuthorizationError, type BrowserVisit, type CustomerAtBank } from './oidc-browser';
 
 /** A DPoP key pair as openid-client makes it. */
 export type DPoPKeyPair = Awaited<ReturnType<typeof oidc.randomDPoPKeyPair>>;
 
 // This file stays free of vitest imports so any test (in this package or another) can act as Parley.
 
-/** Where a test client's authorization responses go: never fetched, the helper reads the redirect itself. */
-export const testRedirectUri = 'https://parley.test/v1/links/callback';
 export const aispBasePath = '/open-banking/v4.0/aisp';
 
 /** Tokens from an authorization: DPoP-bound to `dpop`'s key. */
@@ -22,27 +23,11 @@ export interface AispTokens {
   readonly response: oidc.TokenEndpointResponse;
 }
 
-/** A customer at the bank's login and consent pages. */
-export interface CustomerAtBank {
-  readonly username: string;
-  readonly password: string;
-  /** Account ids to tick on the consent page; `all` (the default) keeps every box ticked, `[]` unticks all. */
-  readonly accountIds?: readonly string[] | 'all';
-  /** Press Refuse instead of Allow. */
-  readonly refuse?: boolean;
-}
-
 /** A pushed authorization request ready for the browser, with what its redemption needs. */
 export interface PushedAuthorization {
   readonly url: URL;
   readonly codeVerifier: string;
   readonly state: string;
-}
-
-/** What the browser saw: the pages it was shown and where the bank finally sent it. */
-export interface BrowserVisit {
-  readonly callbackUrl: URL;
-  readonly pages: readonly { readonly url: string; readonly status: number; readonly body: string }[];
 }
 
 /** Parley's side of a connection to one running bank. */
@@ -122,6 +107,49 @@ export function intentClaims(consentId: string): string {
   return JSON.stringify({ id_token: claim, userinfo: claim });
 }
 
+type ConsentOptions = Parameters<AispConnection['createConsent']>[1];
+
+/** A DPoP-bound request; a 401 with a WWW-Authenticate challenge is an answer tests want to see, not a throw. */
+async function protectedRequest(config: oidc.Configuration, input: { accessToken: string; url: URL; method: string; body?: unknown; dpop: oidc.DPoPHandle }): Promise<Response> {
+  const headers = new Headers({ accept: 'application/json' });
+  if (input.body !== undefined) headers.set('content-type', 'application/json');
+  const body = input.body === undefined ? undefined : JSON.stringify(input.body);
+  try {
+    return await oidc.fetchProtectedResource(config, input.accessToken, input.url, input.method, body, headers, { DPoP: input.dpop });
+  } catch (error) {
+    if (error instanceof oidc.WWWAuthenticateChallengeError) return error.response;
+    throw error;
+  }
+}
+
+/** OBReadConsent1, as the AISP sends it. */
+function consentRequest(permissions: readonly string[], options: ConsentOptions = {}) {
+  return {
+    Data: {
+      Permissions: permissions,
+      ...(options.expirationDateTime ? { ExpirationDateTime: options.expirationDateTime } : {}),
+      ...(options.transactionFromDateTime ? { TransactionFromDateTime: options.transactionFromDateTime } : {}),
+      ...(options.transactionToDateTime ? { TransactionToDateTime: options.transactionToDateTime } : {}),
+    },
+    Risk: {},
+  };
+}
+
+async function pushAuthorization(config: oidc.Configuration, input: { consentId: string; extra: Record<string, string>; dpop: oidc.DPoPHandle }): Promise<PushedAuthorization> {
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const parameters = {
+    redirect_uri: testRedirectUri,
+    scope: 'openid accounts',
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    claims: intentClaims(input.consentId),
+    ...input.extra,
+  };
+  return { url: await oidc.buildAuthorizationUrlWithPAR(config, parameters, { DPoP: input.dpop }), codeVerifier, state };
+}
+
 function connection(config: oidc.Configuration, bankUrl: string, dpopKeys: DPoPKeyPair): AispConnection {
   let last: AispTokens | undefined;
   const dpop = oidc.getDPoPHandle(config, dpopKeys);
@@ -134,42 +162,18 @@ function connection(config: oidc.Configuration, bankUrl: string, dpopKeys: DPoPK
       return (await oidc.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP: dpop })).access_token;
     },
     async createConsent(permissions, options = {}) {
-      const token = await self.clientCredentialsToken();
-      const body = {
-        Data: {
-          Permissions: permissions,
-          ...(options.expirationDateTime ? { ExpirationDateTime: options.expirationDateTime } : {}),
-          ...(options.transactionFromDateTime ? { TransactionFromDateTime: options.transactionFromDateTime } : {}),
-          ...(options.transactionToDateTime ? { TransactionToDateTime: options.transactionToDateTime } : {}),
-        },
-        Risk: {},
-      };
       const url = new URL(`${aispBasePath}/account-access-consents`, bankUrl);
-      const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
-      const response = await oidc.fetchProtectedResource(config, token, url, 'POST', JSON.stringify(body), headers, { DPoP: dpop });
+      const response = await protectedRequest(config, { accessToken: await self.clientCredentialsToken(), url, method: 'POST', body: consentRequest(permissions, options), dpop });
       if (response.status !== 201) throw new Error(`POST account-access-consents answered ${response.status}: ${await response.text()}`);
       return ((await response.json()) as { Data: { ConsentId: string } }).Data.ConsentId;
     },
-    async pushAuthorization(consentId, extra = {}, options = {}) {
-      const codeVerifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      const parameters = {
-        redirect_uri: testRedirectUri,
-        scope: 'openid accounts',
-        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: 'S256',
-        state,
-        claims: intentClaims(consentId),
-        ...extra,
-      };
-      const url = await oidc.buildAuthorizationUrlWithPAR(config, parameters, { DPoP: options.dpop ?? dpop });
-      return { url, codeVerifier, state };
-    },
+    pushAuthorization: (consentId, extra = {}, options = {}) => pushAuthorization(config, { consentId, extra, dpop: options.dpop ?? dpop }),
     visit: (url, customer) => visitBank(url, customer),
     async authorize(input) {
       const pushed = await self.pushAuthorization(input.consentId);
       const { callbackUrl } = await self.visit(pushed.url, input);
-      const response = await oidc.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: pushed.codeVerifier, expectedState: pushed.state }, undefined, { DPoP: dpop });
+      const checks = { pkceCodeVerifier: pushed.codeVerifier, expectedState: pushed.state };
+      const response = await oidc.authorizationCodeGrant(config, callbackUrl, checks, undefined, { DPoP: dpop });
       last = { accessToken: response.access_token, refreshToken: response.refresh_token, consentId: input.consentId, dpop, response };
       return last;
     },
@@ -177,17 +181,8 @@ function connection(config: oidc.Configuration, bankUrl: string, dpopKeys: DPoPK
     async fetchAisp(path, options = {}) {
       const accessToken = options.accessToken ?? last?.accessToken;
       if (!accessToken) throw new Error('fetchAisp: no access token yet; authorize first or pass one.');
-      const headers = new Headers({ accept: 'application/json' });
-      if (options.body !== undefined) headers.set('content-type', 'application/json');
-      const body = options.body === undefined ? undefined : JSON.stringify(options.body);
       const url = new URL(`${aispBasePath}${path}`, bankUrl);
-      try {
-        return await oidc.fetchProtectedResource(config, accessToken, url, options.method ?? 'GET', body, headers, { DPoP: options.dpop ?? last?.dpop ?? dpop });
-      } catch (error) {
-        // A 401 with a WWW-Authenticate challenge is an answer the tests want to see, not a failure.
-        if (error instanceof oidc.WWWAuthenticateChallengeError) return error.response;
-        throw error;
-      }
+      return protectedRequest(config, { accessToken, url, method: options.method ?? 'GET', body: options.body, dpop: options.dpop ?? last?.dpop ?? dpop });
     },
   };
   return self;
@@ -200,92 +195,4 @@ export async function linkCustomer(
 ): Promise<AispTokens> {
   const consentId = await connection.createConsent(input.permissions, input.expirationDateTime ? { expirationDateTime: input.expirationDateTime } : {});
   return connection.authorize({ ...input, consentId });
-}
-
-/** A browser, reduced to what the bank's pages need: cookies, redirects by hand, two forms. */
-async function visitBank(start: URL, customer: CustomerAtBank): Promise<BrowserVisit> {
-  const jar = new Map<string, string>();
-  const pages: { url: string; status: number; body: string }[] = [];
-  let request: { url: URL; form?: URLSearchParams } = { url: start };
-  for (let step = 0; step < 20; step += 1) {
-    const response = await fetch(request.url, {
-      method: request.form ? 'POST' : 'GET',
-      redirect: 'manual',
-      headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '), ...(request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      ...(request.form ? { body: request.form.toString() } : {}),
-    });
-    keepCookies(jar, response);
-    const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location) {
-      const next = new URL(location, request.url);
-      if (next.href.startsWith(testRedirectUri)) return { callbackUrl: next, pages };
-      request = { url: next };
-      continue;
-    }
-    const body = await response.text();
-    pages.push({ url: request.url.href, status: response.status, body });
-    const form = nextForm(body, customer);
-    if (!form || response.status >= 400) throw new BankPageError(`The bank answered ${response.status} at ${request.url.pathname}`, pages);
-    request = { url: new URL(form.action, request.url), form: form.fields };
-  }
-  throw new BankPageError('Too many redirects at the bank', pages);
-}
-
-/** The bank showed a page the helper cannot get past (an error page, a re-shown form). */
-export class BankPageError extends Error {
-  override readonly name = 'BankPageError';
-  constructor(
-    message: string,
-    readonly pages: readonly { readonly url: string; readonly status: number; readonly body: string }[],
-  ) {
-    super(message);
-  }
-}
-
-function keepCookies(jar: Map<string, string>, response: Response): void {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair = '', ...attributes] = line.split(';');
-    const separator = pair.indexOf('=');
-    const name = pair.slice(0, separator).trim();
-    const value = pair.slice(separator + 1).trim();
-    const cleared = value === '' || attributes.some((attribute) => /^\s*(max-age=0|expires=Thu, 01 Jan 1970)/i.test(attribute));
-    if (cleared) jar.delete(name);
-    else jar.set(name, value);
-  }
-}
-
-function nextForm(body: string, customer: CustomerAtBank): { action: string; fields: URLSearchParams } | null {
-  const csrf = /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-  const login = /<form method="post" action="([^"]+\/login)"/.exec(body);
-  if (login?.[1]) return { action: login[1], fields: new URLSearchParams({ csrf, username: customer.username, password: customer.password }) };
-  const confirm = /<form method="post" action="([^"]+\/confirm)"/.exec(body);
-  if (!confirm?.[1]) return null;
-  const fields = new URLSearchParams({ csrf, decision: customer.refuse ? 'refuse' : 'allow' });
-  const offered = [...body.matchAll(/name="account" value="([^"]+)"/g)].map((match) => match[1] ?? '');
-  const chosen = customer.accountIds === undefined || customer.accountIds === 'all' ? offered : customer.accountIds;
-  for (const id of chosen) fields.append('account', id);
-  return { action: confirm[1], fields };
-}
-
-/** The OAuth error the bank answered an authorization request with: in the redirect to the client, or on its error page. */
-export interface AuthorizationError {
-  readonly error: string;
-  readonly description: string;
-  /** Where it was said: `redirect` (to the client, with `iss`) or `page` (the bank could not trust the redirect). */
-  readonly via: 'redirect' | 'page';
-  readonly iss: string | null;
-}
-
-/** Open an authorization URL as a fresh browser and read the error the bank answers with (or null if it shows a page without one). */
-export async function authorizationErrorAt(url: URL): Promise<AuthorizationError | null> {
-  const response = await fetch(url, { redirect: 'manual' });
-  const location = response.headers.get('location');
-  if (location) {
-    const target = new URL(location, url);
-    const error = target.searchParams.get('error');
-    return error ? { error, description: target.searchParams.get('error_description') ?? '', via: 'redirect', iss: target.searchParams.get('iss') } : null;
-  }
-  const body = await response.text();
-  const match = /data-error="([^"]+)">[^:]*: ([^<]*)</.exec(body);
-  return match?.[1] ? { error: match[1], description: match[2] ?? '', via: 'page', iss: null } : null;
 }

@@ -40,6 +40,53 @@ function intentParam(ctx: BankContext) {
   };
 }
 
+/** The FAPI 2.0 security profile, as oidc-provider 8 spells it. */
+const fapiProfile = {
+  responseTypes: ['code'],
+  clientAuthMethods: ['private_key_jwt'],
+  enabledJWA: {
+    clientAuthSigningAlgValues: fapiAlgs,
+    dPoPSigningAlgValues: fapiAlgs,
+    idTokenSigningAlgValues: fapiAlgs,
+    requestObjectSigningAlgValues: fapiAlgs,
+    userinfoSigningAlgValues: fapiAlgs,
+    introspectionSigningAlgValues: fapiAlgs,
+    authorizationSigningAlgValues: fapiAlgs,
+  },
+  pkce: { methods: ['S256'], required: () => true },
+  features: {
+    fapi: { enabled: true, profile: '2.0' },
+    pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
+    dPoP: { enabled: true },
+    claimsParameter: { enabled: true },
+    clientCredentials: { enabled: true },
+    revocation: { enabled: true },
+    introspection: { enabled: true },
+    devInteractions: { enabled: false },
+    userinfo: { enabled: true },
+  },
+  issueRefreshToken: async (_koa: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+  // Every refresh gives a new refresh token; replaying a used one revokes the whole grant.
+  rotateRefreshToken: true,
+  // Tokens outlive the bank's login session: the consent, not the session, decides how long access lasts.
+  expiresWithSession: async () => false,
+  // Each consent is authorised on its own: never reuse an earlier grant of the same client.
+  loadExistingGrant: async (koa: { oidc: { result?: { consent?: { grantId?: string } }; provider: Provider } }) => {
+    const grantId = koa.oidc.result?.consent?.grantId;
+    return grantId ? koa.oidc.provider.Grant.find(grantId) : undefined;
+  },
+  findAccount: async (_koa: unknown, sub: string) => ({
+    accountId: sub,
+    // The consent id the client asked about was checked at PAR and authorised by this customer.
+    claims: async (_use: string, _scope: string, claims: Record<string, { value?: unknown } | null> | undefined) => ({
+      sub,
+      ...(typeof claims?.openbanking_intent_id?.value === 'string' ? { openbanking_intent_id: claims.openbanking_intent_id.value } : {}),
+    }),
+  }),
+  interactions: { url: async (_koa: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+  renderError: renderOidcError,
+};
+
 /**
  * The bank's OpenID provider, configured to the FAPI 2.0 security profile: PAR required, PKCE
  * S256 only, DPoP-bound tokens, private_key_jwt, short single-use codes, `iss` in responses.
@@ -47,35 +94,13 @@ function intentParam(ctx: BankContext) {
 export function createProvider(ctx: BankContext): Provider {
   const { config } = ctx;
   const provider = new Provider(config.publicUrl.origin, {
+    ...fapiProfile,
     adapter: sqliteAdapter(ctx.db, ctx.clock),
     clients: config.clients.map(clientMetadata),
     jwks: loadSigningKeys(config.dataDir),
     cookies: { keys: [loadOrCreateSecret(config.dataDir, 'oidc-cookie.key').toString('base64url')] },
     scopes: ['openid', 'accounts'],
     claims: { openid: ['sub'], accounts: ['openbanking_intent_id'] },
-    responseTypes: ['code'],
-    clientAuthMethods: ['private_key_jwt'],
-    enabledJWA: {
-      clientAuthSigningAlgValues: fapiAlgs,
-      dPoPSigningAlgValues: fapiAlgs,
-      idTokenSigningAlgValues: fapiAlgs,
-      requestObjectSigningAlgValues: fapiAlgs,
-      userinfoSigningAlgValues: fapiAlgs,
-      introspectionSigningAlgValues: fapiAlgs,
-      authorizationSigningAlgValues: fapiAlgs,
-    },
-    pkce: { methods: ['S256'], required: () => true },
-    features: {
-      fapi: { enabled: true, profile: '2.0' },
-      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
-      dPoP: { enabled: true },
-      claimsParameter: { enabled: true },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
-      clientCredentials: { enabled: true },
-      devInteractions: { enabled: false },
-      userinfo: { enabled: true },
-    },
     extraParams: { openbanking_intent_id: intentParam(ctx) },
     ttl: {
       AuthorizationCode: Math.min(config.codeTtlSeconds, 60),
@@ -88,30 +113,12 @@ export function createProvider(ctx: BankContext): Provider {
       Session: 24 * 3600,
       PushedAuthorizationRequest: 60,
     },
-    issueRefreshToken: async (_koa: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed('refresh_token'),
-    // Every refresh gives a new refresh token; replaying a used one revokes the whole grant.
-    rotateRefreshToken: true,
-    // Tokens outlive the bank's login session: the consent, not the session, decides how long access lasts.
-    expiresWithSession: async () => false,
-    // Each consent is authorised on its own: never reuse an earlier grant of the same client.
-    loadExistingGrant: async (koa: { oidc: { result?: { consent?: { grantId?: string } }; provider: Provider } }) => {
-      const grantId = koa.oidc.result?.consent?.grantId;
-      return grantId ? koa.oidc.provider.Grant.find(grantId) : undefined;
-    },
     extraTokenClaims: async (_koa: unknown, token: { grantId?: string }) => {
       const consentId = token.grantId ? await findConsentOfGrant(ctx.db, token.grantId) : null;
       return consentId ? { consentId } : undefined;
     },
-    findAccount: async (_koa: unknown, sub: string) => ({
-      accountId: sub,
-      claims: async (_use: string, _scope: string, claims: Record<string, { value?: unknown } | null> | undefined) => ({
-        sub,
-        ...(typeof claims?.openbanking_intent_id?.value === 'string' ? { openbanking_intent_id: claims.openbanking_intent_id.value } : {}),
-      }),
-    }),
-    interactions: { url: async (_koa: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    renderError: renderOidcError,
   });
+  // Behind a TLS-terminating proxy (an https public URL), trust its X-Forwarded-Proto for secure cookies.
   provider.proxy = config.publicUrl.protocol === 'https:';
   provider.use(async (koa, next) => {
     await next();
