@@ -46,7 +46,9 @@ describe('Open Banking account-access-consents', () => {
 
     // The consent's tokens were revoked with it: the access token is unknown now (401) and
     // the refresh token cannot mint another.
-    expect((await obCall(parley, '/accounts')).status).toBe(401);
+    const revoked = await obCall(parley, '/accounts');
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect((await obCall(parley, '/balances')).status).toBe(401);
     await expect(parley.refresh(tokens.refreshToken ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
   });
@@ -104,12 +106,14 @@ describe('Open Banking account-access-consents', () => {
     const forged = await fetch(`${bank.url}${aispBasePath}/accounts`, { headers: { authorization: 'DPoP forged', 'x-fapi-interaction-id': 'test-2' } });
     expect(forged.status).toBe(401);
     expect(forged.headers.get('x-fapi-interaction-id')).toBe('test-2');
+    expect(forged.headers.get('www-authenticate')).toBe('DPoP algs="ES256 PS256", error="invalid_dpop_proof"');
     await expectOpenBankingResponse('GET', forged.url, forged);
     const badDate = await fetch(`${bank.url}${aispBasePath}/accounts`, { headers: { 'x-fapi-auth-date': 'yesterday' } });
     expect(badDate.status).toBe(400);
     expect(await expectOpenBankingResponse('GET', badDate.url, badDate)).toMatchObject({ Errors: [{ ErrorCode: 'U006', Path: 'x-fapi-auth-date' }] });
     const none = await fetch(`${bank.url}${aispBasePath}/account-access-consents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('DPoP algs="ES256 PS256"');
     expect(none.headers.get('x-fapi-interaction-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -35,6 +35,8 @@ export class ObError extends Error {
     readonly code: ObErrorCode,
     message: string,
     readonly path?: string,
+    /** For a 401: the WWW-Authenticate error (invalid_token, invalid_dpop_proof, missing_token). */
+    readonly challenge?: string,
   ) {
     super(message);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BankContext } from '../context';
-import type { BankOidc, VerifiedAccessToken } from '../oidc';
+import { AccessTokenError, type BankOidc, type VerifiedAccessToken } from '../oidc';
 import { badRequest, forbidden, ObError, obErrorBody, obErrorCodes } from './ob-error';
 
 const interactionIds = new WeakMap<FastifyRequest, string>();
@@ -50,7 +50,11 @@ export function installObErrorHandling(app: FastifyInstance, ctx: BankContext): 
   app.setErrorHandler<FastifyError | ObError>(async (error, request, reply) => {
     const obError = asObError(error);
     if (obError.status === 500) ctx.log.error({ err: error, interactionId: interactionId(request) }, 'Open Banking request failed');
-    if (obError.status === 401) return reply.code(401).header('www-authenticate', 'DPoP error="invalid_token"').send();
+    // RFC 9449 §7.1: the challenge names the DPoP scheme, and the error unless no token was sent at all.
+    if (obError.status === 401) {
+      const challenge = obError.challenge && obError.challenge !== 'missing_token' ? `DPoP algs="ES256 PS256", error="${obError.challenge}"` : 'DPoP algs="ES256 PS256"';
+      return reply.code(401).header('www-authenticate', challenge).send();
+    }
     return reply.code(obError.status).type('application/json; charset=utf-8').send(obErrorBody(obError, interactionId(request)));
   });
   app.setNotFoundHandler(async (_request, reply) => reply.code(404).send());
@@ -64,8 +68,9 @@ export async function authenticate(oidc: BankOidc, request: FastifyRequest): Pro
   let token: VerifiedAccessToken;
   try {
     token = await oidc.verifyAccessToken(request);
-  } catch {
-    throw new ObError(401, obErrorCodes.forbidden, 'The access token is missing or not valid.');
+  } catch (error) {
+    const reason = error instanceof AccessTokenError ? error.reason : 'invalid_token';
+    throw new ObError(401, obErrorCodes.forbidden, error instanceof Error ? error.message : 'The access token is missing or not valid.', undefined, reason);
   }
   if (!token.scope.split(' ').includes('accounts')) throw forbidden(obErrorCodes.forbidden, 'This access token does not have the accounts scope.');
   return token;
