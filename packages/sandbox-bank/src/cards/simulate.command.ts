@@ -84,7 +84,7 @@ export async function runSimulateCommand(config: BankConfig, args: string[], pri
   const total = options.count + (options.suspicious ? 1 : 0);
   let authorizations = await simulateOverHttp(config, options);
   if (authorizations) {
-    print(`Sent ${total} card payment(s) for ${options.customer} through the running bank at ${config.publicUrl.origin} (its bot alerts the customer about held payments).`);
+    print(`Sent ${total} card payment(s) for ${options.customer} through the running bank at ${config.publicUrl.origin} (so its bot hears of any held payment).`);
   } else {
     print(`No bank answers at ${config.publicUrl.origin} for ${options.customer}: writing ${total} card payment(s) to the database in ${config.dataDir} directly (no bot is alerted).`);
     authorizations = await simulateInDatabase(config, options);
