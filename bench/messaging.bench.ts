@@ -136,7 +136,8 @@ async function benchParley(dataDir: string): Promise<Figures> {
     dataDir,
     databaseUrl: null,
     wrap: ['taskset', '-c', '0'],
-    nodeFlags: ['--expose-gc'],
+    // BENCH_SERVER_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to look inside a run.
+    nodeFlags: ['--expose-gc', ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean)],
     preload: [path.join(here, 'gc-hook.ts')],
     env: { LOG_LEVEL: 'warn' },
   });

@@ -1,18 +1,21 @@
-// node bench/profile-top.mjs <file.cpuprofile> [N] [lastSeconds] — the N functions with the most
+// node bench/profile-top.mjs <file.cpuprofile> [N] [lastSeconds] [span] — the N functions with the most
 // self time, and the N with the most total time (self + callees), from a V8 CPU profile; only
-// the samples of the last `lastSeconds` when given (the load, not the start-up).
+// the samples of the last `lastSeconds` when given (the load, not the start-up), and of only the
+// `span` seconds from there when given too.
 import fs from 'node:fs';
 
-const [file, n = '30', last] = process.argv.slice(2);
+const [file, n = '30', last, span] = process.argv.slice(2);
 const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const self = new Map();
 const dt = profile.timeDeltas;
 const stamps = [];
 dt.reduce((at, delta, i) => (stamps[i] = at + delta), profile.startTime);
+// With `span` too, the `span` seconds that start `lastSeconds` before the end.
 const from = last ? profile.endTime - Number(last) * 1e6 : -Infinity;
+const to = span ? from + Number(span) * 1e6 : Infinity;
 profile.samples.forEach((id, i) => {
-  if (stamps[i] >= from) self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
+  if (stamps[i] >= from && stamps[i] < to) self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
 });
 const name = (node) => `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*\/packages\//, '')}:${node.callFrame.lineNumber + 1}`;
 const total = [...self.values()].reduce((a, b) => a + b, 0);
