@@ -99,6 +99,39 @@ describe('the Sandbox Bank bot against a running Parley', () => {
     expect(answer.quickReplies.map((reply) => reply.title)).toEqual(expect.arrayContaining(['Balance', 'Recent transactions', 'Lock my card', 'Dispute a charge', 'Talk to a person']));
   });
 
+  // Two things keep it to one answer: the bot remembers webhook-ids, and its sends carry an
+  // Idempotency-Key made from the webhook-id (Parley keeps those 24 h). This fails if both break.
+  it('answers each event once, even when Parley delivers it again', async () => {
+    const { chat } = await greetedChat();
+    await chat.say('What can you do?');
+    expect(contentOf(await chat.nextBankMessage(), 'quick_replies').text).toMatch(/I can show your balance/);
+    // Newest first, and nothing else happens in the meantime: the first message.created is this one.
+    const delivery = await until('the delivery of that message', async () => {
+      const { deliveries } = await world.parley.listDeliveries({ endpointId: world.endpoint.id, limit: 200 });
+      return deliveries.find((d) => d.eventType === 'message.created' && d.status === 'delivered');
+    });
+    await world.parley.replayDelivery(delivery.id);
+    await until('the replay to be delivered', async () => {
+      const { deliveries } = await world.parley.listDeliveries({ endpointId: world.endpoint.id, limit: 200 });
+      const again = deliveries.find((d) => d.id === delivery.id);
+      return again && again.status === 'delivered' && again.attempts > delivery.attempts ? again : undefined;
+    });
+    // The bot handles one chat's events in arrival order: had it answered the replay, that answer would come first.
+    await chat.say('thanks');
+    expect(contentOf(await chat.nextBankMessage(), 'text').text).toMatch(/You're welcome/);
+  });
+
+  it('refuses a webhook Parley did not sign, and acts on nothing in it', async () => {
+    const { chat } = await greetedChat();
+    const body = JSON.stringify({ type: 'postback', timestamp: new Date().toISOString(), data: { bsid: chat.bsid, conversationId: chat.conversation.id, seq: 9, title: 'Balance', payload: 'BALANCE' } });
+    const headers = { 'content-type': 'application/json', 'webhook-id': 'msg_forgedforged01', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,Zm9yZ2VkIHNpZ25hdHVyZQ==' };
+    expect((await fetch(`${world.bank.url}/parley/webhooks`, { method: 'POST', headers, body })).status).toBe(400);
+    expect((await fetch(`${world.bank.url}/parley/webhooks`, { method: 'POST', headers: { ...headers, 'webhook-id': 'not valid!' }, body })).status).toBe(400);
+    // Had the bot acted on it, the link offer for "Balance" would come before this answer.
+    await chat.say('thanks');
+    expect(contentOf(await chat.nextBankMessage(), 'text').text).toMatch(/You're welcome/);
+  });
+
   it('links the chat to alice through the bank sign-in, once per link, and says so in the chat', async () => {
     const greeted = await greetedChat();
     alice = greeted.chat;

@@ -27,7 +27,8 @@ export function greeting(input: { linkedAs: string | null; linkUrl: string | nul
     const hello = input.linkedAs ? `Hi ${input.linkedAs}! ` : 'Hi! ';
     return { contentType: 'quick_replies', text: `${hello}${abilities} What would you like to do?`, quickReplies: everything };
   }
-  return linkOffer(input.linkUrl, `Hi! I'm the Sandbox Bank assistant. ${abilities} First, link your Sandbox Bank account so I know it's you.`);
+  // Parley has just shown the bank's own greeting: no second "Hi".
+  return linkOffer(input.linkUrl, `I'm the Sandbox Bank assistant. ${abilities} First, link your Sandbox Bank account so I know it's you.`);
 }
 
 /** The account-link button (and a way to a person without linking). */

@@ -51,7 +51,7 @@ async function disputableTransactions(ctx: BankContext, customerId: string): Pro
   return rows.filter((row) => row.amount_minor < 0 && row.country !== null && row.status !== 'Rejected').slice(0, 6);
 }
 
-const describe = (row: TransactionRow): string =>
+const paymentWords = (row: TransactionRow): string =>
   `${spoken(-row.amount_minor, row.currency)} at ${row.merchant_name ?? row.description} on ${new Date(row.booked_at).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })}`;
 
 /** The dispute, step by step: pick a payment, pick a reason, get a case number. */
@@ -60,7 +60,7 @@ export async function disputeAnswer(ctx: BankContext, customerId: string, intent
     const rows = await disputableTransactions(ctx, customerId);
     if (rows.length === 0) return [text("I can't see any recent card payments to dispute. Say \"talk to a person\" if you need help with an older one.")];
     const quickReplies = rows.map((row) => ({ title: chipTitle(`${spoken(-row.amount_minor, row.currency)} ${row.merchant_name ?? row.description}`), payload: payloads.disputePick(row.id) }));
-    return [{ contentType: 'quick_replies', text: `Which payment would you like to dispute?\n${rows.map((row) => `• ${describe(row)}`).join('\n')}`, quickReplies }];
+    return [{ contentType: 'quick_replies', text: `Which payment would you like to dispute?\n${rows.map((row) => `• ${paymentWords(row)}`).join('\n')}`, quickReplies }];
   }
   // The id came from a payload: it must be one of this customer's card payments.
   const row = await findTransactionById(ctx.db, intent.transactionId);
@@ -68,11 +68,11 @@ export async function disputeAnswer(ctx: BankContext, customerId: string, intent
   if (!row || !accounts.some((account) => account.id === row.account_id) || row.amount_minor >= 0 || row.country === null) {
     return [text("I couldn't find that payment on your cards. Say \"dispute a charge\" to pick again.")];
   }
-  if (intent.kind === 'dispute.pick') return [reasonChoice(row.id, describe(row))];
+  if (intent.kind === 'dispute.pick') return [reasonChoice(row.id, paymentWords(row))];
   const dispute = await openDispute(ctx, { customerId, transactionId: row.id, reason: disputeReasons[intent.reason] });
   const said = dispute.created
-    ? `We've opened a dispute about ${describe(row)} (${disputeReasons[intent.reason].toLowerCase()}). Keep the case number; our disputes team will contact you here.`
-    : `There is already an open dispute about ${describe(row)}. Its case number is below; our disputes team will contact you here.`;
+    ? `We've opened a dispute about ${paymentWords(row)} (${disputeReasons[intent.reason].toLowerCase()}). Keep the case number; our disputes team will contact you here.`
+    : `There is already an open dispute about ${paymentWords(row)}. Its case number is below; our disputes team will contact you here.`;
   return [{ contentType: 'template.confirmation', title: dispute.created ? 'Dispute opened' : 'Dispute already open', text: said, reference: dispute.caseNumber }];
 }
 
