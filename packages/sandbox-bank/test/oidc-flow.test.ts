@@ -124,6 +124,30 @@ describe("the bank's OpenID provider: a customer connects Parley", () => {
     expect((await findConsent(bank.ctx.db, consentId))?.status).toBe('AWAU');
   });
 
+  it('refuses a login form posted with a forged CSRF token, or from a browser without the interaction cookie', async () => {
+    const pushed = await connection.pushAuthorization(await connection.createConsent(permissions));
+    const toLogin = await fetch(pushed.url, { redirect: 'manual' });
+    const interactionUrl = new URL(toLogin.headers.get('location') ?? '', bank.url);
+    const cookie = toLogin.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0])
+      .join('; ');
+    const loginPage = await (await fetch(interactionUrl, { headers: { cookie } })).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(loginPage)?.[1] ?? '';
+    const post = (form: Record<string, string>, headers: Record<string, string>) =>
+      fetch(`${interactionUrl.href}/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(form).toString(),
+      });
+
+    expect((await post({ ...alice, csrf: 'forged' }, { cookie })).status).toBe(403);
+    expect((await post({ ...alice, csrf }, {})).status).toBe(400);
+    // The rightful browser with the right token gets through.
+    expect((await post({ ...alice, csrf }, { cookie })).status).toBe(303);
+  });
+
   it('refuses a PAR without a consent, for an unknown one, for another client’s, or for one already decided', async () => {
     const push = (claims: string | undefined) => connection.pushAuthorization('unused', { claims: claims ?? JSON.stringify({ id_token: { auth_time: { essential: true } } }) });
     await expect(push(undefined)).rejects.toMatchObject({ error: 'invalid_request', error_description: 'an openbanking_intent_id claim (the ConsentId) is required' });

@@ -23,6 +23,9 @@ function clientMetadata(client: BankClient): Record<string, unknown> {
     id_token_signed_response_alg: 'PS256',
     dpop_bound_access_tokens: true,
     require_pushed_authorization_requests: true,
+    // The customer signs in again for each connection unless they did within the last 5 minutes:
+    // a browser someone else used earlier that day does not skip the password.
+    default_max_age: 300,
   };
 }
 
