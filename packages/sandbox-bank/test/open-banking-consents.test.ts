@@ -117,6 +117,22 @@ describe('Open Banking account-access-consents', () => {
     expect(none.headers.get('x-fapi-interaction-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('answers another method with 405, a non-JSON Accept with 406 and a non-JSON body with 415, all without a body as the document says', async () => {
+    const accounts = `${bank.url}${aispBasePath}/accounts`;
+    const put = await fetch(accounts, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    // The document lists 405 under each operation of the path; check the answer against GET's.
+    await expectOpenBankingResponse('GET', accounts, put);
+    const html = await fetch(accounts, { headers: { accept: 'text/html' } });
+    expect(html.status).toBe(406);
+    await expectOpenBankingResponse('GET', accounts, html);
+    const consents = `${bank.url}${aispBasePath}/account-access-consents`;
+    const text = await fetch(consents, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'Permissions: all' });
+    expect(text.status).toBe(415);
+    await expectOpenBankingResponse('POST', consents, text);
+    expect((await fetch(`${bank.url}${aispBasePath}/beneficiaries`)).status).toBe(404);
+  });
+
   it('keeps consents and data apart: no data for a client-credentials token, no consents for a customer token', async () => {
     const cc = await parley.clientCredentialsToken();
     const data = await obCall(parley, '/accounts', { accessToken: cc });

@@ -3,7 +3,7 @@ import type { BankContext } from '../context';
 import type { BankOidc, VerifiedAccessToken } from '../oidc';
 import { parseConsentRequest } from './consent.schema';
 import { consentOfClient, consentResource, createConsent, deleteConsentByClient } from './consent.service';
-import { forbidden, obErrorCodes } from './ob-error';
+import { forbidden, ObError, obErrorCodes } from './ob-error';
 import { authenticate, selfUrl, sendOb } from './ob-http';
 import { consentUrl } from './consent-revocation.service';
 
@@ -17,6 +17,8 @@ async function clientToken(oidc: BankOidc, request: Parameters<typeof authentica
 /** POST, GET and DELETE /account-access-consents[/{ConsentId}] (inside the /open-banking/v4.0/aisp scope). */
 export function registerConsentRoutes(app: FastifyInstance, ctx: BankContext, oidc: BankOidc): void {
   app.post('/account-access-consents', async (request, reply) => {
+    // Fastify would hand a text/plain body over as a string; the API takes JSON only.
+    if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) throw new ObError(415, obErrorCodes.invalidFormat, 'Send the consent as application/json.');
     const token = await clientToken(oidc, request);
     const consent = await createConsent(ctx, { clientId: token.clientId, request: parseConsentRequest(request.body) });
     return sendOb(reply, 201, consentResource(consent, consentUrl(ctx, consent.id)));

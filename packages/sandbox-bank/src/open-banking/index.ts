@@ -27,7 +27,7 @@ export async function registerOpenBanking(app: FastifyInstance, ctx: BankContext
   app.addHook('onClose', async () => delivery.stop());
   await app.register(
     async (scope) => {
-      installObErrorHandling(scope, ctx);
+      installObErrorHandling(scope, ctx, aispBasePath);
       registerConsentRoutes(scope, ctx, oidc);
       registerAccountRoutes(scope, ctx, oidc);
     },

@@ -32,12 +32,22 @@ function asObError(error: FastifyError | ObError): ObError {
   return new ObError(500, obErrorCodes.unexpected, 'Something went wrong at the bank; the interaction id identifies it.');
 }
 
+// The operations of this API, relative to its base path: another method on one of them is 405, not 404.
+const operations = [/^\/account-access-consents(\/[^/]+)?$/, /^\/accounts(\/[^/]+(\/(balances|transactions))?)?$/, /^\/(balances|transactions)$/];
+// The v4.0 document gives these statuses no body.
+const bodiless = new Set([401, 404, 405, 406, 415, 429]);
+
+function acceptsJson(accept: string | undefined): boolean {
+  return accept === undefined || accept === '' || /(^|,)\s*(\*\/\*|application\/\*|application\/json)\s*(;|,|$)/i.test(accept);
+}
+
 /**
  * Inside the Open Banking scope: every response carries the interaction id, and every error is
- * an OBErrorResponse1 — except 401 and 404, which the v4.0 document gives no body.
+ * an OBErrorResponse1 — or has no body where the v4.0 document gives none (401, 404, 405, 406, 415, 429).
  */
-export function installObErrorHandling(app: FastifyInstance, ctx: BankContext): void {
+export function installObErrorHandling(app: FastifyInstance, ctx: BankContext, basePath: string): void {
   app.addHook('onRequest', async (request) => {
+    if (!acceptsJson(request.headers.accept)) throw new ObError(406, obErrorCodes.headerInvalid, 'This API answers application/json only.');
     const authDate = request.headers['x-fapi-auth-date'];
     if (authDate !== undefined && (typeof authDate !== 'string' || !fapiAuthDate.test(authDate))) {
       throw badRequest(obErrorCodes.headerInvalid, 'x-fapi-auth-date must be an RFC 7231 date such as "Sun, 10 Sep 2017 19:43:31 UTC".', 'x-fapi-auth-date');
@@ -53,11 +63,15 @@ export function installObErrorHandling(app: FastifyInstance, ctx: BankContext): 
     // RFC 9449 §7.1: the challenge names the DPoP scheme, and the error unless no token was sent at all.
     if (obError.status === 401) {
       const challenge = obError.challenge && obError.challenge !== 'missing_token' ? `DPoP algs="ES256 PS256", error="${obError.challenge}"` : 'DPoP algs="ES256 PS256"';
-      return reply.code(401).header('www-authenticate', challenge).send();
+      reply.header('www-authenticate', challenge);
     }
+    if (bodiless.has(obError.status)) return reply.code(obError.status).send();
     return reply.code(obError.status).type('application/json; charset=utf-8').send(obErrorBody(obError, interactionId(request)));
   });
-  app.setNotFoundHandler(async (_request, reply) => reply.code(404).send());
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = (request.url.split('?')[0] ?? '').slice(basePath.length);
+    return reply.code(operations.some((operation) => operation.test(path)) ? 405 : 404).send();
+  });
 }
 
 /**
