@@ -8,6 +8,7 @@ import { botEventTypes, webhookPath } from '../../sandbox-bank/src/bot';
 import { loadBankConfig } from '../../sandbox-bank/src/platform/config';
 import { freePort } from '../../sandbox-bank/test/bank-fixtures';
 import { bsidFor } from '../src/business';
+import type { Clock } from '../src/platform/clock';
 import { adminToken, createKey, openStore } from './business-fixtures';
 import { createTestApp, type TestApp } from './context';
 import { clientId, connect, openBankConversation, sandboxBank, textSend, type TestSocket } from './messaging-client';
@@ -90,9 +91,12 @@ function chatOf(input: { person: TestPerson; conversation: Conversation; socket:
  * Parley (SQLite, listening, private webhook addresses allowed for the local bank) and the
  * Sandbox Bank with its bot: the bank's API key for the seeded `sandbox-bank` business, its
  * webhook endpoint registered through the SDK, and the bank built with that key and secret.
+ * `parleyClock` is Parley's (the bank keeps real time, so webhook timestamps still verify until
+ * the test moves Parley's clock far).
  */
-export async function startBankParley(): Promise<BankParley> {
-  const t = await createTestApp('sqlite', { listen: true, config: { adminToken, webhookAllowPrivate: true } });
+export async function startBankParley(options: { parleyClock?: Clock } = {}): Promise<BankParley> {
+  const deps = options.parleyClock ? { clock: options.parleyClock } : undefined;
+  const t = await createTestApp('sqlite', { listen: true, config: { adminToken, webhookAllowPrivate: true }, deps });
   const store = await openStore(t.config);
   const bankId = (await sandboxBank(t.app, await signUpPerson(t.app, 'Bank lookup'))).id;
   const key = await createKey(t.app, bankId, ['messages:send', 'webhooks:manage'], 'Sandbox Bank bot');

@@ -4,6 +4,7 @@ import { botMenu } from '../../sandbox-bank/src/bot/bot.menu';
 import { authorize, findDispute, getAuthorization, listCards } from '../../sandbox-bank/src/cards';
 import { findCustomerByUsername, formatMinor, getBalances, recentTransactions } from '../../sandbox-bank/src/customers';
 import { linkAccount, linkUrlIn, startBankParley, type BankChat, type BankParley } from './bank-parley-fixtures';
+import { manualClock } from './business-fixtures';
 import { startReceiver, type WebhookReceiver } from './webhooks-fixtures';
 
 // The Sandbox Bank's bot end to end: a real Parley, the real bank with its bot (which knows
@@ -266,5 +267,33 @@ describe('the Sandbox Bank bot against a running Parley', () => {
       expect(await world.parley.returnThreadControl(chat.conversation.id, 'done')).toEqual({ conversationId: chat.conversation.id, owner: 'bot' });
       expect(contentOf(await chat.nextBankMessage(), 'quick_replies').text).toMatch(/I'm back/);
     });
+  });
+});
+
+describe('a fraud alert outside the 24-hour window', () => {
+  const clock = manualClock();
+  let world: BankParley;
+  afterAll(() => world?.close());
+
+  it('is refused by Parley, logged and recorded as not reached; the payment stays held', async () => {
+    world = await startBankParley({ parleyClock: clock });
+    const chat = await world.newChat();
+    let greeting = await chat.nextBankMessage();
+    while (greeting.content.contentType === 'text') greeting = await chat.nextBankMessage();
+    const done = await linkAccount({ bankUrl: world.bank.url, linkUrl: linkUrlIn(greeting)!, username: 'bob', password: 'bob-sandbox' });
+    expect(done.status).toBe(200);
+    expect(contentOf(await chat.nextBankMessage(), 'quick_replies').text).toContain("You're linked as Bob E.");
+
+    clock.advance(25 * 60 * 60 * 1000);
+    const bobId = (await findCustomerByUsername(world.bank.ctx.db, 'bob'))!.id;
+    const credit = (await listCards(world.bank.ctx, bobId)).find((card) => card.kind === 'credit')!;
+    const held = await authorize(world.bank.ctx, { cardId: credit.id, amountMinor: 42_000, merchant: 'Casino Lisboa', mcc: '7995', country: 'PT', city: 'Lisbon' });
+    expect(held.status).toBe('held');
+    const alert = await until('the alert to be recorded', async () =>
+      world.bank.ctx.db.selectFrom('bot_fraud_alerts').selectAll().where('authorization_id', '=', held.id).executeTakeFirst(),
+    );
+    expect(alert).toMatchObject({ customer_id: bobId, bsid: chat.bsid, status: 'unreachable', detail: 'ERR_OUTSIDE_WINDOW' });
+    expect(await chat.pendingBankMessages()).toEqual([]);
+    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('held');
   });
 });
