@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCustomerByUsername, listAccountsOfCustomer } from '../src/customers/customer.repository';
-import { findConsent } from '../src/open-banking/consent.repository';
+import { findConsent, insertConsent } from '../src/open-banking/consent.repository';
 import { aispBasePath, aispClient, BankPageError, intentClaims, linkCustomer, type AispClient, type AispConnection } from './aisp-client';
 import { startTestBank, type TestBank } from './bank-fixtures';
 
@@ -148,13 +149,19 @@ describe("the bank's OpenID provider: a customer connects Parley", () => {
     expect((await post({ ...alice, csrf }, { cookie })).status).toBe(303);
   });
 
-  it('refuses a PAR without a consent, for an unknown one, for another client’s, or for one already decided', async () => {
+  it('refuses a PAR without a consent, for an unknown one, for another client’s, for an expired one, or for one already decided', async () => {
     const push = (claims: string | undefined) => connection.pushAuthorization('unused', { claims: claims ?? JSON.stringify({ id_token: { auth_time: { essential: true } } }) });
     await expect(push(undefined)).rejects.toMatchObject({ error: 'invalid_request', error_description: 'an openbanking_intent_id claim (the ConsentId) is required' });
     await expect(push(intentClaims('no-such-consent'))).rejects.toMatchObject({ error: 'invalid_request', error_description: 'unknown openbanking_intent_id' });
 
     const theirs = await (await other.connect(bank.url)).createConsent(permissions);
     await expect(push(intentClaims(theirs))).rejects.toMatchObject({ error: 'invalid_request', error_description: 'unknown openbanking_intent_id' });
+
+    const lapsed = randomUUID();
+    const past = Date.now() - 60_000;
+    const row = { id: lapsed, client_id: parley.client.clientId, status: 'AWAU' as const, permissions: JSON.stringify(permissions), expires_at: past };
+    await insertConsent(bank.ctx.db, { ...row, transaction_from: null, transaction_to: null, customer_id: null, account_ids: '[]', created_at: past, status_updated_at: past });
+    await expect(push(intentClaims(lapsed))).rejects.toMatchObject({ error: 'invalid_request', error_description: 'the consent has expired' });
 
     const decided = await connection.createConsent(permissions);
     await connection.authorize({ consentId: decided, ...alice });

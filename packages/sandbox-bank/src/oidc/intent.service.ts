@@ -38,11 +38,12 @@ export function readIntentId(claimsParam: unknown): string | null {
 }
 
 /** The consent a client may ask a customer to authorise: known, its own, and still awaiting authorisation. */
-export async function awaitingConsentOf(db: Kysely<BankTables>, input: { clientId: string; consentId: string | null }): Promise<ConsentRow> {
+export async function awaitingConsentOf(db: Kysely<BankTables>, input: { clientId: string; consentId: string | null; now: number }): Promise<ConsentRow> {
   if (!input.consentId) throw new IntentError('an openbanking_intent_id claim (the ConsentId) is required');
   const consent = await findConsent(db, input.consentId);
   // One answer for unknown and someone else's: a client learns nothing about other clients' consents.
   if (!consent || consent.client_id !== input.clientId) throw new IntentError('unknown openbanking_intent_id');
   if (consent.status !== 'AWAU') throw new IntentError(`the consent is ${consent.status}, not AWAU (awaiting authorisation)`);
+  if (consent.expires_at !== null && consent.expires_at <= input.now) throw new IntentError('the consent has expired');
   return consent;
 }

@@ -75,9 +75,15 @@ async function finish(interactions: Interactions, request: FastifyRequest, reply
   return reply.redirect(returnTo, 303);
 }
 
+/** The consent this authorization is for, still awaiting the customer's answer (else IntentError). */
+function consentOf(interactions: Interactions, interaction: Interaction) {
+  const { ctx } = interactions;
+  return awaitingConsentOf(ctx.db, { clientId: String(interaction.params.client_id), consentId: readIntentId(interaction.params.claims), now: ctx.clock.now() });
+}
+
 async function showConsent(interactions: Interactions, reply: FastifyReply, interaction: Interaction, error?: string) {
   const { ctx } = interactions;
-  const consent = await awaitingConsentOf(ctx.db, { clientId: String(interaction.params.client_id), consentId: readIntentId(interaction.params.claims) });
+  const consent = await consentOf(interactions, interaction);
   const accounts = await listAccountsOfCustomer(ctx.db, interaction.session?.accountId ?? '');
   const body = consentPage({
     uid: interaction.uid,
@@ -149,7 +155,7 @@ async function confirm(interactions: Interactions, request: FormRequest, reply: 
   if (!csrfMatches(interactions, interaction.uid, request.body.csrf)) return forged(reply);
   let consentId: string;
   try {
-    consentId = (await awaitingConsentOf(ctx.db, { clientId: String(interaction.params.client_id), consentId: readIntentId(interaction.params.claims) })).id;
+    consentId = (await consentOf(interactions, interaction)).id;
   } catch (error) {
     if (!(error instanceof IntentError)) throw error;
     return finish(interactions, request, reply, { error: 'access_denied', error_description: error.message });

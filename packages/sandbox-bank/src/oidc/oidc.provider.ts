@@ -35,7 +35,7 @@ function intentParam(ctx: BankContext) {
     const route = koa.oidc?.route;
     if (route !== 'pushed_authorization_request' && route !== 'authorization') return;
     try {
-      await awaitingConsentOf(ctx.db, { clientId: client?.clientId ?? '', consentId: readIntentId(koa.oidc?.params?.claims) });
+      await awaitingConsentOf(ctx.db, { clientId: client?.clientId ?? '', consentId: readIntentId(koa.oidc?.params?.claims), now: ctx.clock.now() });
     } catch (error) {
       if (error instanceof IntentError) throw new errors.InvalidRequest(error.message);
       throw error;
