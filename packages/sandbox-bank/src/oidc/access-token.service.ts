@@ -34,11 +34,8 @@ const proofWindowSeconds = 60;
  * is live, and the request carries a fresh, unreplayed proof made with the key the token is bound to,
  * for this method and URL and this very token.
  */
-export function accessTokenVerifier(provider: Provider, clock: Clock) {
-  const seenProofs = new Map<string, number>();
-  const forget = (now: number) => {
-    for (const [jti, until] of seenProofs) if (until <= now) seenProofs.delete(jti);
-  };
+export function accessTokenVerifier(deps: { provider: Provider; clock: Clock; claimJti: (input: { id: string; until: number }) => Promise<boolean> }) {
+  const { provider, clock } = deps;
 
   async function verifyProof(request: ProtectedRequest): Promise<{ payload: JWTPayload; thumbprint: string }> {
     if (!request.dpop) throw new AccessTokenError('invalid_dpop_proof', 'A DPoP proof header is required.');
@@ -71,11 +68,11 @@ export function accessTokenVerifier(provider: Provider, clock: Clock) {
     const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
     if (!token || token.isExpired) throw new AccessTokenError('invalid_token', 'The access token is unknown, expired or revoked.');
     if (!token.jkt || token.jkt !== thumbprint) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof was made with another key than the one the token is bound to.');
-    const now = clock.now();
-    forget(now);
-    const jti = `${thumbprint}:${String(payload.jti)}`;
-    if (seenProofs.has(jti)) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof was already used.');
-    seenProofs.set(jti, now + 2 * proofWindowSeconds * 1000);
+    // Kept past the freshness window on both sides, after which iat refuses the proof anyway.
+    const id = createHash('sha256').update(`${thumbprint}:${String(payload.jti)}`).digest('base64url');
+    if (!(await deps.claimJti({ id, until: clock.now() + 2 * proofWindowSeconds * 1000 }))) {
+      throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof was already used.');
+    }
     const consentId = token.extra?.consentId;
     return { token, consentId: typeof consentId === 'string' ? consentId : null };
   };

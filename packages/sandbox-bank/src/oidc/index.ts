@@ -3,7 +3,7 @@ import type { BankContext } from '../context';
 import { accessTokenVerifier } from './access-token.service';
 import { registerInteractionRoutes } from './interaction.routes';
 import { createProvider } from './oidc.provider';
-import { deleteExpiredModels, destroyModel, destroyModelsOfGrant, listGrantsOfConsent } from './oidc.repository';
+import { claimProofJti, deleteExpiredModels, destroyModel, destroyModelsOfGrant, listGrantsOfConsent } from './oidc.repository';
 import { mountProvider } from './oidc.routes';
 
 export { AccessTokenError, type AccessTokenFailure } from './access-token.service';
@@ -36,10 +36,16 @@ function single(header: string | string[] | undefined): string | undefined {
 /** Mount the OpenID provider (discovery, PAR, authorize, token, JWKS, …) and its login and consent pages. */
 export async function registerOidc(app: FastifyInstance, ctx: BankContext): Promise<BankOidc> {
   await deleteExpiredModels(ctx.db, ctx.clock.now());
+  // Spent codes, old tokens and remembered DPoP proofs pile up otherwise.
+  const sweeper = setInterval(() => {
+    deleteExpiredModels(ctx.db, ctx.clock.now()).catch((error: unknown) => ctx.log.error({ err: error }, 'could not delete expired OpenID rows'));
+  }, 10 * 60_000);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
   const provider = createProvider(ctx);
   await mountProvider(app, provider);
   registerInteractionRoutes(app, ctx, provider);
-  const verify = accessTokenVerifier(provider, ctx.clock);
+  const verify = accessTokenVerifier({ provider, clock: ctx.clock, claimJti: (input) => claimProofJti(ctx.db, input) });
 
   const revokeConsentGrants = async (consentId: string) => {
     for (const grantId of await listGrantsOfConsent(ctx.db, consentId)) {

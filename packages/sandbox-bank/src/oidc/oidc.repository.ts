@@ -80,3 +80,17 @@ export async function listGrantsOfConsent(db: Db, consentId: string): Promise<st
   const rows = await db.selectFrom('oidc_consent_grants').select('grant_id').where('consent_id', '=', consentId).execute();
   return rows.map((row) => row.grant_id);
 }
+
+/**
+ * Remember a DPoP proof's jti until `until` (epoch ms); false when it was already seen. One
+ * INSERT decides, so two copies of a proof racing each other cannot both pass, and a restart
+ * forgets nothing.
+ */
+export async function claimProofJti(db: Db, input: { id: string; until: number }): Promise<boolean> {
+  const result = await db
+    .insertInto('oidc_models')
+    .values({ id: input.id, kind: 'ResourceDPoPProof', payload: '{}', grant_id: null, user_code: null, uid: null, expires_at: input.until, consumed_at: null })
+    .onConflict((c) => c.columns(['kind', 'id']).doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
+}
