@@ -32,6 +32,8 @@ export interface BankParley {
   readonly bankBusinessId: string;
   /** A new person who opens a conversation with the bank, connected over a WebSocket. */
   newChat(name?: string): Promise<BankChat>;
+  /** A new chat, past the bot's greeting (which is returned). */
+  greetedChat(): Promise<{ chat: BankChat; greeting: Message }>;
   close(): Promise<void>;
 }
 
@@ -112,7 +114,7 @@ export async function startBankParley(options: { parleyClock?: Clock } = {}): Pr
   await built.app.listen({ port, host: '127.0.0.1' });
   const bank = { ...built, url: `http://localhost:${port}` };
   const chats: BankChat[] = [];
-  return {
+  const world: BankParley = {
     t,
     bank,
     key,
@@ -128,6 +130,14 @@ export async function startBankParley(options: { parleyClock?: Clock } = {}): Pr
       chats.push(chat);
       return chat;
     },
+    async greetedChat() {
+      const chat = await world.newChat();
+      for (;;) {
+        const message = await chat.nextBankMessage();
+        // Parley's own stored greeting (seq 1, text) comes first; the bot's greeting follows.
+        if (message.content.contentType !== 'text') return { chat, greeting: message };
+      }
+    },
     async close() {
       await Promise.all(chats.map((chat) => chat.socket.close()));
       await bank.close();
@@ -137,6 +147,7 @@ export async function startBankParley(options: { parleyClock?: Clock } = {}): Pr
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return world;
 }
 
 /** The account-link button's URL in a message of the bot, or undefined. */
@@ -176,4 +187,31 @@ export async function linkAccount(input: { bankUrl: string; linkUrl: string; use
     body: new URLSearchParams({ token, decision: input.decision ?? 'link' }),
   });
   return { status: done.status, page: await done.text() };
+}
+
+type ContentOf<T extends Message['content']['contentType']> = Extract<Message['content'], { contentType: T }>;
+
+/** The message's content, which must be of this type. */
+export function contentOf<T extends Message['content']['contentType']>(message: Message, type: T): ContentOf<T> {
+  if (message.content.contentType !== type) throw new Error(`expected ${type}, got ${JSON.stringify(message.content)}`);
+  return message.content as ContentOf<T>;
+}
+
+/** The payload of the quick reply with this title. */
+export function choice(message: Message, title: string): string {
+  const replies = contentOf(message, 'quick_replies').quickReplies;
+  const found = replies.find((reply) => reply.title === title);
+  if (!found) throw new Error(`no quick reply "${title}" in ${JSON.stringify(replies)}`);
+  return found.payload;
+}
+
+/** Poll until `probe` finds something. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = answerTimeoutMs): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

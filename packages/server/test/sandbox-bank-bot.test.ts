@@ -1,10 +1,9 @@
 import type { Message, WebhookEvent } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botMenu } from '../../sandbox-bank/src/bot/bot.menu';
-import { authorize, findDispute, getAuthorization, listCards } from '../../sandbox-bank/src/cards';
+import { authorize, findDispute, listCards } from '../../sandbox-bank/src/cards';
 import { findCustomerByUsername, formatMinor, getBalances, recentTransactions } from '../../sandbox-bank/src/customers';
-import { linkAccount, linkUrlIn, startBankParley, type BankChat, type BankParley } from './bank-parley-fixtures';
-import { manualClock } from './business-fixtures';
+import { choice, contentOf, linkAccount, linkUrlIn, startBankParley, until, type BankChat, type BankParley } from './bank-parley-fixtures';
 import { startReceiver, type WebhookReceiver } from './webhooks-fixtures';
 
 // The Sandbox Bank's bot end to end: a real Parley, the real bank with its bot (which knows
@@ -12,45 +11,12 @@ import { startReceiver, type WebhookReceiver } from './webhooks-fixtures';
 // and account linking driven over HTTP like a browser. SQLite only: these tests are about the
 // bot; Parley's storage is tested on both SQLite and PostgreSQL elsewhere.
 
-type ContentOf<T extends Message['content']['contentType']> = Extract<Message['content'], { contentType: T }>;
-
-function contentOf<T extends Message['content']['contentType']>(message: Message, type: T): ContentOf<T> {
-  expect(message.content.contentType, JSON.stringify(message.content)).toBe(type);
-  return message.content as ContentOf<T>;
-}
-
-/** The payload of the quick reply with this title. */
-function choice(message: Message, title: string | RegExp): string {
-  const replies = contentOf(message, 'quick_replies').quickReplies;
-  const found = replies.find((reply) => (typeof title === 'string' ? reply.title === title : title.test(reply.title)));
-  if (!found) throw new Error(`no quick reply "${String(title)}" in ${JSON.stringify(replies)}`);
-  return found.payload;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('the Sandbox Bank bot against a running Parley', () => {
   let world: BankParley;
   let alice: BankChat;
   let aliceId: string;
 
-  /** A new chat, past the bot's greeting (which is returned). */
-  async function greetedChat(): Promise<{ chat: BankChat; greeting: Message }> {
-    const chat = await world.newChat();
-    for (;;) {
-      const message = await chat.nextBankMessage();
-      // Parley's own stored greeting (seq 1) comes first; the bot's answer follows.
-      if (message.content.contentType !== 'text') return { chat, greeting: message };
-    }
-  }
+  const greetedChat = () => world.greetedChat();
 
   async function link(chat: BankChat, linkUrl: string): Promise<Message> {
     const done = await linkAccount({ bankUrl: world.bank.url, linkUrl, username: 'alice', password: 'alice-sandbox' });
@@ -216,18 +182,6 @@ describe('the Sandbox Bank bot against a running Parley', () => {
     expect(dispute).toMatchObject({ transactionId: pick.payload.slice('DISPUTE_TX:'.length), reason: 'Charged twice', status: 'open' });
   });
 
-  it('asks the linked customer about a held suspicious payment, and "No, lock my card" declines it and locks the card', async () => {
-    const credit = (await listCards(world.bank.ctx, aliceId)).find((card) => card.kind === 'credit')!;
-    const held = await authorize(world.bank.ctx, { cardId: credit.id, amountMinor: 84_210, merchant: 'Casino Lisboa', mcc: '7995', country: 'PT', city: 'Lisbon' });
-    expect(held.status).toBe('held');
-    const alert = await alice.nextBankMessage();
-    expect(contentOf(alert, 'quick_replies').text).toContain('Did you just spend £842.10 at Casino Lisboa in Lisbon');
-    await alice.tap(choice(alert, 'No, lock my card'), 'No, lock my card');
-    expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Payment declined, card locked');
-    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('declined');
-    expect((await listCards(world.bank.ctx, aliceId)).find((card) => card.id === credit.id)?.locked).toBe(true);
-  });
-
   it('unlinks on request: after that, no data without linking again', async () => {
     await alice.tap('UNLINK', 'Unlink');
     const unlinked = await alice.nextBankMessage();
@@ -267,33 +221,5 @@ describe('the Sandbox Bank bot against a running Parley', () => {
       expect(await world.parley.returnThreadControl(chat.conversation.id, 'done')).toEqual({ conversationId: chat.conversation.id, owner: 'bot' });
       expect(contentOf(await chat.nextBankMessage(), 'quick_replies').text).toMatch(/I'm back/);
     });
-  });
-});
-
-describe('a fraud alert outside the 24-hour window', () => {
-  const clock = manualClock();
-  let world: BankParley;
-  afterAll(() => world?.close());
-
-  it('is refused by Parley, logged and recorded as not reached; the payment stays held', async () => {
-    world = await startBankParley({ parleyClock: clock });
-    const chat = await world.newChat();
-    let greeting = await chat.nextBankMessage();
-    while (greeting.content.contentType === 'text') greeting = await chat.nextBankMessage();
-    const done = await linkAccount({ bankUrl: world.bank.url, linkUrl: linkUrlIn(greeting)!, username: 'bob', password: 'bob-sandbox' });
-    expect(done.status).toBe(200);
-    expect(contentOf(await chat.nextBankMessage(), 'quick_replies').text).toContain("You're linked as Bob E.");
-
-    clock.advance(25 * 60 * 60 * 1000);
-    const bobId = (await findCustomerByUsername(world.bank.ctx.db, 'bob'))!.id;
-    const credit = (await listCards(world.bank.ctx, bobId)).find((card) => card.kind === 'credit')!;
-    const held = await authorize(world.bank.ctx, { cardId: credit.id, amountMinor: 42_000, merchant: 'Casino Lisboa', mcc: '7995', country: 'PT', city: 'Lisbon' });
-    expect(held.status).toBe('held');
-    const alert = await until('the alert to be recorded', async () =>
-      world.bank.ctx.db.selectFrom('bot_fraud_alerts').selectAll().where('authorization_id', '=', held.id).executeTakeFirst(),
-    );
-    expect(alert).toMatchObject({ customer_id: bobId, bsid: chat.bsid, status: 'unreachable', detail: 'ERR_OUTSIDE_WINDOW' });
-    expect(await chat.pendingBankMessages()).toEqual([]);
-    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('held');
   });
 });
