@@ -191,6 +191,16 @@ describe("the bank's OpenID provider: a customer connects Parley", () => {
     expect((await connection.fetchAisp('/accounts', { accessToken: tokens.accessToken })).status).toBe(401);
     await expect(connection.refresh(tokens.refreshToken ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
   });
+
+  it('ends the consent when the client revokes its refresh token at the revocation endpoint', async () => {
+    const revoked = new Promise<{ consentId: string; by: string }>((resolve) => bank.ctx.events.once('consent.revoked', resolve));
+    const tokens = await linkCustomer(connection, { ...alice, permissions });
+    await oidc.tokenRevocation(connection.config, tokens.refreshToken ?? '', { token_type_hint: 'refresh_token' });
+
+    expect(await revoked).toEqual({ consentId: tokens.consentId, clientId: parley.client.clientId, by: 'client' });
+    expect((await findConsent(bank.ctx.db, tokens.consentId))?.status).toBe('CANC');
+    expect((await connection.fetchAisp('/accounts', { accessToken: tokens.accessToken })).status).toBe(401);
+  });
 });
 
 describe("the bank's OpenID provider across a restart", () => {

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { KoaContextLike } from 'oidc-provider';
 import type { BankContext } from '../context';
 import { accessTokenVerifier } from './access-token.service';
 import { registerInteractionRoutes } from './interaction.routes';
 import { createProvider } from './oidc.provider';
-import { claimProofJti, deleteExpiredModels, destroyModel, destroyModelsOfGrant, listGrantsOfConsent } from './oidc.repository';
+import { endConsent, findConsent } from '../open-banking/consent.repository';
+import { claimProofJti, deleteExpiredModels, destroyModel, destroyModelsOfGrant, findConsentOfGrant, listGrantsOfConsent } from './oidc.repository';
 import { mountProvider } from './oidc.routes';
 
 export { AccessTokenError, type AccessTokenFailure } from './access-token.service';
@@ -33,6 +35,17 @@ function single(header: string | string[] | undefined): string | undefined {
   return Array.isArray(header) ? undefined : header;
 }
 
+/**
+ * The client revoked its refresh token at /token/revocation (oidc-provider then revokes the whole
+ * grant): the consent behind it is over too, exactly as if the client had deleted it.
+ */
+async function endConsentOfRevokedGrant(ctx: BankContext, grantId: string): Promise<void> {
+  const consentId = await findConsentOfGrant(ctx.db, grantId);
+  const consent = consentId ? await findConsent(ctx.db, consentId) : undefined;
+  if (!consent || !(await endConsent(ctx.db, { id: consent.id, status: 'CANC', at: ctx.clock.now() }))) return;
+  ctx.events.emit('consent.revoked', { consentId: consent.id, clientId: consent.client_id, by: 'client' });
+}
+
 /** Mount the OpenID provider (discovery, PAR, authorize, token, JWKS, …) and its login and consent pages. */
 export async function registerOidc(app: FastifyInstance, ctx: BankContext): Promise<BankOidc> {
   await deleteExpiredModels(ctx.db, ctx.clock.now());
@@ -45,6 +58,10 @@ export async function registerOidc(app: FastifyInstance, ctx: BankContext): Prom
   const provider = createProvider(ctx);
   await mountProvider(app, provider);
   registerInteractionRoutes(app, ctx, provider);
+  provider.on('grant.revoked', (koa, grantId) => {
+    if ((koa as KoaContextLike).oidc?.route !== 'revocation' || typeof grantId !== 'string') return;
+    endConsentOfRevokedGrant(ctx, grantId).catch((error: unknown) => ctx.log.error({ err: error, grantId }, 'could not end the consent of a revoked grant'));
+  });
   const verify = accessTokenVerifier({ provider, clock: ctx.clock, claimJti: (input) => claimProofJti(ctx.db, input) });
 
   const revokeConsentGrants = async (consentId: string) => {
