@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCustomerByUsername, listAccountsOfCustomer } from '../src/customers/customer.repository';
@@ -200,6 +202,26 @@ describe("the bank's OpenID provider: a customer connects Parley", () => {
     expect(await revoked).toEqual({ consentId: tokens.consentId, clientId: parley.client.clientId, by: 'client' });
     expect((await findConsent(bank.ctx.db, tokens.consentId))?.status).toBe('CANC');
     expect((await connection.fetchAisp('/accounts', { accessToken: tokens.accessToken })).status).toBe(401);
+  });
+});
+
+describe("the bank's OpenID provider with a client registered by its JWKS URL, as Parley is", () => {
+  it('fetches the client’s keys from its JWKS URL to check its private_key_jwt', async () => {
+    const parley = await aispClient();
+    const jwksServer = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(parley.client.jwks));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    const { port } = jwksServer.address() as AddressInfo;
+    const { jwks: _inline, ...byUrl } = parley.client;
+    const bank = await startTestBank({ config: { clients: [{ ...byUrl, jwksUri: `http://localhost:${port}/.well-known/jwks.json` }] } });
+    try {
+      const connection = await parley.connect(bank.url);
+      expect(await connection.clientCredentialsToken()).toBeTruthy();
+    } finally {
+      await bank.stop();
+      jwksServer.close();
+    }
   });
 });
 
