@@ -131,6 +131,19 @@ describe('the Sandbox Bank bot against a running Parley', () => {
     expect(linkUrlIn(await chat.nextBankMessage())).toBeDefined();
   });
 
+  it('links nothing when the customer cancels, and answers a bad or missing token with a page that says what to do', async () => {
+    const { chat, greeting } = await greetedChat();
+    const cancelled = await linkAccount({ bankUrl: world.bank.url, linkUrl: linkUrlIn(greeting)!, username: 'bob', password: 'bob-sandbox', decision: 'cancel' });
+    expect([cancelled.status, cancelled.page.includes('Nothing was linked')]).toEqual([200, true]);
+    await chat.say('balance');
+    expect(linkUrlIn(await chat.nextBankMessage())).toBeDefined();
+    for (const query of ['', '?token=short', `?token=${'A'.repeat(43)}`]) {
+      const response = await fetch(`${world.bank.url}/link${query}`, { redirect: 'manual' });
+      expect(response.status).toBeOneOf([400, 410]);
+      expect(await response.text()).toContain('link my account');
+    }
+  });
+
   it('answers "balance" with a balance card whose amounts are the bank\'s balances', async () => {
     await alice.say('Balance?');
     const card = contentOf(await alice.nextBankMessage(), 'template.balance');
