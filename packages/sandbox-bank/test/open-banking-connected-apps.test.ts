@@ -2,9 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aispBasePath, aispClient, linkCustomer, type AispClient, type AispConnection } from './aisp-client';
+import { aispBasePath, aispClient, type AispClient, type AispConnection } from './aisp-client';
 import { startTestBank, type TestBank } from './bank-fixtures';
-import { obCall } from './openapi-validator';
+import { obCall, obLink } from './openapi-validator';
 
 const alice = { username: 'alice', password: 'alice-sandbox' };
 const revokedEvent = 'urn:uk:org:openbanking:events:consent-authorization-revoked';
@@ -89,7 +89,7 @@ describe('the Connected apps page', () => {
   });
 
   it('lists the apps the customer let in: who, what in plain words, which accounts, until when', async () => {
-    const tokens = await linkCustomer(parley, { ...alice, permissions: ['ReadAccountsBasic', 'ReadBalances'], expirationDateTime: '2099-01-01T00:00:00Z' });
+    const tokens = await obLink(parley, alice, ['ReadAccountsBasic', 'ReadBalances'], { ExpirationDateTime: '2099-01-01T00:00:00Z' });
     const page = await (await fetch(`${bank.url}/connected-apps`, { headers: { cookie } })).text();
     const item = page.slice(page.indexOf(`data-consent-id="${tokens.consentId}"`));
     expect(item).toContain('<strong>Parley</strong>');
@@ -102,7 +102,7 @@ describe('the Connected apps page', () => {
   });
 
   it('revokes on the customer’s word: CANC, tokens dead, and Parley gets a signed event it can verify, retried until it accepts', async () => {
-    const tokens = await linkCustomer(parley, { ...alice, permissions: ['ReadAccountsBasic'] });
+    const tokens = await obLink(parley, alice, ['ReadAccountsBasic']);
     expect((await obCall(parley, '/accounts', { accessToken: tokens.accessToken })).status).toBe(200);
 
     // A form posted from another site must not revoke anything.
@@ -138,7 +138,7 @@ describe('the Connected apps page', () => {
   });
 
   it('delivers an event that failed before a restart once the bank is back, signed with the same key', async () => {
-    const tokens = await linkCustomer(parley, { ...alice, permissions: ['ReadBalances'] });
+    const tokens = await obLink(parley, alice, ['ReadBalances']);
     receiver.failNext(1);
     const before = receiver.received.length;
     expect((await revoke(tokens.consentId, { origin: new URL(bank.url).origin })).status).toBe(303);
@@ -162,8 +162,8 @@ describe('the Connected apps page', () => {
     const restarted = await startTestBank({ config: { clients: [quiet.client] } });
     try {
       const connection = await quiet.connect(restarted.url);
-      const alices = await linkCustomer(connection, { ...alice, permissions: ['ReadBalances'] });
-      const bobs = await linkCustomer(connection, { ...bob, permissions: ['ReadBalances'] });
+      const alices = await obLink(connection, alice, ['ReadBalances']);
+      const bobs = await obLink(connection, bob, ['ReadBalances']);
       const aliceCookie = await signIn(restarted.url, alice);
       const origin = new URL(restarted.url).origin;
       const post = (consentId: string) => fetch(`${restarted.url}/connected-apps/${consentId}/revoke`, { method: 'POST', redirect: 'manual', headers: { cookie: aliceCookie, origin } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aispBasePath, aispClient, type AispConnection } from './aisp-client';
 import { startTestBank, type TestBank } from './bank-fixtures';
-import { expectOpenBankingResponse, obCall } from './openapi-validator';
+import { expectOpenBankingResponse, obCall, obCreateConsent } from './openapi-validator';
 
 const alice = { username: 'alice', password: 'alice-sandbox' };
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
@@ -54,7 +54,7 @@ describe('Open Banking account-access-consents', () => {
   });
 
   it('answers 403 with UK.OBIE.Resource.InvalidConsentStatus once a consent has expired, and shows it EXPD', async () => {
-    const consentId = await parley.createConsent(['ReadAccountsBasic'], { expirationDateTime: inSeconds(20) });
+    const consentId = await obCreateConsent(parley, ['ReadAccountsBasic'], { ExpirationDateTime: inSeconds(20) });
     await parley.authorize({ ...alice, consentId });
     expect((await obCall(parley, '/accounts')).status).toBe(200);
 
@@ -67,7 +67,7 @@ describe('Open Banking account-access-consents', () => {
   });
 
   it('lets no other client read or delete a consent, and says 400 Resource.NotFound for an unknown id', async () => {
-    const consentId = await parley.createConsent(['ReadBalances']);
+    const consentId = await obCreateConsent(parley, ['ReadBalances']);
     const otherToken = await other.clientCredentialsToken();
     const read = await obCall(other, `/account-access-consents/${consentId}`, { accessToken: otherToken });
     expect(read.status).toBe(403);
@@ -114,6 +114,7 @@ describe('Open Banking account-access-consents', () => {
     const none = await fetch(`${bank.url}${aispBasePath}/account-access-consents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('DPoP algs="ES256 PS256"');
+    await expectOpenBankingResponse('POST', none.url, none);
     expect(none.headers.get('x-fapi-interaction-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -130,14 +131,17 @@ describe('Open Banking account-access-consents', () => {
     const text = await fetch(consents, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'Permissions: all' });
     expect(text.status).toBe(415);
     await expectOpenBankingResponse('POST', consents, text);
-    expect((await fetch(`${bank.url}${aispBasePath}/beneficiaries`)).status).toBe(404);
+    // An endpoint of the document this bank does not offer: 404, as the OB profile asks.
+    const beneficiaries = await fetch(`${bank.url}${aispBasePath}/beneficiaries`);
+    expect(beneficiaries.status).toBe(404);
+    await expectOpenBankingResponse('GET', beneficiaries.url, beneficiaries);
   });
 
   it('keeps consents and data apart: no data for a client-credentials token, no consents for a customer token', async () => {
     const cc = await parley.clientCredentialsToken();
     const data = await obCall(parley, '/accounts', { accessToken: cc });
     expect(data.status).toBe(403);
-    const consentId = await parley.createConsent(['ReadAccountsBasic']);
+    const consentId = await obCreateConsent(parley, ['ReadAccountsBasic']);
     const tokens = await parley.authorize({ ...alice, consentId });
     const create = await obCall(parley, '/account-access-consents', { accessToken: tokens.accessToken, method: 'POST', body: { Data: { Permissions: ['ReadBalances'] }, Risk: {} } });
     expect(create.status).toBe(403);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCustomerByUsername, listAccounts, type AccountRow } from '../src/customers';
-import { aispClient, linkCustomer, type AispConnection, type AispTokens } from './aisp-client';
+import { aispClient, type AispConnection, type AispTokens } from './aisp-client';
 import { startTestBank, type TestBank } from './bank-fixtures';
-import { assertMatchesSchema, obCall } from './openapi-validator';
+import { assertMatchesSchema, obCall, obCreateConsent, obLink } from './openapi-validator';
 
 const alice = { username: 'alice', password: 'alice-sandbox' };
 const everything = ['ReadAccountsDetail', 'ReadBalances', 'ReadTransactionsBasic', 'ReadTransactionsDetail', 'ReadTransactionsCredits', 'ReadTransactionsDebits'];
@@ -36,8 +36,8 @@ describe('Open Banking accounts, balances and transactions under a consent', () 
     parley = await client.connect(bank.url);
     accounts = Object.fromEntries((await accountsOf('alice')).map((account) => [account.kind, account])) as typeof accounts;
     bobsAccount = (await accountsOf('bob'))[0] as AccountRow;
-    full = await linkCustomer(parley, { ...alice, permissions: everything });
-    creditsOfChecking = await linkCustomer(parley, { ...alice, permissions: ['ReadAccountsBasic', 'ReadTransactionsBasic', 'ReadTransactionsCredits'], accountIds: [accounts.checking.id] });
+    full = await obLink(parley, alice, everything);
+    creditsOfChecking = await obLink(parley, { ...alice, accountIds: [accounts.checking.id] }, ['ReadAccountsBasic', 'ReadTransactionsBasic', 'ReadTransactionsCredits']);
   });
   afterAll(() => bank.stop());
 
@@ -48,7 +48,7 @@ describe('Open Banking accounts, balances and transactions under a consent', () 
     const card = byId.get(accounts.credit_card.id) as { Account: { Identification: string }[] };
     expect(card.Account[0]?.Identification).toMatch(new RegExp(`^\\*{12}${accounts.credit_card.mask}$`));
 
-    const withPan = await linkCustomer(parley, { ...alice, permissions: ['ReadAccountsDetail', 'ReadPAN'], accountIds: [accounts.credit_card.id] });
+    const withPan = await obLink(parley, { ...alice, accountIds: [accounts.credit_card.id] }, ['ReadAccountsDetail', 'ReadPAN']);
     const unmasked = await obCall(parley, `/accounts/${accounts.credit_card.id}`, { accessToken: withPan.accessToken });
     // The bank itself keeps a card number truncated (first six, last four); ReadPAN shows what it has.
     expect(unmasked.body.Data.Account[0].Account[0]).toEqual({ SchemeName: 'UK.OBIE.PAN', Identification: accounts.credit_card.identification, Name: 'Alice Example' });
@@ -82,7 +82,7 @@ describe('Open Banking accounts, balances and transactions under a consent', () 
       const refused = await obCall(parley, path, { accessToken: creditsOfChecking.accessToken });
       expect(refused.status).toBe(403);
     }
-    const noAccounts = await linkCustomer(parley, { ...alice, permissions: ['ReadBalances'] });
+    const noAccounts = await obLink(parley, alice, ['ReadBalances']);
     expect((await obCall(parley, '/accounts', { accessToken: noAccounts.accessToken })).status).toBe(403);
     expect((await obCall(parley, '/transactions', { accessToken: noAccounts.accessToken })).status).toBe(403);
   });
@@ -141,7 +141,7 @@ describe('Open Banking accounts, balances and transactions under a consent', () 
     expect(all.length).toBe(await countInDb(accounts.checking.id, from, to));
     expect(all.every((transaction: { BookingDateTime: string }) => Date.parse(transaction.BookingDateTime) >= from && Date.parse(transaction.BookingDateTime) <= to)).toBe(true);
 
-    const windowed = await parley.createConsent(['ReadTransactionsDetail', 'ReadTransactionsDebits'], { transactionFromDateTime: '2026-08-01T00:00:00Z', transactionToDateTime: '2026-08-15T00:00:00Z' });
+    const windowed = await obCreateConsent(parley, ['ReadTransactionsDetail', 'ReadTransactionsDebits'], { TransactionFromDateTime: '2026-08-01T00:00:00Z', TransactionToDateTime: '2026-08-15T00:00:00Z' });
     const tokens = await parley.authorize({ ...alice, consentId: windowed });
     const asked = await obCall(parley, '/transactions?fromBookingDateTime=2026-01-01&toBookingDateTime=2026-12-31', { accessToken: tokens.accessToken });
     const times = asked.body.Data.Transaction.map((transaction: { BookingDateTime: string }) => Date.parse(transaction.BookingDateTime));

@@ -123,3 +123,32 @@ export async function obCall(client: AispFetcher, path: string, options: { acces
   const body = await expectOpenBankingResponse(options.method ?? 'GET', response.url, response);
   return { status: response.status, headers: response.headers, body };
 }
+
+/**
+ * POST /account-access-consents with the client's client-credentials token, the answer checked
+ * like every other (the AISP helper's own createConsent does not check it). Returns the ConsentId.
+ */
+export async function obCreateConsent(
+  client: AispFetcher & { clientCredentialsToken(): Promise<string> },
+  permissions: readonly string[],
+  options: { ExpirationDateTime?: string; TransactionFromDateTime?: string; TransactionToDateTime?: string } = {},
+): Promise<string> {
+  const created = await obCall(client, '/account-access-consents', {
+    accessToken: await client.clientCredentialsToken(),
+    method: 'POST',
+    body: { Data: { Permissions: permissions, ...options }, Risk: {} },
+  });
+  if (created.status !== 201) throw new Error(`POST /account-access-consents answered ${created.status}: ${JSON.stringify(created.body) ?? created.headers.get('www-authenticate')}`);
+  return created.body.Data.ConsentId as string;
+}
+
+/** A checked consent, then the customer's authorisation of it through the client (the AISP helper's authorize). */
+export async function obLink<Customer extends object, Tokens>(
+  client: AispFetcher & { clientCredentialsToken(): Promise<string>; authorize(input: Customer & { consentId: string }): Promise<Tokens> },
+  customer: Customer,
+  permissions: readonly string[],
+  options: { ExpirationDateTime?: string; TransactionFromDateTime?: string; TransactionToDateTime?: string } = {},
+): Promise<Tokens> {
+  const consentId = await obCreateConsent(client, permissions, options);
+  return client.authorize({ ...customer, consentId });
+}
