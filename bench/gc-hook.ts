@@ -20,7 +20,7 @@ if (diagFile) {
   const counts: Record<string, { n: number; totalMs: number }> = {};
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = kinds[(entry.detail as { kind?: number } | undefined)?.kind ?? -1] ?? 'other';
+      const kind = kinds[((entry as { detail?: { kind?: number } }).detail)?.kind ?? -1] ?? 'other';
       const count = (counts[kind] ??= { n: 0, totalMs: 0 });
       count.n++;
       count.totalMs += entry.duration;
