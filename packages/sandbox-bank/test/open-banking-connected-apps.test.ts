@@ -62,6 +62,9 @@ describe('the Connected apps page', () => {
   let parley: AispConnection;
   let cookie: string;
   const revocations: { consentId: string; by: string }[] = [];
+  // The bank's clock: real time plus an offset the expiry test moves on (it runs last).
+  let offsetMs = 0;
+  const clock = { now: () => Date.now() + offsetMs };
 
   const revoke = (consentId: string, headers: Record<string, string>) =>
     fetch(`${bank.url}/connected-apps/${consentId}/revoke`, { method: 'POST', redirect: 'manual', headers: { cookie, ...headers } });
@@ -72,7 +75,7 @@ describe('the Connected apps page', () => {
     const eventsUrl = await receiver.start();
     const plain = await aispClient();
     client = { ...plain, client: { ...plain.client, eventsUrl } };
-    bank = await startTestBank({ config: { clients: [client.client] } });
+    bank = await startTestBank({ config: { clients: [client.client] }, deps: { clock } });
     bank.ctx.events.on('consent.revoked', (event) => revocations.push(event));
     parley = await client.connect(bank.url);
     cookie = await signIn(bank.url, alice);
@@ -146,7 +149,8 @@ describe('the Connected apps page', () => {
     const kid = decodeProtectedHeader(receiver.received[before]?.body ?? '').kid;
 
     await bank.stop({ keepData: true });
-    bank = await startTestBank({ config: { clients: [client.client] }, dataDir: bank.dataDir });
+    bank = await startTestBank({ config: { clients: [client.client] }, deps: { clock }, dataDir: bank.dataDir });
+    parley = await client.connect(bank.url);
     await receiver.waitFor(before + 2);
     const delivered = receiver.received[before + 1];
     expect(delivered?.status).toBe(202);
@@ -175,5 +179,15 @@ describe('the Connected apps page', () => {
     } finally {
       await restarted.stop();
     }
+  });
+
+  it('shows a consent past its expiry as Expired, with nothing left to revoke', async () => {
+    const tokens = await obLink(parley, alice, ['ReadBalances'], { ExpirationDateTime: new Date(Date.now() + 20_000).toISOString() });
+    offsetMs += 30_000;
+    const page = await (await fetch(`${bank.url}/connected-apps`, { headers: { cookie } })).text();
+    const item = page.slice(page.indexOf(`data-consent-id="${tokens.consentId}"`));
+    expect(item.slice(0, item.indexOf('</li>\n'))).toContain('Expired');
+    expect(page).not.toContain(`/connected-apps/${tokens.consentId}/revoke`);
+    expect((await obCall(parley, `/account-access-consents/${tokens.consentId}`, { accessToken: await parley.clientCredentialsToken() })).body.Data.Status).toBe('EXPD');
   });
 });

@@ -3,7 +3,7 @@ import type { BankContext } from '../context';
 import { listAccounts, type AccountRow } from '../customers';
 import { listConsentsOfCustomer } from '../open-banking/consent.repository';
 import type { ConsentRow, ConsentStatus } from '../open-banking/consent.table';
-import { accountIdsOf, permissionsOf } from '../open-banking/consent.service';
+import { accountIdsOf, expireIfDue, permissionsOf } from '../open-banking/consent.service';
 import { revokeConsentByCustomer, type RevocationDeps } from '../open-banking/consent-revocation.service';
 import { describePermission } from '../open-banking/permissions';
 import { html, page, type SafeHtml } from './html';
@@ -30,8 +30,11 @@ function consentItem(ctx: BankContext, consent: ConsentRow, accounts: readonly A
   </li>`;
 }
 
-async function connectedAppsPage(ctx: BankContext, customerId: string, notice: string | null): Promise<string> {
-  const [all, accounts] = await Promise.all([listConsentsOfCustomer(ctx.db, customerId), listAccounts(ctx, customerId)]);
+async function connectedAppsPage(ctx: BankContext, deps: RevocationDeps, input: { customerId: string; notice: string | null }): Promise<string> {
+  const { customerId, notice } = input;
+  const [listed, accounts] = await Promise.all([listConsentsOfCustomer(ctx.db, customerId), listAccounts(ctx, customerId)]);
+  // A consent past its expiry is shown (and becomes) Expired, not Active, even if no client asked since.
+  const all = await Promise.all(listed.map((consent) => expireIfDue(ctx, deps.oidc, consent)));
   // What can still see the customer's money comes first; ended consents below, newest first.
   const consents = [...all.filter((consent) => consent.status === 'AUTH'), ...all.filter((consent) => consent.status !== 'AUTH')];
   return page({
@@ -56,7 +59,7 @@ export function registerConnectedApps(app: FastifyInstance, ctx: BankContext, de
     const customerId = signedIn(ctx, request, reply);
     if (!customerId) return reply;
     const notice = request.query.revoked === '1' ? 'Access revoked: that app can no longer see your accounts.' : null;
-    return reply.type('text/html').header('cache-control', 'no-store').send(await connectedAppsPage(ctx, customerId, notice));
+    return reply.type('text/html').header('cache-control', 'no-store').send(await connectedAppsPage(ctx, deps, { customerId, notice }));
   });
 
   app.post<{ Params: { consentId: string } }>('/connected-apps/:consentId/revoke', async (request, reply) => {
