@@ -11,7 +11,7 @@ const revokedEvent = 'urn:uk:org:openbanking:events:consent-authorization-revoke
 
 /** Parley's events endpoint, played by a little server: it can be told to fail, and records every POST. */
 function eventsReceiver() {
-  const received: { status: number; contentType: string | undefined; body: string }[] = [];
+  const received: { status: number; contentType: string | undefined; financialId: string | undefined; body: string }[] = [];
   let failuresLeft = 0;
   const waiters: (() => void)[] = [];
   const server = http.createServer((request, response) => {
@@ -20,7 +20,7 @@ function eventsReceiver() {
     request.on('end', () => {
       const status = failuresLeft > 0 ? 503 : 202;
       if (failuresLeft > 0) failuresLeft -= 1;
-      received.push({ status, contentType: request.headers['content-type'], body });
+      received.push({ status, contentType: request.headers['content-type'], financialId: request.headers['x-fapi-financial-id'] as string | undefined, body });
       response.writeHead(status).end();
       waiters.splice(0).forEach((wake) => wake());
     });
@@ -126,7 +126,7 @@ describe('the Connected apps page', () => {
     await receiver.waitFor(before + 2);
     const [failed, delivered] = receiver.received.slice(before);
     expect(failed?.status).toBe(503);
-    expect(delivered).toMatchObject({ status: 202, contentType: 'application/jwt' });
+    expect(delivered).toMatchObject({ status: 202, contentType: 'application/jwt', financialId: 'sandbox-bank' });
     expect(delivered?.body).toBe(failed?.body);
 
     const jwks = createRemoteJWKSet(new URL('/open-banking/jwks', bank.url));

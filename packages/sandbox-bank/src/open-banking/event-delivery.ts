@@ -22,12 +22,15 @@ const maxDelayMs = 60 * 60 * 1000;
 // Even with nothing due, look again now and then: another process may have written a row.
 const idlePollMs = 30_000;
 const timeoutMs = 10_000;
+/** This bank's x-fapi-financial-id (in the real ecosystem, the id Open Banking issues an ASPSP). */
+export const financialId = 'sandbox-bank';
 
 async function post(event: ConsentEventRow): Promise<string | null> {
   try {
     const response = await request(event.events_url, {
       method: 'POST',
-      headers: { 'content-type': 'application/jwt', 'x-fapi-interaction-id': randomUUID() },
+      // The Event Notification API's headers: the ASPSP's id (required) and an interaction id.
+      headers: { 'content-type': 'application/jwt', 'x-fapi-financial-id': financialId, 'x-fapi-interaction-id': randomUUID() },
       body: event.token,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
