@@ -46,7 +46,6 @@ export function accountResource(account: AccountRow, input: { access: Access; ho
     AccountCategory: 'Personal',
     AccountTypeCode: accountTypeCodes[account.kind],
     Description: account.name.slice(0, 35),
-    Nickname: account.name.slice(0, 70),
     OpeningDate: obDateTime(account.opened_at),
   };
   if (input.access.accounts !== 'detail') return basic;
