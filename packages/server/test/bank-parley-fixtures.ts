@@ -96,9 +96,11 @@ function chatOf(input: { person: TestPerson; conversation: Conversation; socket:
  * `parleyClock` is Parley's (the bank keeps real time, so webhook timestamps still verify until
  * the test moves Parley's clock far).
  */
-export async function startBankParley(options: { parleyClock?: Clock } = {}): Promise<BankParley> {
+export async function startBankParley(options: { parleyClock?: Clock; webDistDir?: string } = {}): Promise<BankParley> {
   const deps = options.parleyClock ? { clock: options.parleyClock } : undefined;
-  const t = await createTestApp('sqlite', { listen: true, config: { adminToken, webhookAllowPrivate: true }, deps });
+  // webDistDir: browser tests have Parley serve the built web app too.
+  const parleyConfig = { adminToken, webhookAllowPrivate: true, ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}) };
+  const t = await createTestApp('sqlite', { listen: true, config: parleyConfig, deps });
   const store = await openStore(t.config);
   const bankId = (await sandboxBank(t.app, await signUpPerson(t.app, 'Bank lookup'))).id;
   const key = await createKey(t.app, bankId, ['messages:send', 'webhooks:manage'], 'Sandbox Bank bot');

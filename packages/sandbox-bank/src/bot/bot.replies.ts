@@ -73,7 +73,7 @@ export function cardMenu(): BusinessContent {
 export function linked(name: string): BusinessContent {
   return {
     contentType: 'quick_replies',
-    text: `You're linked as ${name}. Ask me for your balance, your recent transactions or your card. You can unlink at any time.`,
+    text: `You're linked as ${name}${name.endsWith('.') ? '' : '.'} Ask me for your balance, your recent transactions or your card. You can unlink at any time.`,
     quickReplies: [
       { title: 'Balance', payload: payloads.balance },
       { title: 'Recent transactions', payload: payloads.transactions },

@@ -20,7 +20,7 @@ const linkBody = {
 
 function send(reply: FastifyReply, status: number, body: string): FastifyReply {
   // The token rides in the URL: never send it on in a Referer, never keep the page in a cache.
-  return reply.code(status).header('referrer-policy', 'no-referrer').header('cache-control', 'no-store').type('text/html').send(body);
+  return reply.code(status).header('referrer-policy', 'same-origin').header('cache-control', 'no-store').type('text/html').send(body);
 }
 
 /**
@@ -34,7 +34,7 @@ export function registerLinkRoutes(app: FastifyInstance, ctx: BankContext, linki
     if (!(await linking.isLive(token))) return send(reply, 410, linkProblemPage('expired'));
     const customerId = ctx.sessions.read(request);
     const name = customerId ? await linking.customerName(customerId) : null;
-    if (!customerId || !name) return reply.header('referrer-policy', 'no-referrer').redirect(`/login?next=${encodeURIComponent(`/link?token=${token}`)}`, 303);
+    if (!customerId || !name) return reply.header('referrer-policy', 'same-origin').redirect(`/login?next=${encodeURIComponent(`/link?token=${token}`)}`, 303);
     return send(reply, 200, linkConfirmPage({ token, customerName: name }));
   });
 
