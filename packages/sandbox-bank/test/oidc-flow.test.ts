@@ -183,14 +183,14 @@ describe("the bank's OpenID provider: a customer connects Parley", () => {
     await expect(connection.refresh(refreshed.refresh_token ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
-  it('ends the tokens of a consent the client deletes: the API answers 401 and refresh fails with invalid_grant', async () => {
+  it('ends the tokens of a consent the client deletes: the API answers 403 (consent revoked) and refresh fails with invalid_grant', async () => {
     const tokens = await linkCustomer(connection, { ...alice, permissions });
     const clientToken = await connection.clientCredentialsToken();
     const url = new URL(`${aispBasePath}/account-access-consents/${tokens.consentId}`, bank.url);
     const deleted = await oidc.fetchProtectedResource(connection.config, clientToken, url, 'DELETE', undefined, new Headers(), { DPoP: connection.dpop });
     expect(deleted.status).toBe(204);
 
-    expect((await connection.fetchAisp('/accounts', { accessToken: tokens.accessToken })).status).toBe(401);
+    expect((await connection.fetchAisp('/accounts', { accessToken: tokens.accessToken })).status).toBe(403);
     await expect(connection.refresh(tokens.refreshToken ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 

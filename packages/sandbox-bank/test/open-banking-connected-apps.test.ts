@@ -120,7 +120,7 @@ describe('the Connected apps page', () => {
     expect(await (await fetch(`${bank.url}${response.headers.get('location')}`, { headers: { cookie } })).text()).toContain('Access revoked');
     expect(await consentStatus(tokens.consentId)).toBe('CANC');
     expect(revocations).toContainEqual(expect.objectContaining({ consentId: tokens.consentId, by: 'customer' }));
-    expect((await obCall(parley, '/accounts', { accessToken: tokens.accessToken })).status).toBe(401);
+    expect((await obCall(parley, '/accounts', { accessToken: tokens.accessToken })).status).toBe(403);
     await expect(parley.refresh(tokens.refreshToken ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
 
     await receiver.waitFor(before + 2);

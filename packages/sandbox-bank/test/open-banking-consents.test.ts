@@ -44,12 +44,13 @@ describe('Open Banking account-access-consents', () => {
     expect((await obCall(parley, `/account-access-consents/${consentId}`, { accessToken: cc })).body.Data.Status).toBe('CANC');
     expect(revocations).toContainEqual(expect.objectContaining({ consentId, by: 'client' }));
 
-    // The consent's tokens were revoked with it: the access token is unknown now (401) and
-    // the refresh token cannot mint another.
+    // The consent's tokens were revoked with it: the access token is refused as a revoked
+    // consent (403 U009, as for any consent no longer authorised), and the refresh token
+    // cannot mint another.
     const revoked = await obCall(parley, '/accounts');
-    expect(revoked.status).toBe(401);
-    expect(revoked.headers.get('www-authenticate')).toContain('error="invalid_token"');
-    expect((await obCall(parley, '/balances')).status).toBe(401);
+    expect(revoked.status).toBe(403);
+    expect(revoked.body.Errors[0].ErrorCode).toBe('U009');
+    expect((await obCall(parley, '/balances')).status).toBe(403);
     await expect(parley.refresh(tokens.refreshToken ?? '')).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 

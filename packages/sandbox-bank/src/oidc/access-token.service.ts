@@ -4,7 +4,7 @@ import type { Provider, TokenModel } from 'oidc-provider';
 import type { Clock } from '../platform/clock';
 
 /** Why a request to a protected resource was refused; the Open Banking routes answer 401. */
-export type AccessTokenFailure = 'missing_token' | 'invalid_token' | 'invalid_dpop_proof';
+export type AccessTokenFailure = 'missing_token' | 'invalid_token' | 'invalid_dpop_proof' | 'consent_revoked';
 
 export class AccessTokenError extends Error {
   override readonly name = 'AccessTokenError';
@@ -26,6 +26,11 @@ export interface ProtectedRequest {
   readonly dpop: string | undefined;
 }
 
+/** What the bank keeps of a revoked access token: never the token itself. */
+export function accessTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
 /** How far a DPoP proof's iat may be from the bank's clock. */
 const proofWindowSeconds = 60;
 
@@ -34,7 +39,13 @@ const proofWindowSeconds = 60;
  * is live, and the request carries a fresh, unreplayed proof made with the key the token is bound to,
  * for this method and URL and this very token.
  */
-export function accessTokenVerifier(deps: { provider: Provider; clock: Clock; claimJti: (input: { id: string; until: number }) => Promise<boolean> }) {
+export function accessTokenVerifier(deps: {
+  provider: Provider;
+  clock: Clock;
+  claimJti: (input: { id: string; until: number }) => Promise<boolean>;
+  /** The consent a token revoked with it served (by the token's SHA-256), or null. */
+  revokedConsentOf: (tokenHash: string) => Promise<string | null>;
+}) {
   const { provider, clock } = deps;
 
   async function verifyProof(request: ProtectedRequest): Promise<{ payload: JWTPayload; thumbprint: string }> {
@@ -66,6 +77,9 @@ export function accessTokenVerifier(deps: { provider: Provider; clock: Clock; cl
     const { payload, thumbprint } = await verifyProof(request);
     checkClaims(payload, request, value);
     const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
+    if (!token && (await deps.revokedConsentOf(accessTokenHash(value)))) {
+      throw new AccessTokenError('consent_revoked', 'The consent this access token was granted for has been revoked.');
+    }
     if (!token || token.isExpired) throw new AccessTokenError('invalid_token', 'The access token is unknown, expired or revoked.');
     if (!token.jkt || token.jkt !== thumbprint) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof was made with another key than the one the token is bound to.');
     // Kept past the freshness window on both sides, after which iat refuses the proof anyway.

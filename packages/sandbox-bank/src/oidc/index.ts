@@ -1,11 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { KoaContextLike } from 'oidc-provider';
 import type { BankContext } from '../context';
-import { accessTokenVerifier } from './access-token.service';
+import { accessTokenHash, accessTokenVerifier } from './access-token.service';
 import { registerInteractionRoutes } from './interaction.routes';
 import { createProvider } from './oidc.provider';
 import { endConsent, findConsent } from '../open-banking/consent.repository';
-import { claimProofJti, deleteExpiredModels, destroyModel, destroyModelsOfGrant, findConsentOfGrant, listGrantsOfConsent } from './oidc.repository';
+import {
+  claimProofJti,
+  deleteExpiredModels,
+  destroyModel,
+  destroyModelsOfGrant,
+  findConsentOfGrant,
+  findRevokedAccessToken,
+  listGrantsOfConsent,
+  rememberRevokedAccessTokens,
+} from './oidc.repository';
 import { mountProvider } from './oidc.routes';
 
 export { AccessTokenError, type AccessTokenFailure } from './access-token.service';
@@ -62,10 +71,16 @@ export async function registerOidc(app: FastifyInstance, ctx: BankContext): Prom
     if ((koa as KoaContextLike).oidc?.route !== 'revocation' || typeof grantId !== 'string') return;
     endConsentOfRevokedGrant(ctx, grantId).catch((error: unknown) => ctx.log.error({ err: error, grantId }, 'could not end the consent of a revoked grant'));
   });
-  const verify = accessTokenVerifier({ provider, clock: ctx.clock, claimJti: (input) => claimProofJti(ctx.db, input) });
+  const verify = accessTokenVerifier({
+    provider,
+    clock: ctx.clock,
+    claimJti: (input) => claimProofJti(ctx.db, input),
+    revokedConsentOf: (tokenHash) => findRevokedAccessToken(ctx.db, tokenHash, ctx.clock.now()),
+  });
 
   const revokeConsentGrants = async (consentId: string) => {
     for (const grantId of await listGrantsOfConsent(ctx.db, consentId)) {
+      await rememberRevokedAccessTokens(ctx.db, { grantId, consentId, hash: accessTokenHash });
       await destroyModelsOfGrant(ctx.db, grantId);
       await destroyModel(ctx.db, 'Grant', grantId);
     }

@@ -24,5 +24,11 @@ export const oidcMigration: Migration = {
       .addColumn('created_at', 'integer', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('oidc_consent_grants_by_consent').on('oidc_consent_grants').column('consent_id').execute();
+    await db.schema
+      .createTable('oidc_revoked_access_tokens')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('consent_id', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'integer', (c) => c.notNull())
+      .execute();
   },
 };

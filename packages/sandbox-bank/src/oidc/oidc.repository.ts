@@ -40,6 +40,19 @@ export async function destroyModel(db: Db, kind: string, id: string): Promise<vo
   await db.deleteFrom('oidc_models').where('kind', '=', kind).where('id', '=', id).execute();
 }
 
+/** Keep the hashes of a grant's live access tokens, with the consent they served, before they are destroyed. */
+export async function rememberRevokedAccessTokens(db: Db, input: { grantId: string; consentId: string; hash: (token: string) => string }): Promise<void> {
+  const rows = await db.selectFrom('oidc_models').select(['id', 'expires_at']).where('grant_id', '=', input.grantId).where('kind', '=', 'AccessToken').execute();
+  const tombstones = rows.filter((row) => row.expires_at !== null).map((row) => ({ token_hash: input.hash(row.id), consent_id: input.consentId, expires_at: row.expires_at as number }));
+  if (tombstones.length > 0) await db.insertInto('oidc_revoked_access_tokens').values(tombstones).onConflict((c) => c.column('token_hash').doNothing()).execute();
+}
+
+/** The consent a revoked access token (by its hash) served, while it would still have been live. */
+export async function findRevokedAccessToken(db: Db, tokenHash: string, now: number): Promise<string | null> {
+  const row = await db.selectFrom('oidc_revoked_access_tokens').select('consent_id').where('token_hash', '=', tokenHash).where('expires_at', '>', now).executeTakeFirst();
+  return row?.consent_id ?? null;
+}
+
 /** Every code and token issued under this grant (not the grant itself). */
 export async function destroyModelsOfGrant(db: Db, grantId: string): Promise<void> {
   await db.deleteFrom('oidc_models').where('grant_id', '=', grantId).execute();
@@ -48,6 +61,7 @@ export async function destroyModelsOfGrant(db: Db, grantId: string): Promise<voi
 /** Expired rows are dead weight: oidc-provider never reads them again. */
 export async function deleteExpiredModels(db: Db, now: number): Promise<void> {
   await db.deleteFrom('oidc_models').where('expires_at', '<=', now).execute();
+  await db.deleteFrom('oidc_revoked_access_tokens').where('expires_at', '<=', now).execute();
 }
 
 /**

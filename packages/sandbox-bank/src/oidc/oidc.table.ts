@@ -25,7 +25,18 @@ export interface OidcConsentGrantRow {
   created_at: number;
 }
 
+/**
+ * An access token that died with its consent: only its SHA-256 is kept, until it would have
+ * expired, so a client presenting it hears "the consent was revoked" (403), not "unknown token".
+ */
+export interface RevokedAccessTokenRow {
+  token_hash: string;
+  consent_id: string;
+  expires_at: number;
+}
+
 export interface OidcTables {
   oidc_models: OidcModelRow;
   oidc_consent_grants: OidcConsentGrantRow;
+  oidc_revoked_access_tokens: RevokedAccessTokenRow;
 }

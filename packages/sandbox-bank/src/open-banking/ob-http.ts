@@ -76,7 +76,8 @@ export function installObErrorHandling(app: FastifyInstance, ctx: BankContext, b
 
 /**
  * The caller's access token (DPoP-bound, checked by the OpenID provider) with the `accounts`
- * scope. A missing, expired, revoked or unbound token → 401; a token without the scope → 403.
+ * scope. A missing, expired or unbound token → 401; one whose consent was revoked (the token
+ * died with it) → 403, as for any consent that is no longer authorised; a token without the scope → 403.
  */
 export async function authenticate(oidc: BankOidc, request: FastifyRequest): Promise<VerifiedAccessToken> {
   let token: VerifiedAccessToken;
@@ -84,6 +85,7 @@ export async function authenticate(oidc: BankOidc, request: FastifyRequest): Pro
     token = await oidc.verifyAccessToken(request);
   } catch (error) {
     const reason = error instanceof AccessTokenError ? error.reason : 'invalid_token';
+    if (reason === 'consent_revoked') throw forbidden(obErrorCodes.invalidConsentStatus, 'The consent for this access token has been revoked.');
     throw new ObError(401, obErrorCodes.forbidden, error instanceof Error ? error.message : 'The access token is missing or not valid.', undefined, reason);
   }
   if (!token.scope.split(' ').includes('accounts')) throw forbidden(obErrorCodes.forbidden, 'This access token does not have the accounts scope.');
