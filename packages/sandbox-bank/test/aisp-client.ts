@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oidc from 'openid-client';
 import type { BankClient } from '../src/platform/config';
+import { startTestBank, type TestBank } from './bank-fixtures';
 import { testRedirectUri, visitBank, type BrowserVisit, type CustomerAtBank } from './oidc-browser';
 
 export { authorizationErrorAt, BankPageError, testRedirectUri, type AuthorizationError, type BrowserVisit, type CustomerAtBank } from './oidc-browser';
@@ -195,4 +196,19 @@ export async function linkCustomer(
 ): Promise<AispTokens> {
   const consentId = await connection.createConsent(input.permissions, input.expirationDateTime ? { expirationDateTime: input.expirationDateTime } : {});
   return connection.authorize({ ...input, consentId });
+}
+
+/** A bank with two registered clients — Parley and another app — and Parley connected to it. */
+export interface TwoClientBank {
+  readonly parley: AispClient;
+  readonly other: AispClient;
+  readonly bank: TestBank;
+  readonly connection: AispConnection;
+}
+
+export async function startTwoClientBank(): Promise<TwoClientBank> {
+  const parley = await aispClient();
+  const other = await aispClient({ clientId: 'other-app', name: 'Other App' });
+  const bank = await startTestBank({ config: { clients: [parley.client, other.client] } });
+  return { parley, other, bank, connection: await parley.connect(bank.url) };
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aispClient, authorizationErrorAt, type AispClient, type AispConnection } from './aisp-client';
+import { aispClient, authorizationErrorAt, startTwoClientBank, type AispClient, type AispConnection } from './aisp-client';
 import { startTestBank, type TestBank } from './bank-fixtures';
 
 // FAPI 2.0 negatives: each request below must be refused, with the OAuth error oidc-provider gives.
@@ -24,10 +24,7 @@ describe('FAPI 2.0 at the Sandbox Bank: what it refuses', () => {
   let bank: TestBank;
   let connection: AispConnection;
   beforeAll(async () => {
-    parley = await aispClient();
-    other = await aispClient({ clientId: 'other-app', name: 'Other App' });
-    bank = await startTestBank({ config: { clients: [parley.client, other.client] } });
-    connection = await parley.connect(bank.url);
+    ({ parley, other, bank, connection } = await startTwoClientBank());
   });
   afterAll(() => bank.stop());
 

@@ -5,7 +5,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCustomerByUsername, listAccountsOfCustomer } from '../src/customers/customer.repository';
 import { findConsent, insertConsent } from '../src/open-banking/consent.repository';
-import { aispBasePath, aispClient, BankPageError, intentClaims, linkCustomer, type AispClient, type AispConnection } from './aisp-client';
+import { aispBasePath, aispClient, BankPageError, intentClaims, linkCustomer, startTwoClientBank, type AispClient, type AispConnection } from './aisp-client';
 import { startTestBank, type TestBank } from './bank-fixtures';
 
 const alice = { username: 'alice', password: 'alice-sandbox' };
@@ -33,10 +33,7 @@ describe("the bank's OpenID provider: a customer connects Parley", () => {
   let bank: TestBank;
   let connection: AispConnection;
   beforeAll(async () => {
-    parley = await aispClient();
-    other = await aispClient({ clientId: 'other-app', name: 'Other App' });
-    bank = await startTestBank({ config: { clients: [parley.client, other.client] } });
-    connection = await parley.connect(bank.url);
+    ({ parley, other, bank, connection } = await startTwoClientBank());
   });
   afterAll(() => bank.stop());
 
