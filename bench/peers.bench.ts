@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureFileLimit, pinSelf } from './host';
+import { cpuMs, rssBytes, settledRss, sleep } from './load';
+import { closeAll, openLoop, openPairs, type OpenLoopResult } from './open-loop';
+import { ensurePeersInstalled } from './peers/install';
+import { startMosquitto } from './peers/mosquitto';
+import { startProsody } from './peers/prosody';
+import { children, killChildren, type System } from './peers/system';
+import { startParley, startRelay, startSocketIo } from './peers/ws-systems';
+import { peerRows } from './peers-rows';
+import { runBench, writeResults } from './run';
+
+// npm run bench:peers — Parley beside real peers in the same run: a raw `ws` relay, Socket.IO,
+// Prosody (with and without MAM archiving) and Mosquitto. Every server on core 0, the load
+// generator on core 1. Alternating rounds (each system once per round, in turn) of open-loop
+// Poisson load; memory per idle socket; a rate ramp until p99 > 50 ms. See bench/README.md.
+
+/** BENCH_QUICK=1: a small, fast plan to check the bench itself works (figures meaningless). */
+const quick = process.env.BENCH_QUICK === '1';
+
+export const plan = {
+  /** Conversations in the latency rounds: 2 sockets each, 5,000 sockets. */
+  pairs: quick ? 100 : 2_500,
+  /** Idle sockets for the memory figure: 2 × 7,500 = 15,000 (the process limit is ~20,000 fds). */
+  memoryPairs: quick ? 200 : 7_500,
+  rate: quick ? 1_000 : 5_000,
+  rounds: quick ? 2 : 5,
+  warmupMs: 1_000,
+  measureMs: 4_000,
+  graceMs: 3_000,
+  ramp: { pairs: quick ? 100 : 1_000, rates: quick ? [1_000, 2_000] : [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000], warmupMs: 1_000, measureMs: 3_000, p99LimitMs: 50 },
+  deadlineMs: 20 * 60_000,
+} as const;
+
+const benchStart = Date.now();
+const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+let dataDir: string | undefined;
+const cleanup = (): void => {
+  killChildren();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+};
+
+export interface SystemFigures {
+  memory: { sockets: number; rssIdleBytes: number; rssWithSocketsBytes: number; bytesPerSocket: number } | null;
+  rounds: OpenLoopResult[];
+  ramp: OpenLoopResult[];
+  /** The highest offered rate of the ramp with p99 ≤ the limit and nothing lost (0: not even the first). */
+  maxRate: number;
+}
+
+/** Wait until every system's server is quiet (under 5% of a core for 300 ms), at most 20 s: a backlog must not leak into the next measurement. */
+async function settle(systems: readonly System[]): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const before = systems.map((s) => cpuMs(s.pid()));
+    await sleep(300);
+    const used = systems.reduce((sum, s, i) => sum + cpuMs(s.pid()) - (before[i] as number), 0);
+    if (used <= 15 || Date.now() > deadline) return;
+  }
+}
+
+const isNode = (system: System): boolean => !system.name.startsWith('Prosody') && !system.name.startsWith('Mosquitto');
+
+async function memory(system: System): Promise<SystemFigures['memory']> {
+  const rss = (): Promise<number> => (isNode(system) ? settledRss(system.pid()) : sleep(500).then(() => rssBytes(system.pid())));
+  closeAll(await openPairs(system, 50));
+  await sleep(500);
+  const rssIdleBytes = await rss();
+  const links = await openPairs(system, plan.memoryPairs);
+  await sleep(2_000);
+  const rssWithSocketsBytes = await rss();
+  closeAll(links);
+  const sockets = plan.memoryPairs * 2;
+  return { sockets, rssIdleBytes, rssWithSocketsBytes, bytesPerSocket: Math.round((rssWithSocketsBytes - rssIdleBytes) / sockets) };
+}
+
+async function ramp(system: System, all: readonly System[]): Promise<OpenLoopResult[]> {
+  const links = await openPairs(system, plan.ramp.pairs);
+  const steps: OpenLoopResult[] = [];
+  try {
+    for (const rate of plan.ramp.rates) {
+      await settle(all);
+      const step = await openLoop(system, links, { rate, warmupMs: plan.ramp.warmupMs, measureMs: plan.ramp.measureMs, graceMs: plan.graceMs });
+      steps.push(step);
+      log(`${system.name} ramp ${rate}/s: p50 ${step.p50Ms} p99 ${step.p99Ms} ms, lost ${step.lost}, CPU ${step.serverCpuPercent}%`);
+      if (step.p99Ms > plan.ramp.p99LimitMs || step.lost > 0) break;
+    }
+  } finally {
+    closeAll(links);
+  }
+  return steps;
+}
+
+async function main(): Promise<void> {
+  ensureFileLimit(plan.memoryPairs * 2 + 2_000);
+  const pinning = pinSelf();
+  const loadBefore = os.loadavg();
+  if ((loadBefore[0] ?? 0) > 1.5) console.warn(`bench: load average ${loadBefore[0]?.toFixed(1)}; other work will skew the figures (ratios hold better).`);
+  ensurePeersInstalled(log);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-peers-'));
+  const systems: System[] = [];
+  const figures = new Map<string, SystemFigures>();
+  try {
+    log('starting Parley (people, sessions and conversations first), the ws relay, Socket.IO, Prosody ×2 and Mosquitto');
+    systems.push(await startParley(dataDir, plan.memoryPairs));
+    systems.push(await startRelay(), await startSocketIo());
+    systems.push(await startProsody({ pairs: plan.memoryPairs, archive: false }), await startProsody({ pairs: plan.memoryPairs, archive: true }));
+    systems.push(await startMosquitto());
+    for (const system of systems) {
+      await settle(systems);
+      const mem = await memory(system);
+      figures.set(system.name, { memory: mem, rounds: [], ramp: [], maxRate: 0 });
+      log(`${system.name}: ${mem?.sockets} idle sockets, ${mem?.bytesPerSocket} B each`);
+    }
+    for (let round = 1; round <= plan.rounds; round++) {
+      for (const system of systems) {
+        await settle(systems);
+        const links = await openPairs(system, plan.pairs);
+        await settle(systems);
+        const result = await openLoop(system, links, { rate: plan.rate, warmupMs: plan.warmupMs, measureMs: plan.measureMs, graceMs: plan.graceMs });
+        closeAll(links);
+        figures.get(system.name)?.rounds.push(result);
+        log(`round ${round} ${system.name}: p50 ${result.p50Ms} p99 ${result.p99Ms} ms, ${result.cpuUsPerMessage} µs CPU/msg, lost ${result.lost}, CPU ${result.serverCpuPercent}% (waited ${result.serverWaitPercent}%)`);
+      }
+    }
+    for (const system of systems.filter((s) => s.name !== 'Prosody + MAM')) {
+      const own = figures.get(system.name) as SystemFigures;
+      own.ramp = await ramp(system, systems);
+      own.maxRate = Math.max(0, ...own.ramp.filter((s) => s.p99Ms <= plan.ramp.p99LimitMs && s.lost === 0).map((s) => s.offeredPerSecond));
+    }
+    const rows = peerRows(figures, { rate: plan.rate, sockets: plan.pairs * 2 });
+    console.table(rows.map((r) => ({ figure: r.figure, Parley: r.parley, peer: `${r.peerName}: ${r.peer}`, ratio: r.ratio, target: r.target, pass: r.pass })));
+    writeResults(
+      'peers',
+      {
+        date: new Date().toISOString(),
+        machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, pinning, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
+        plan,
+        systems: Object.fromEntries(figures),
+        rows,
+        durationMs: Date.now() - benchStart,
+      },
+      benchStart,
+    );
+  } finally {
+    for (const system of systems) await system.stop().catch(() => {});
+    cleanup();
+    if (children.size > 0) console.warn(`bench: ${children.size} children still listed after stop`);
+  }
+}
+
+runBench({ main, deadlineMs: plan.deadlineMs, cleanup });

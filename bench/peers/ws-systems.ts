@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type WebSocket from 'ws';
+import { freeLoopbackPort, startServerProcess } from '../../packages/server/test/server-process';
+import { insertPeople, openConversations } from '../seed';
+import { children, idAfter, openSocket, spawnPinned, stopChild, type Link, type System } from './system';
+
+// The systems spoken to over WebSocket: Parley itself, the raw `ws` relay and Socket.IO.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const messageText = 'Hello from the bench: what is my balance?';
+
+function pairLink(sender: WebSocket, receiver: WebSocket, frame: (id: string) => string): Link {
+  return {
+    send: (id) => {
+      if (sender.readyState === sender.OPEN) sender.send(frame(id));
+    },
+    close: () => {
+      sender.terminate();
+      receiver.terminate();
+    },
+  };
+}
+
+async function startNodePeer(file: string): Promise<{ pid: () => number; port: number; stop: () => Promise<void> }> {
+  const port = await freeLoopbackPort();
+  const child = await spawnPinned(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, file)], {
+    env: { ...process.env, PORT: String(port) },
+    ready: /listening/,
+  });
+  return { pid: () => child.pid ?? -1, port, stop: () => stopChild(child) };
+}
+
+/** The bare `ws` relay (bench/peers/ws-relay.ts): the ceiling of a Node WebSocket fan-out on one core. */
+export async function startRelay(): Promise<System> {
+  const peer = await startNodePeer('ws-relay.ts');
+  return {
+    name: 'ws relay',
+    pid: peer.pid,
+    stop: peer.stop,
+    async openPair(pair, delivered) {
+      const url = `ws://127.0.0.1:${peer.port}/?conversation=${pair}`;
+      const receiver = await openSocket(url, {}, false);
+      receiver.on('message', (data: Buffer) => {
+        const id = idAfter(data.toString('latin1'), '"clientId":"');
+        if (id) delivered(id);
+      });
+      const sender = await openSocket(url, {}, false);
+      return pairLink(sender, receiver, (id) => `{"type":"send","clientId":"${id}","conversationId":"relay-${pair}","content":{"contentType":"text","text":"${messageText}"}}`);
+    },
+  };
+}
+
+/**
+ * Socket.IO spoken raw over `ws` (Engine.IO 4 frames: `0{…}` open, `40` connect, `2`/`3`
+ * ping/pong, `42[…]` events), so the load generator costs no more than for the other systems.
+ */
+async function openSocketIo(port: number, pair: number): Promise<WebSocket> {
+  const socket = await openSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&conversation=${pair}`, {}, true);
+  socket.on('message', (data: Buffer) => {
+    if (data.length === 1 && data[0] === 0x32) socket.send('3');
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('socket.io connect timed out')), 20_000);
+    const onConnect = (data: Buffer): void => {
+      if (data.toString('latin1', 0, 2) !== '40') return;
+      clearTimeout(timer);
+      socket.off('message', onConnect);
+      resolve();
+    };
+    socket.on('message', onConnect);
+    socket.send('40');
+  });
+  return socket;
+}
+
+export async function startSocketIo(): Promise<System> {
+  const peer = await startNodePeer('socketio-server.ts');
+  return {
+    name: 'Socket.IO',
+    pid: peer.pid,
+    stop: peer.stop,
+    async openPair(pair, delivered) {
+      const receiver = await openSocketIo(peer.port, pair);
+      receiver.on('message', (data: Buffer) => {
+        const id = idAfter(data.toString('latin1'), '42["message","');
+        if (id) delivered(id);
+      });
+      const sender = await openSocketIo(peer.port, pair);
+      return pairLink(sender, receiver, (id) => `42["send","${id}","${messageText}"]`);
+    },
+  };
+}
+
+/**
+ * Parley with `people` people (each one session, one conversation with the Sandbox Bank), made as
+ * bench:messaging makes them; pair k is person k's two devices: `a` sends, `b` receives.
+ */
+export async function startParley(dataDir: string, people: number): Promise<System> {
+  const setup = await startServerProcess({ dataDir, databaseUrl: null });
+  await setup.stop();
+  const persons = insertPeople(dataDir, people);
+  const opener = await startServerProcess({ dataDir, databaseUrl: null });
+  const conversations = await openConversations(`http://127.0.0.1:${opener.port}`, persons, 64).finally(() => opener.stop());
+  const server = await startServerProcess({
+    dataDir,
+    databaseUrl: null,
+    wrap: ['taskset', '-c', '0'],
+    nodeFlags: ['--expose-gc'],
+    preload: [path.join(here, '../gc-hook.ts')],
+  });
+  const pid = server.pid();
+  const kill = (): void => void process.kill(pid, 'SIGKILL');
+  children.add(kill);
+  const origin = `http://localhost:${server.port}`;
+  return {
+    name: 'Parley',
+    pid: () => server.pid(),
+    stop: async () => {
+      await server.stop();
+      children.delete(kill);
+    },
+    async openPair(pair, delivered) {
+      const person = persons[pair % persons.length];
+      const headers = { cookie: person?.cookie ?? '', origin };
+      const url = `ws://127.0.0.1:${server.port}/v1/ws`;
+      const receiver = await openSocket(url, headers, true);
+      receiver.on('message', (data: Buffer) => {
+        const text = data.toString('latin1');
+        if (text.startsWith('{"type":"message"')) {
+          const id = idAfter(text, '"clientId":"');
+          if (id) delivered(id);
+        }
+      });
+      const sender = await openSocket(url, headers, true);
+      const conversation = conversations[pair % conversations.length];
+      return pairLink(sender, receiver, (id) => `{"type":"send","clientId":"${id}","conversationId":"${conversation}","content":{"contentType":"text","text":"${messageText}"}}`);
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { barChart, lineChart, type Series } from './svg';
+
+// npm run bench:report — bench/RESULTS.md and its plots (bench/results/plots/*.svg) from the
+// JSON the benches wrote in bench/results/. `npm run bench` runs it last.
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = path.join(benchDir, 'results');
+const plotsDir = path.join(resultsDir, 'plots');
+
+interface Round {
+  offeredPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  lost: number;
+  cpuUsPerMessage: number;
+  serverWaitPercent: number;
+}
+interface PeersResults {
+  date: string;
+  machine: { loadAverageBefore: number[]; loadAverageAfter: number[] };
+  plan: { pairs: number; rate: number; rounds: number; ramp: { p99LimitMs: number } };
+  systems: Record<string, { memory: { sockets: number; bytesPerSocket: number } | null; rounds: Round[]; ramp: Round[]; maxRate: number }>;
+  rows: { figure: string; parley: string; peerName: string; peer: string; ratio: number | null; target: string; pass: boolean | null }[];
+}
+interface TableRow {
+  figure: string;
+  parley: string | number;
+  peer: string | number;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+}
+
+const read = <T>(name: string): T | null => {
+  const file = path.join(resultsDir, `${name}.json`);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : null;
+};
+const verdict = (pass: boolean | null): string => (pass === null ? '–' : pass ? 'pass' : '**FAIL**');
+const ratio = (r: number | null): string => (r === null ? '–' : `${r}×`);
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? 0 : sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+function plot(name: string, svg: string): string {
+  fs.mkdirSync(plotsDir, { recursive: true });
+  fs.writeFileSync(path.join(plotsDir, name), svg);
+  return `![${name}](results/plots/${name})`;
+}
+
+function peersSection(peers: PeersResults): string[] {
+  const names = Object.keys(peers.systems);
+  const lines = [
+    `## Parley beside real peers (\`npm run bench:peers\`, ${peers.date})`,
+    '',
+    `Load average ${peers.machine.loadAverageBefore.map((n) => n.toFixed(2)).join(' ')} before, ${peers.machine.loadAverageAfter.map((n) => n.toFixed(2)).join(' ')} after.`,
+    `${peers.plan.rounds} alternating rounds of ${peers.plan.rate.toLocaleString('en')} msgs/s Poisson over ${(peers.plan.pairs * 2).toLocaleString('en')} sockets; medians with the min–max over the rounds.`,
+    '',
+    '| figure | Parley | peer | peer figure | Parley ÷ peer | target | result |',
+    '|---|---|---|---|---|---|---|',
+    ...peers.rows.map((r) => `| ${r.figure} | ${r.parley} | ${r.peerName} | ${r.peer} | ${ratio(r.ratio)} | ${r.target} | ${verdict(r.pass)} |`),
+    '',
+    '| system | p50 ms | p99 ms | lost | CPU µs/msg | server waited for its core | memory B/socket | max rate, p99 ≤ 50 ms |',
+    '|---|---|---|---|---|---|---|---|',
+    ...names.map((name) => {
+      const s = peers.systems[name] as PeersResults['systems'][string];
+      const m = (pick: (r: Round) => number): number => +median(s.rounds.map(pick)).toFixed(2);
+      const lost = s.rounds.reduce((n, r) => n + r.lost, 0);
+      const maxRate = s.ramp.length ? `${s.maxRate.toLocaleString('en')}/s` : 'not ramped';
+      return `| ${name} | ${m((r) => r.p50Ms)} | ${m((r) => r.p99Ms)} | ${lost} | ${m((r) => r.cpuUsPerMessage)} | ${m((r) => r.serverWaitPercent)}% | ${s.memory?.bytesPerSocket ?? '–'} | ${maxRate} |`;
+    }),
+    '',
+  ];
+  const series = (pick: (r: Round) => number): Series[] =>
+    names
+      .filter((name) => (peers.systems[name]?.ramp.length ?? 0) > 0)
+      .map((name) => ({ name, points: (peers.systems[name]?.ramp ?? []).map((r) => [r.offeredPerSecond, Math.max(pick(r), 0.01)] as const) }));
+  lines.push(
+    plot('latency-p99-vs-load.svg', lineChart({ title: 'p99 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p99 ms', series: series((r) => r.p99Ms), logY: true })),
+    '',
+    plot('latency-p50-vs-load.svg', lineChart({ title: 'p50 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p50 ms', series: series((r) => r.p50Ms), logY: true })),
+    '',
+    plot('cpu-per-message.svg', barChart({ title: `server CPU per message at ${peers.plan.rate.toLocaleString('en')}/s (median of rounds)`, unit: 'µs', bars: names.map((name) => ({ label: name, value: median((peers.systems[name]?.rounds ?? []).map((r) => r.cpuUsPerMessage)) })) })),
+    '',
+    plot('memory-per-socket.svg', barChart({ title: 'memory per idle connection (RSS delta ÷ sockets)', unit: 'B', bars: names.map((name) => ({ label: name, value: peers.systems[name]?.memory?.bytesPerSocket ?? null })) })),
+    '',
+  );
+  return lines;
+}
+
+function tableSection(title: string, rows: readonly TableRow[], peerName: string): string[] {
+  return [
+    title,
+    '',
+    `| figure | Parley | ${peerName} | Parley ÷ peer | target | result |`,
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.figure} | ${r.parley} | ${r.peer} | ${ratio(r.ratio)} | ${r.target} | ${verdict(r.pass)} |`),
+    '',
+  ];
+}
+
+interface MessagingResults {
+  date: string;
+  ratios: Record<string, number | null>;
+  pass: Record<string, boolean>;
+  parley: { latency: { p99Ms: number }; throughput: { perSecond: number }; memory: { bytesPerSocket: number }; stall: { worstMs: number } };
+  relay: MessagingResults['parley'];
+}
+
+function messagingRows(m: MessagingResults): TableRow[] {
+  const figures: [string, (f: MessagingResults['parley']) => number, string][] = [
+    ['persisted', (f) => f.throughput.perSecond, '/s'],
+    ['p99', (f) => f.latency.p99Ms, ' ms'],
+    ['longest stall', (f) => f.stall.worstMs, ' ms'],
+    ['memory', (f) => f.memory.bytesPerSocket, ' B'],
+  ];
+  return Object.keys(m.ratios).map((figure) => {
+    const [, pick, unit] = figures.find(([start]) => figure.startsWith(start)) ?? ['', () => NaN, ''];
+    return { figure, parley: `${pick(m.parley)}${unit}`, peer: `${pick(m.relay)}${unit}`, ratio: m.ratios[figure] ?? null, target: '', pass: m.pass[figure] ?? null };
+  });
+}
+
+export function writeReport(): string {
+  const lines = [
+    '# Benchmark results',
+    '',
+    'Written by `npm run bench` (or `npm run bench:report` from the JSON in `bench/results/`). Method, peers and how to read this: `bench/README.md`.',
+    'Every ratio is Parley ÷ a peer measured in the same run on the same machine; for latency, CPU and memory lower is better, for rates higher is better.',
+    '',
+  ];
+  const peers = read<PeersResults>('peers');
+  if (peers) lines.push(...peersSection(peers));
+  const messaging = read<MessagingResults>('messaging');
+  if (messaging) lines.push(...tableSection(`## Messaging path (\`npm run bench:messaging\`, ${messaging.date})`, messagingRows(messaging), 'ws relay'));
+  const business = read<{ date: string; rows: TableRow[] }>('business');
+  if (business) lines.push(...tableSection(`## Business API (\`npm run bench:business\`, ${business.date})`, business.rows, 'peer'));
+  lines.push(
+    '## Not measured yet',
+    '',
+    '- fan-out of one bank notice to 10,000 subscribed persons: Parley has no broadcast API (a bank sends to one conversation at a time), so there is nothing honest to put beside `ws` broadcast and Socket.IO emit: **not available**.',
+    '- reconnect storm (10,000 sockets within 10 s, resume, 0 missed) and the SQLite/PostgreSQL batch-insert storage limit: not built yet.',
+    '- instruction-count regression guard (`bench/baseline.json`, `npm run bench:check`): not built yet.',
+    '',
+  );
+  const file = path.join(benchDir, 'RESULTS.md');
+  fs.writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(`wrote ${path.relative(process.cwd(), writeReport())}`);
