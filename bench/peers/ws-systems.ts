@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type WebSocket from 'ws';
-import { freeLoopbackPort, startServerProcess } from '../../packages/server/test/server-process';
-import { insertPeople, openConversations } from '../seed';
+import { freeLoopbackPort, startServerProcess, type ServerProcess } from '../../packages/server/test/server-process';
+import { insertPeople, openConversations, type BenchPerson } from '../seed';
 import { children, idAfter, openSocket, spawnPinned, stopChild, type Link, type System } from './system';
 
 // The systems spoken to over WebSocket: Parley itself, the raw `ws` relay and Socket.IO.
@@ -22,7 +22,7 @@ function pairLink(sender: WebSocket, receiver: WebSocket, frame: (id: string) =>
   };
 }
 
-async function startNodePeer(file: string): Promise<{ pid: () => number; port: number; stop: () => Promise<void> }> {
+export async function startNodePeer(file: string): Promise<{ pid: () => number; port: number; stop: () => Promise<void> }> {
   const port = await freeLoopbackPort();
   const child = await spawnPinned(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, file)], {
     env: { ...process.env, PORT: String(port) },
@@ -92,11 +92,8 @@ export async function startSocketIo(): Promise<System> {
   };
 }
 
-/**
- * Parley with `people` people (each one session, one conversation with the Sandbox Bank), made as
- * bench:messaging makes them; pair k is person k's two devices: `a` sends, `b` receives.
- */
-export async function startParley(dataDir: string, people: number): Promise<System> {
+/** Parley pinned to core 0 with `people` people, each with one session and one open conversation with the Sandbox Bank. */
+export async function startParleyServer(dataDir: string, people: number): Promise<{ server: ServerProcess; persons: BenchPerson[]; conversations: string[] }> {
   const setup = await startServerProcess({ dataDir, databaseUrl: null });
   await setup.stop();
   const persons = insertPeople(dataDir, people);
@@ -112,14 +109,21 @@ export async function startParley(dataDir: string, people: number): Promise<Syst
   const pid = server.pid();
   const kill = (): void => void process.kill(pid, 'SIGKILL');
   children.add(kill);
+  const stop = server.stop.bind(server);
+  return { server: { ...server, stop: () => stop().finally(() => children.delete(kill)) }, persons, conversations };
+}
+
+/**
+ * Parley with `people` people (each one session, one conversation with the Sandbox Bank), made as
+ * bench:messaging makes them; pair k is person k's two devices: `a` sends, `b` receives.
+ */
+export async function startParley(dataDir: string, people: number): Promise<System> {
+  const { server, persons, conversations } = await startParleyServer(dataDir, people);
   const origin = `http://localhost:${server.port}`;
   return {
     name: 'Parley',
     pid: () => server.pid(),
-    stop: async () => {
-      await server.stop();
-      children.delete(kill);
-    },
+    stop: () => server.stop(),
     async openPair(pair, delivered) {
       const person = persons[pair % persons.length];
       const headers = { cookie: person?.cookie ?? '', origin };
