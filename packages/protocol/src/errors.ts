@@ -40,6 +40,9 @@ export const errorCatalog = {
   ERR_ALERTS_NOT_ENABLED: { status: 403, message: 'ALERT messages are not enabled for this person and business.' },
   ERR_IDEMPOTENCY_MISMATCH: { status: 422, message: 'This Idempotency-Key was used with a different request body.' },
   ERR_IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
+  ERR_DATA_KEY_DESTROYED: { status: 410, message: 'This data was erased: the key that protected it was destroyed.' },
+  ERR_SEAL_BROKEN: { status: 500, message: 'Stored data failed its integrity check and was not used.' },
+  ERR_MASTER_KEY_MISSING: { status: 503, message: 'A master key this data needs is not loaded on this server.' },
   ERR_UNAVAILABLE: { status: 503, message: 'Parley cannot do this right now; try again shortly.' },
   ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -15,3 +15,4 @@ export * from './handover';
 export * from './send';
 export * from './menu';
 export * from './messenger';
+export * from './privacy';

@@ -13,7 +13,8 @@ import type { ServerContext } from './context';
 import type { Tables } from './database';
 import { identityRoutes } from './identity';
 import { createMessaging } from './messaging';
-import { createWebhooks } from './webhooks';
+import { createWebhooks, webhookSecretsKey } from './webhooks';
+import { ensureSigningKeys, KeyRing, privacyRoutes, serviceKey } from './privacy';
 import { createInProcessBus, type Bus } from './platform/bus';
 import { cryptoRandom, systemClock, type Clock, type Random } from './platform/clock';
 import type { Config } from './platform/config';
@@ -57,6 +58,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     bus: deps.bus ?? createInProcessBus(),
     log,
     metrics: createMetrics(),
+    keys: new KeyRing(config),
   };
 
   const app = Fastify({
@@ -113,7 +115,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(messaging.gateway);
   await app.register(sendRoutes(ctx, messaging));
   await app.register(messengerRoutes(ctx, messaging));
-  const webhooks = createWebhooks(ctx);
+  await ensureSigningKeys(ctx);
+  await app.register(privacyRoutes(ctx));
+  const webhookKey = await serviceKey(ctx, 'webhooks', () => webhookSecretsKey(ctx.keys.currentKey()));
+  const webhooks = createWebhooks(ctx, { secretsKey: webhookKey });
   await app.register(webhooks.routes);
   await webhooks.start();
   if (config.webDistDir) await serveWebApp(app, config.webDistDir);

@@ -7,6 +7,7 @@ import { cryptoRandom, type Clock } from '../src/platform/clock';
 import { openDatabase } from '../src/platform/db/database';
 import { createLogger } from '../src/platform/logger';
 import { createMetrics } from '../src/platform/metrics';
+import { KeyRing } from '../src/privacy';
 import type { TestApp } from './context';
 import type { CreationOptions, RequestOptions, SoftwareAuthenticator } from './webauthn-authenticator';
 
@@ -116,6 +117,7 @@ export async function openSideContext(t: TestApp, clock: Clock): Promise<{ ctx: 
     bus: createInProcessBus(),
     log: createLogger(t.config),
     metrics: createMetrics(),
+    keys: new KeyRing(t.config),
   };
   return { ctx, close: () => database.close() };
 }

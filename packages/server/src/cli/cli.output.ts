@@ -2,6 +2,8 @@
 export interface CommandResult {
   readonly json: unknown;
   readonly text: string;
+  /** Exit code when the command ran but found a problem (e.g. `audit verify`); 0 when absent. */
+  readonly exitCode?: number;
 }
 
 /** Left-aligned columns under a header, two spaces apart. */

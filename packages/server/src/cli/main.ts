@@ -1,11 +1,26 @@
 import { parseArgs } from 'node:util';
 import type { BusinessContext } from '../business';
 import type { Tables } from '../database';
+import { KeyRing } from '../privacy';
 import { cryptoRandom, systemClock } from '../platform/clock';
 import { ConfigError, loadConfig } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { isAppError } from '../platform/errors';
-import { businessCommands, type Command } from './business.commands';
+import { businessCommands, type CommandArgs } from './business.commands';
+import type { CommandResult } from './cli.output';
+import { privacyCommands, type PrivacyCliContext } from './privacy.commands';
+
+/** What every command runs on: the business commands need part of it, the privacy ones all. */
+type CliContext = BusinessContext & PrivacyCliContext;
+
+interface Command {
+  readonly usage: string;
+  readonly summary: string;
+  readonly flags: readonly string[];
+  run(ctx: CliContext, args: CommandArgs): Promise<CommandResult>;
+}
+
+const commands: Readonly<Record<string, Command>> = { ...businessCommands, ...privacyCommands };
 
 /** Where the CLI writes, and the environment it reads config from; injected so tests can drive it in-process too. */
 export interface CliIo {
@@ -21,7 +36,7 @@ const processIo: CliIo = {
 };
 
 function usage(): string {
-  const lines = Object.values(businessCommands).map((command) => `  parley ${command.usage}\n      ${command.summary}`);
+  const lines = Object.values(commands).map((command) => `  parley ${command.usage}\n      ${command.summary}`);
   return [
     'Usage:',
     ...lines,
@@ -34,7 +49,7 @@ function usage(): string {
 /** The longest run of leading words that names a command, and the arguments after it. */
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
   for (let words = 3; words >= 2; words--) {
-    const command = businessCommands[argv.slice(0, words).join(' ')];
+    const command = commands[argv.slice(0, words).join(' ')];
     if (command) return { command, rest: argv.slice(words) };
   }
   return undefined;
@@ -75,11 +90,11 @@ async function execute(command: Command, parsed: { values: Record<string, unknow
     const config = loadConfig(io.env);
     const database = await openDatabase<Tables>(config);
     try {
-      const ctx: BusinessContext = { db: database.db, clock: systemClock, random: cryptoRandom };
+      const ctx: CliContext = { db: database.db, dialect: database.dialect, clock: systemClock, random: cryptoRandom, keys: new KeyRing(config) };
       const values = parsed.values as Record<string, string | boolean | undefined>;
       const result = await command.run(ctx, { values, positionals: parsed.positionals });
       io.stdout(json ? JSON.stringify(result.json, null, 2) : result.text);
-      return 0;
+      return result.exitCode ?? 0;
     } finally {
       await database.close();
     }

@@ -36,6 +36,11 @@ export interface Config {
   readonly webhookTimeoutMs?: number;
   /** Base64 of 32 bytes (PARLEY_MASTER_KEY); null means a key file made in `dataDir` on first start. */
   readonly masterKey?: string | null;
+  /**
+   * Older master keys (PARLEY_MASTER_KEY_PREVIOUS, comma-separated base64), kept only while
+   * `parley keys rotate` re-wraps the data keys still under them; see docs/privacy.md.
+   */
+  readonly masterKeyPrevious?: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (masterKey !== null && Buffer.from(masterKey, 'base64').length !== 32) {
     throw new ConfigError('PARLEY_MASTER_KEY must be 32 random bytes in base64 (try `openssl rand -base64 32`), or unset to use a key file in DATA_DIR.');
   }
+  const masterKeyPrevious = (env.PARLEY_MASTER_KEY_PREVIOUS || '').split(',').map((key) => key.trim()).filter(Boolean);
+  if (masterKeyPrevious.some((key) => Buffer.from(key, 'base64').length !== 32)) {
+    throw new ConfigError('PARLEY_MASTER_KEY_PREVIOUS must be comma-separated keys of 32 random bytes in base64.');
+  }
+  if (masterKeyPrevious.length > 0 && masterKey === null) {
+    throw new ConfigError('PARLEY_MASTER_KEY_PREVIOUS needs PARLEY_MASTER_KEY (the new key) set too.');
+  }
   const webhookTimeoutMs = readInteger(env, 'PARLEY_WEBHOOK_TIMEOUT_MS', { fallback: 15_000, min: 1_000, max: 60_000 });
   const config: Config = {
     port,
@@ -114,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookAllowPrivate: env.PARLEY_WEBHOOKS_ALLOW_PRIVATE === '1',
     webhookTimeoutMs,
     masterKey,
+    masterKeyPrevious,
     ...overrides,
   };
   return Object.freeze(config);

@@ -1,12 +1,13 @@
 /** Webhooks: endpoints, the outbox and its dispatcher. Other domains import only from here. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context';
-import { createSecretBox, loadMasterKey } from './secret.box';
+import { createSecretBox, createSecretBoxFromKey, loadMasterKey } from './secret.box';
 import type { ResolveAll } from './url.guard';
 import { WebhookDispatcher } from './webhook.dispatcher';
 import { webhookRoutes } from './webhook.routes';
 import { createWebhookSender } from './webhook.sender';
 
+export { webhookSecretsKey } from './secret.box';
 export { recordEvents, recordEvent, notifyWebhooks, type WebhookEventInput, type RecordedEvent } from './outbox.service';
 
 export interface Webhooks {
@@ -36,8 +37,9 @@ declare module 'fastify' {
  * await webhooks.start();
  * app.addHook('onClose', () => webhooks.close());
  */
-export function createWebhooks(ctx: ServerContext, options: { resolveAll?: ResolveAll } = {}): Webhooks {
-  const secrets = createSecretBox(loadMasterKey(ctx.config));
+export function createWebhooks(ctx: ServerContext, options: { resolveAll?: ResolveAll; secretsKey?: Buffer } = {}): Webhooks {
+  // buildApp passes the key ring's `webhooks` service key; the fallback is the pre-rotation derivation.
+  const secrets = options.secretsKey ? createSecretBoxFromKey(options.secretsKey) : createSecretBox(loadMasterKey(ctx.config));
   const timeoutMs = ctx.config.webhookTimeoutMs ?? 15_000;
   const sender = createWebhookSender({ timeoutMs, allowPrivate: ctx.config.webhookAllowPrivate === true, log: ctx.log });
   const dispatcher = new WebhookDispatcher(ctx, { secrets, sender });

@@ -1,13 +1,13 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Config } from '../platform/config';
+
+// The master key now lives in the privacy key ring; re-exported for what imported it from here.
+export { loadMasterKey, masterKeyFile } from '../privacy';
 
 /**
  * Seals webhook signing secrets at rest. Parley must keep them readable (HMAC needs the secret
  * itself), so they are encrypted with AES-256-GCM under a key derived from the master key, with
  * the endpoint id as associated data: a sealed secret copied onto another endpoint's row does
- * not open. (The key ring of a later issue replaces `loadMasterKey` behind the same calls.)
+ * not open.
  */
 export interface SecretBox {
   seal(endpointId: string, secret: string): string;
@@ -18,33 +18,22 @@ export interface SecretBox {
 const version = 'v1';
 const ivBytes = 12;
 const tagBytes = 16;
-export const masterKeyFile = 'master.key';
 
 /**
- * The master key: PARLEY_MASTER_KEY when set (required for a fleet: every node must hold the
- * same key), else `DATA_DIR/master.key`, made with mode 0600 on first start.
+ * The box key (HKDF-SHA256 of the master key, for this one purpose). The key ring keeps it as
+ * the `webhooks` service key, so it survives master key rotation (see docs/privacy.md).
  */
-export function loadMasterKey(config: Pick<Config, 'masterKey' | 'dataDir'>): Buffer {
-  if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
-  const file = path.join(config.dataDir, masterKeyFile);
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  try {
-    fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Made by an earlier start (or a racing process): use that one.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  if ((fs.statSync(file).mode & 0o077) !== 0) {
-    throw new Error(`${file} is readable by other users; run \`chmod 600 ${file}\`.`);
-  }
-  const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
-  if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key.`);
-  return key;
+export function webhookSecretsKey(masterKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'parley webhook signing secrets', 32));
 }
 
 /** A box whose key is derived (HKDF-SHA256) from the master key for this one purpose. */
 export function createSecretBox(masterKey: Buffer): SecretBox {
-  const key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'parley webhook signing secrets', 32));
+  return createSecretBoxFromKey(webhookSecretsKey(masterKey));
+}
+
+/** A box on a key already derived (see webhookSecretsKey). */
+export function createSecretBoxFromKey(key: Buffer): SecretBox {
   return {
     seal(endpointId, secret) {
       const iv = randomBytes(ivBytes);

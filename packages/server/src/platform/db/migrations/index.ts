@@ -7,6 +7,7 @@ import * as handover from './0007_handover';
 import * as menu from './0008_menu';
 import * as messenger from './0009_messenger';
 import * as personWindow from './0010_person_window';
+import * as privacy from './0011_privacy';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0008_menu': menu,
   '0009_messenger': messenger,
   '0010_person_window': personWindow,
+  '0011_privacy': privacy,
 };
