@@ -8,12 +8,14 @@ import { writeReport } from './report/report';
 // reported and the others still run; the exit code says whether all of them finished.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = ['peers.bench.ts', 'storm.bench.ts', 'messaging.bench.ts', 'business.bench.ts'] as const;
+const benches = ['peers.bench.ts', 'storm.bench.ts', 'storage.bench.ts', 'messaging.bench.ts', 'business.bench.ts'] as const;
 let running: ChildProcess | undefined;
+let stopping = false;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    // The child has its own SIGINT/SIGTERM clean-up; let it run, then leave.
+    // The child has its own SIGINT/SIGTERM clean-up; let it run, start no other bench, then leave.
+    stopping = true;
     running?.kill(signal);
     setTimeout(() => process.exit(130), 3_000).unref();
   });
@@ -22,6 +24,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const started = Date.now();
 const failed: string[] = [];
 for (const bench of benches) {
+  if (stopping) break;
   console.log(`\n=== ${bench} (${((Date.now() - started) / 1000).toFixed(0)} s into npm run bench) ===`);
   const code = await new Promise<number | null>((resolve) => {
     running = spawn(process.execPath, ['--import', 'tsx', path.join(here, bench)], { stdio: 'inherit' });

@@ -57,7 +57,7 @@ export function peerRows(figures: ReadonlyMap<string, SystemFigures>, load: { ra
       pass: limit === undefined ? null : ratio <= limit,
     });
   }
-  for (const [name, peer] of peers) {
+  for (const [name, peer] of peers.filter(([, f]) => f.memory !== null)) {
     const own = parley.memory?.bytesPerSocket ?? 0;
     const theirs = peer.memory?.bytesPerSocket ?? 0;
     rows.push({

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort } from '../../packages/server/test/server-process';
-import { spawnPinned, stopChild, type Link, type System } from './system';
+import { spawnPinned, stopChild, tempDir, type Link, type System } from './system';
 
 // Mosquitto (Debian `mosquitto`) on a high loopback port with a temp config: anonymous, no
 // persistence, QoS 1 both ways. Pair k: the receiver subscribes to `c/k` at QoS 1 and acks each
@@ -80,7 +79,7 @@ async function connectClient(port: number, clientId: string, onPacket: (type: nu
 }
 
 export async function startMosquitto(): Promise<System> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-mosquitto-'));
+  const dir = tempDir('parley-bench-mosquitto-');
   const port = await freeLoopbackPort();
   const configFile = path.join(dir, 'mosquitto.conf');
   fs.writeFileSync(configFile, config(port));

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort } from '../../packages/server/test/server-process';
-import { spawnPinned, stopChild, type System } from './system';
+import { spawnPinned, stopChild, tempDir, type System } from './system';
 
 // Prosody (Debian `prosody`), client-to-server only, no TLS, on a high loopback port with a temp
 // config and data folder. Accounts are written straight into its internal file store
@@ -111,7 +110,7 @@ function receiveMessages(socket: net.Socket, delivered: (id: string) => void): v
 }
 
 export async function startProsody(options: { pairs: number; archive: boolean }): Promise<System> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-prosody-'));
+  const dir = tempDir('parley-bench-prosody-');
   const port = await freeLoopbackPort();
   writeAccounts(dir, options.pairs);
   const configFile = path.join(dir, 'prosody.cfg.lua');

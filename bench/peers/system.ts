@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import WebSocket from 'ws';
 
 /** The sending end of one conversation; `close` ends both of its connections. */
@@ -23,6 +26,9 @@ export interface System {
 /** How to kill each child the bench started; all run on every way out (see runBench). */
 export const children = new Set<() => void>();
 
+/** Temp folders of the peers (configs, data), removed on every way out too. */
+export const tempDirs = new Set<string>();
+
 export function killChildren(): void {
   for (const kill of children) {
     try {
@@ -32,6 +38,15 @@ export function killChildren(): void {
     }
   }
   children.clear();
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+/** A temp folder that killChildren removes. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
 }
 
 /** Spawn a server pinned to core 0 and wait until `ready` matches its output (stdout or stderr), or `listens` accepts a connection. */

@@ -94,11 +94,19 @@ export async function startSocketIo(): Promise<System> {
 
 /** Parley pinned to core 0 with `people` people, each with one session and one open conversation with the Sandbox Bank. */
 export async function startParleyServer(dataDir: string, people: number): Promise<{ server: ServerProcess; persons: BenchPerson[]; conversations: string[] }> {
-  const setup = await startServerProcess({ dataDir, databaseUrl: null });
-  await setup.stop();
+  // The set-up starts (schema, then conversations) are killed on every way out too.
+  const guard = async (started: ServerProcess, work: (server: ServerProcess) => Promise<void>): Promise<void> => {
+    const pid = started.pid();
+    const kill = (): void => void process.kill(pid, 'SIGKILL');
+    children.add(kill);
+    await work(started).finally(() => started.stop().finally(() => children.delete(kill)));
+  };
+  await guard(await startServerProcess({ dataDir, databaseUrl: null }), async () => {});
   const persons = insertPeople(dataDir, people);
-  const opener = await startServerProcess({ dataDir, databaseUrl: null });
-  const conversations = await openConversations(`http://127.0.0.1:${opener.port}`, persons, 64).finally(() => opener.stop());
+  let conversations: string[] = [];
+  await guard(await startServerProcess({ dataDir, databaseUrl: null }), async (opener) => {
+    conversations = await openConversations(`http://127.0.0.1:${opener.port}`, persons, 64);
+  });
   const server = await startServerProcess({
     dataDir,
     databaseUrl: null,

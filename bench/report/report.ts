@@ -136,6 +136,8 @@ export function writeReport(): string {
   if (peers) lines.push(...peersSection(peers));
   const storm = read<{ date: string; rows: TableRow[] }>('storm');
   if (storm) lines.push(...tableSection(`## Reconnect storm (\`npm run bench:storm\`, ${storm.date})`, storm.rows, 'ws relay'));
+  const storage = read<{ date: string; rows: TableRow[] }>('storage');
+  if (storage) lines.push(...tableSection(`## Storage limit (\`npm run bench:storage\`, ${storage.date})`, storage.rows, 'store'));
   const messaging = read<MessagingResults>('messaging');
   if (messaging) lines.push(...tableSection(`## Messaging path (\`npm run bench:messaging\`, ${messaging.date})`, messagingRows(messaging), 'ws relay'));
   const business = read<{ date: string; rows: TableRow[] }>('business');
@@ -144,7 +146,7 @@ export function writeReport(): string {
     '## Not measured yet',
     '',
     '- fan-out of one bank notice to 10,000 subscribed persons: Parley has no broadcast API (a bank sends to one conversation at a time), so there is nothing honest to put beside `ws` broadcast and Socket.IO emit: **not available**.',
-    '- the SQLite/PostgreSQL batch-insert storage limit: not built yet.',
+    '- Parley\'s own persisted rate on PostgreSQL (the ramp runs Parley on SQLite only): not measured yet; the PostgreSQL row above is the store\'s limit alone.',
     '- instruction-count regression guard (`bench/baseline.json`, `npm run bench:check`): not built yet.',
     '',
   );
