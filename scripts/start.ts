@@ -49,6 +49,18 @@ async function createBankKey(env: NodeJS.ProcessEnv): Promise<string> {
   return (JSON.parse(out) as { secret: string }).secret;
 }
 
+/**
+ * The Sandbox Bank as an institution people can link (`parley bank add`, which updates the one
+ * with the same issuer): run on every start, so a moved bank URL follows.
+ */
+async function addBankInstitution(env: NodeJS.ProcessEnv, bank: BankConfig): Promise<void> {
+  let err = '';
+  const issuer = bank.publicUrl.origin;
+  const args = ['bank', 'add', '--issuer', issuer, '--client-id', env.BANK_PARLEY_CLIENT_ID || 'parley', '--ob-base-url', `${issuer}/open-banking/v4.0/aisp`, '--name', 'Sandbox Bank', '--business', 'sandbox-bank'];
+  const code = await runCli(args, { env, stdout: () => undefined, stderr: (text) => (err += text) });
+  if (code !== 0) throw new Error(`could not add the Sandbox Bank as a bank to link: ${err}`);
+}
+
 /** Whether the stored key still works and its endpoint still exists with this URL. */
 async function stillValid(parleyUrl: string, stored: StoredLink, webhookUrl: string): Promise<'valid' | 'endpoint' | 'key'> {
   const client = new ParleyClient({ baseUrl: parleyUrl, apiKey: stored.apiKey, maxRetries: 0 });
@@ -119,6 +131,7 @@ async function main(): Promise<void> {
   const bankDefaults = loadBankConfig(env);
   const parley = await provisionBankLink({ env, parleyUrl, bank: bankDefaults });
   const bankConfig = loadBankConfig(env, { parley });
+  await addBankInstitution(env, bankConfig);
   const bank = await buildBank(bankConfig);
   running.bank = bank;
   await bank.app.listen({ port: bankConfig.port, host: bankConfig.host });

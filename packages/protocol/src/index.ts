@@ -16,3 +16,4 @@ export * from './send';
 export * from './menu';
 export * from './messenger';
 export * from './privacy';
+export * from './banking';

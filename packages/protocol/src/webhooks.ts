@@ -18,6 +18,7 @@ export const webhookEventTypes = [
   'handover.returned',
   'standby',
   'webhook.test',
+  'link.completed',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 export const WebhookEventType = Type.Union(webhookEventTypes.map((type) => Type.Literal(type)));
@@ -47,6 +48,19 @@ export const webhookEventData = {
   'handover.returned': Type.Object({ ...ConversationRef, owner: ThreadOwner, metadata: Type.Optional(Type.String()) }, strict),
   standby: Type.Object({ ...ConversationRef, message: WebhookMessage }, strict),
   'webhook.test': Type.Object({ endpointId: Id }, strict),
+  /**
+   * The person linked their account at this bank to Parley: `consentId` is the bank's own
+   * Open Banking ConsentId, `bsid` the person as this bank knows them on Parley.
+   */
+  'link.completed': Type.Object(
+    {
+      bsid: Bsid,
+      consentId: Type.String({ minLength: 1, maxLength: 128 }),
+      permissions: Type.Array(Type.Union([Type.Literal('balances'), Type.Literal('transactions'), Type.Literal('account_details')])),
+      expiresAt: Timestamp,
+    },
+    strict,
+  ),
 } as const satisfies Record<WebhookEventType, TSchema>;
 export type WebhookEventData<T extends WebhookEventType> = Static<(typeof webhookEventData)[T]>;
 
@@ -76,6 +90,7 @@ export const WebhookEvent = Type.Union([
   envelope('handover.returned'),
   envelope('standby'),
   envelope('webhook.test'),
+  envelope('link.completed'),
 ]);
 export type WebhookEvent = Static<typeof WebhookEvent>;
 /** The event of one type, e.g. `WebhookEventOf<'postback'>`. */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { BankingTables } from './banking/banking.table';
 import type { BusinessTables } from './business/business.table';
 import type { IdempotencyTables } from './business/idempotency.table';
 import type { IdentityTables } from './identity/identity.table';
@@ -7,7 +8,7 @@ import type { PrivacyTables } from './privacy/privacy.table';
 import type { WebhookTables } from './webhooks/webhook.table';
 
 /** Every table Parley has, composed from each domain's `*.table.ts`. */
-export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables & IdempotencyTables & PrivacyTables;
+export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables & IdempotencyTables & PrivacyTables & BankingTables;
 
 /** The database handle repositories receive. */
 export type Db = Kysely<Tables>;

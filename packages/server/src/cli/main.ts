@@ -6,6 +6,7 @@ import { cryptoRandom, systemClock } from '../platform/clock';
 import { ConfigError, loadConfig } from '../platform/config';
 import { openDatabase } from '../platform/db/database';
 import { isAppError } from '../platform/errors';
+import { bankCommands } from './bank.commands';
 import { businessCommands, type CommandArgs } from './business.commands';
 import type { CommandResult } from './cli.output';
 import { privacyCommands, type PrivacyCliContext } from './privacy.commands';
@@ -20,7 +21,7 @@ interface Command {
   run(ctx: CliContext, args: CommandArgs): Promise<CommandResult>;
 }
 
-const commands: Readonly<Record<string, Command>> = { ...businessCommands, ...privacyCommands };
+const commands: Readonly<Record<string, Command>> = { ...businessCommands, ...privacyCommands, ...bankCommands };
 
 /** Where the CLI writes, and the environment it reads config from; injected so tests can drive it in-process too. */
 export interface CliIo {

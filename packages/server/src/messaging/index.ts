@@ -1,10 +1,10 @@
 /** Messaging: conversations, messages, the group committer and the WebSocket gateway. Other domains import only from here. */
-import type { Message, MessageContent } from '@parley/protocol';
+import type { Conversation, Message, MessageContent } from '@parley/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
 import { ConversationOwners } from './conversation.owners';
-import type { MessagingCore } from './conversation.service';
+import { openConversation, type MessagingCore } from './conversation.service';
 import { gatewayRoutes } from './gateway.routes';
 import { SocketRegistry } from './gateway.sockets';
 import { messageProblem } from './frame.validator';
@@ -29,6 +29,8 @@ export interface Messaging {
   readonly gateway: FastifyPluginAsync;
   /** Store a business or system message through the group committer; see `appendMessage`. */
   append(input: AppendMessageInput): Promise<Message>;
+  /** Start (or find) a person's conversation with a business, as the person would (banking opens it on a link). */
+  open(input: { personId: string; businessId: string }): Promise<{ conversation: Conversation; created: boolean }>;
   /** Flush pending writes (acking them), then close sockets with 1001. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export function createMessaging(ctx: ServerContext): Messaging {
       if (!result.ok) throw result.error;
       return result.message;
     },
+    open: (input) => openConversation(core, input),
     close() {
       closing ??= core.committer.close().then(() => registry.close());
       return closing;
@@ -92,4 +95,11 @@ export async function appendMessage(target: ServerContext | Messaging, input: Ap
   const messaging = 'append' in target ? target : byContext.get(target);
   if (!messaging) throw new AppError('ERR_UNAVAILABLE', { message: 'Messaging is not running in this server.' });
   return messaging.append(input);
+}
+
+/** Open (or find) the person's conversation with a business from another domain (banking, after a link). */
+export async function openConversationOf(target: ServerContext, input: { personId: string; businessId: string }): Promise<{ conversation: Conversation; created: boolean }> {
+  const messaging = byContext.get(target);
+  if (!messaging) throw new AppError('ERR_UNAVAILABLE', { message: 'Messaging is not running in this server.' });
+  return messaging.open(input);
 }

@@ -8,6 +8,7 @@ import * as menu from './0008_menu';
 import * as messenger from './0009_messenger';
 import * as personWindow from './0010_person_window';
 import * as privacy from './0011_privacy';
+import * as banking from './0013_banking';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0009_messenger': messenger,
   '0010_person_window': personWindow,
   '0011_privacy': privacy,
+  '0013_banking': banking,
 };

@@ -1,0 +1,82 @@
+import type { Db } from '../database';
+import type { BankDataCacheRow, BankTokenRow, ConsentRow, ConsentStatus, InstitutionRow } from './banking.table';
+
+export type ConsentWithInstitution = ConsentRow & { institution_name: string };
+
+/** The consent, its tokens and whatever else must commit with them (the webhook event). */
+export async function insertConsentWithTokens(db: Db, input: { consent: ConsentRow; tokens: BankTokenRow; alsoInTransaction: (trx: Db) => Promise<unknown> }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('consents').values(input.consent).execute();
+    await trx.insertInto('bank_tokens').values(input.tokens).execute();
+    await input.alsoInTransaction(trx);
+  });
+}
+
+function withInstitution(db: Db) {
+  return db.selectFrom('consents').innerJoin('institutions', 'institutions.id', 'consents.institution_id').selectAll('consents').select('institutions.name as institution_name');
+}
+
+export async function listConsentsOfPerson(db: Db, personId: string): Promise<ConsentWithInstitution[]> {
+  return withInstitution(db).where('consents.person_id', '=', personId).orderBy('consents.created_at', 'desc').orderBy('consents.id').execute();
+}
+
+/** The person's consent with this id; another person's is not found. */
+export async function findConsentOfPerson(db: Db, personId: string, consentId: string): Promise<ConsentWithInstitution | undefined> {
+  return withInstitution(db).where('consents.person_id', '=', personId).where('consents.id', '=', consentId).executeTakeFirst();
+}
+
+export async function findConsentByBankId(db: Db, institutionId: string, bankConsentId: string): Promise<ConsentRow | undefined> {
+  return db.selectFrom('consents').selectAll().where('institution_id', '=', institutionId).where('bank_consent_id', '=', bankConsentId).executeTakeFirst();
+}
+
+/** Mark a consent ended once: false when it had already ended (another node or request did it). */
+export async function endConsentRow(db: Db, change: { id: string; status: Exclude<ConsentStatus, 'active'>; at: number; by: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('consents')
+    .set({ status: change.status, ended_at: change.at, ended_by: change.by })
+    .where('id', '=', change.id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Delete what a consent's data key protected (the key itself is destroyed by privacy). */
+export async function deleteConsentSecrets(db: Db, consentId: string): Promise<{ tokens: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const tokens = await trx.deleteFrom('bank_tokens').where('consent_id', '=', consentId).executeTakeFirst();
+    await trx.deleteFrom('bank_data_cache').where('consent_id', '=', consentId).execute();
+    return { tokens: tokens.numDeletedRows > 0n };
+  });
+}
+
+export async function touchConsent(db: Db, consentId: string, at: number): Promise<void> {
+  await db.updateTable('consents').set({ last_access_at: at }).where('id', '=', consentId).execute();
+}
+
+export async function findTokens(db: Db, consentId: string): Promise<BankTokenRow | undefined> {
+  return db.selectFrom('bank_tokens').selectAll().where('consent_id', '=', consentId).executeTakeFirst();
+}
+
+/** Store refreshed tokens unless another refresh got there first (the version moved). */
+export async function replaceTokens(db: Db, row: BankTokenRow, previousVersion: number): Promise<boolean> {
+  const { consent_id: _id, ...changes } = row;
+  const result = await db.updateTable('bank_tokens').set(changes).where('consent_id', '=', row.consent_id).where('version', '=', previousVersion).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function findCached(db: Db, id: string, now: number): Promise<BankDataCacheRow | undefined> {
+  return db.selectFrom('bank_data_cache').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst();
+}
+
+export async function putCached(db: Db, row: BankDataCacheRow): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('bank_data_cache').where('id', '=', row.id).execute();
+    await trx.insertInto('bank_data_cache').values(row).execute();
+  });
+}
+
+export async function deleteExpiredCache(db: Db, now: number): Promise<void> {
+  await db.deleteFrom('bank_data_cache').where('expires_at', '<=', now).execute();
+}
+
+export type { InstitutionRow };

@@ -1,0 +1,109 @@
+import type { DataCategory } from '@parley/protocol';
+import type { ServerContext } from '../context';
+import { AppError } from '../platform/errors';
+import type { ConsentRow, InstitutionRow } from './banking.table';
+import { connectorOf } from './ob.connector';
+import { checkBankAnswer, ObAccounts, ObBalances, ObTransactions } from './ob.schemas';
+import { accessFor, GrantGoneError } from './token.service';
+
+export interface AccountData {
+  readonly bankAccountId: string;
+  readonly name: string;
+  readonly type: string;
+  readonly currency: string;
+  readonly identification: string | null;
+}
+export interface BalanceData {
+  readonly bankAccountId: string;
+  readonly type: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly at: number;
+}
+export interface TransactionData {
+  readonly bankAccountId: string;
+  readonly id: string;
+  readonly bookedAt: number;
+  readonly status: string;
+  readonly amount: string;
+  readonly currency: string;
+  readonly description: string | null;
+  readonly merchant: string | null;
+  readonly category: string | null;
+}
+
+/** Financial data as Parley keeps it, whatever the bank's shape: what the gate returns. */
+export type FinancialData =
+  | { readonly kind: 'accounts'; readonly accounts: readonly AccountData[] }
+  | { readonly kind: 'balances'; readonly accounts: readonly AccountData[]; readonly balances: readonly BalanceData[] }
+  | { readonly kind: 'transactions'; readonly transactions: readonly TransactionData[] };
+
+const signed = (amount: { Amount: string }, indicator: 'Credit' | 'Debit') => (indicator === 'Debit' ? `-${amount.Amount}` : amount.Amount);
+const instant = (text: string) => {
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new AppError('ERR_BANK_BAD_RESPONSE', { message: `The bank sent a date Parley cannot read: "${text.slice(0, 40)}".` });
+  return at;
+};
+
+async function getOb(ctx: ServerContext, input: { consent: ConsentRow; institution: InstitutionRow; path: string }): Promise<unknown> {
+  const { accessToken, dpop } = await accessFor(ctx, input);
+  const answer = await connectorOf(ctx).obRequest(input.institution, { path: input.path, method: 'GET', accessToken, dpop });
+  // 403: the bank no longer lets this consent read (revoked there, or the account unshared).
+  if (answer.status === 403) throw new GrantGoneError(`${input.institution.name} answered 403 for ${input.path}.`);
+  if (answer.status === 404) throw new AppError('ERR_NOT_FOUND');
+  if (answer.status !== 200) throw new AppError('ERR_BANK_UNAVAILABLE', { message: `${input.institution.name} answered ${answer.status}.` });
+  return answer.json;
+}
+
+function accountsOf(json: unknown): AccountData[] {
+  return checkBankAnswer(ObAccounts, json, 'account list').Data.Account.map((account) => ({
+    bankAccountId: account.AccountId,
+    name: account.Nickname ?? account.Description ?? account.AccountId,
+    type: account.AccountTypeCode ?? 'unknown',
+    currency: account.Currency,
+    identification: account.Account?.[0]?.Identification ?? null,
+  }));
+}
+
+function balancesOf(json: unknown): BalanceData[] {
+  return checkBankAnswer(ObBalances, json, 'balances').Data.Balance.map((balance) => ({
+    bankAccountId: balance.AccountId,
+    type: balance.Type,
+    amount: signed(balance.Amount, balance.CreditDebitIndicator),
+    currency: balance.Amount.Currency,
+    at: instant(balance.DateTime),
+  }));
+}
+
+function transactionsOf(json: unknown): TransactionData[] {
+  return checkBankAnswer(ObTransactions, json, 'transactions').Data.Transaction.map((row, index) => ({
+    bankAccountId: row.AccountId,
+    id: row.TransactionId ?? `${row.BookingDateTime}-${index}`,
+    bookedAt: instant(row.BookingDateTime),
+    status: row.Status,
+    amount: signed(row.Amount, row.CreditDebitIndicator),
+    currency: row.Amount.Currency,
+    description: row.TransactionInformation ?? null,
+    merchant: row.MerchantDetails?.MerchantName ?? null,
+    category: row.ProprietaryBankTransactionCode?.Code ?? null,
+  }));
+}
+
+/** Read one category from the bank for one consent (one account, or all), schema-checked and normalised. */
+export async function fetchFromBank(
+  ctx: ServerContext,
+  input: { consent: ConsentRow; institution: InstitutionRow; category: DataCategory; bankAccountId: string | undefined },
+): Promise<FinancialData> {
+  const base = input.bankAccountId === undefined ? '' : `/accounts/${encodeURIComponent(input.bankAccountId)}`;
+  const get = (path: string) => getOb(ctx, { consent: input.consent, institution: input.institution, path });
+  switch (input.category) {
+    case 'account_details':
+      return { kind: 'accounts', accounts: accountsOf(await get(base || '/accounts')) };
+    case 'balances': {
+      const accounts = accountsOf(await get(base || '/accounts')).map((account) => ({ ...account, identification: null }));
+      return { kind: 'balances', accounts, balances: balancesOf(await get(`${base}/balances`)) };
+    }
+    case 'transactions':
+      return { kind: 'transactions', transactions: transactionsOf(await get(`${base}/transactions`)) };
+  }
+}

@@ -1,0 +1,89 @@
+import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
+import * as oidc from 'openid-client';
+import type { ServerContext } from '../context';
+import { AppError } from '../platform/errors';
+import { openText, seal } from '../privacy';
+import type { BankTokenRow, ConsentRow, InstitutionRow } from './banking.table';
+import * as consents from './consent.repository';
+import { bankCall, connectorOf, isInvalidGrant, type DPoPKeys } from './ob.connector';
+
+/** Refresh this long before the bank's expiry, so a token does not die on the way. */
+const refreshMarginMs = 30_000;
+
+const aad = (consentId: string, field: string) => ({ table: 'bank_tokens', rowId: `${consentId}:${field}`, owner: `consent:${consentId}` });
+
+/** The DPoP key pair as JWKs, to seal; and back. */
+export async function exportDPoPKeys(keys: DPoPKeys): Promise<string> {
+  return JSON.stringify({ privateJwk: await exportJWK(keys.privateKey), publicJwk: await exportJWK(keys.publicKey) });
+}
+
+export async function importDPoPKeys(text: string): Promise<DPoPKeys> {
+  const { privateJwk, publicJwk } = JSON.parse(text) as { privateJwk: JWK; publicJwk: JWK };
+  return {
+    privateKey: (await importJWK(privateJwk, 'ES256', { extractable: false })) as CryptoKey,
+    publicKey: (await importJWK(publicJwk, 'ES256', { extractable: true })) as CryptoKey,
+  };
+}
+
+/** Seal a token response (and the DPoP key it is bound to) under the consent's data key. */
+export async function sealTokens(
+  ctx: ServerContext,
+  input: { consentId: string; keyId: string; response: oidc.TokenEndpointResponse; dpopKeys: string; refreshToken: string; version: number },
+): Promise<BankTokenRow> {
+  const { consentId, keyId } = input;
+  const expiresIn = input.response.expires_in ?? 300;
+  return {
+    consent_id: consentId,
+    refresh_sealed: await seal(ctx, { keyId, aad: aad(consentId, 'refresh') }, input.refreshToken),
+    access_sealed: await seal(ctx, { keyId, aad: aad(consentId, 'access') }, input.response.access_token),
+    access_expires_at: ctx.clock.now() + expiresIn * 1000,
+    dpop_sealed: await seal(ctx, { keyId, aad: aad(consentId, 'dpop') }, input.dpopKeys),
+    version: input.version,
+  };
+}
+
+/** The bank said the grant is gone: the caller ends the consent (revoked at the bank). */
+export class GrantGoneError extends Error {
+  override readonly name = 'GrantGoneError';
+}
+
+/**
+ * A live DPoP-bound access token for the consent: the stored one, or a refreshed one (the new
+ * refresh token replaces the old; the bank rotates them). Throws GrantGoneError on invalid_grant.
+ */
+export async function accessFor(ctx: ServerContext, input: { consent: ConsentRow; institution: InstitutionRow }): Promise<{ accessToken: string; dpop: oidc.DPoPHandle }> {
+  const { consent, institution } = input;
+  const row = await consents.findTokens(ctx.db, consent.id);
+  if (!row) throw new AppError('ERR_CONSENT_NOT_ACTIVE');
+  const keyId = consent.data_key_id;
+  const connector = connectorOf(ctx);
+  const config = await connector.configFor(institution);
+  const dpopText = await openText(ctx, { keyId, aad: aad(consent.id, 'dpop') }, row.dpop_sealed);
+  const dpop = oidc.getDPoPHandle(config, await importDPoPKeys(dpopText));
+  if (row.access_sealed && row.access_expires_at !== null && row.access_expires_at - refreshMarginMs > ctx.clock.now()) {
+    return { accessToken: await openText(ctx, { keyId, aad: aad(consent.id, 'access') }, row.access_sealed), dpop };
+  }
+  const refreshToken = await openText(ctx, { keyId, aad: aad(consent.id, 'refresh') }, row.refresh_sealed);
+  let response: oidc.TokenEndpointResponse;
+  try {
+    response = await bankCall(institution, () => oidc.refreshTokenGrant(config, refreshToken, undefined, { DPoP: dpop }));
+  } catch (error) {
+    if (isInvalidGrant(error)) throw new GrantGoneError('The bank no longer honours this consent.', { cause: error });
+    throw error;
+  }
+  const next = await sealTokens(ctx, { consentId: consent.id, keyId, response, dpopKeys: dpopText, refreshToken: response.refresh_token ?? refreshToken, version: row.version + 1 });
+  // Lost a race with another refresh: its tokens are stored; ours are just as good for this call.
+  await consents.replaceTokens(ctx.db, next, row.version);
+  return { accessToken: response.access_token, dpop };
+}
+
+/** The refresh token, to revoke it at the bank; null when the tokens are gone already. */
+export async function refreshTokenOf(ctx: ServerContext, consent: ConsentRow): Promise<string | null> {
+  const row = await consents.findTokens(ctx.db, consent.id);
+  if (!row) return null;
+  try {
+    return await openText(ctx, { keyId: consent.data_key_id, aad: aad(consent.id, 'refresh') }, row.refresh_sealed);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as consentRepository from '../src/banking/consent.repository';
+import { refreshTokenOf } from '../src/banking/token.service';
+import type { ServerContext } from '../src/context';
+import type { Tables } from '../src/database';
+import { createInProcessBus } from '../src/platform/bus';
+import { cryptoRandom, systemClock } from '../src/platform/clock';
+import { openDatabase } from '../src/platform/db/database';
+import { createMetrics } from '../src/platform/metrics';
+import { KeyRing } from '../src/privacy';
+import { linkBank, startBankingWorld, type BankingWorld } from './banking-fixtures';
+import { signUpPerson } from './people';
+
+// Crypto-shredding reaches backups: a copy of the database taken while a consent was live holds
+// its sealed refresh token, and after the revocation nothing in the running Parley can open it.
+// SQLite only: the copy is a file (VACUUM INTO).
+
+describe('a backup after a revocation', () => {
+  let world: BankingWorld;
+  const folders: string[] = [];
+  beforeAll(async () => {
+    world = await startBankingWorld('sqlite');
+  });
+  afterAll(async () => {
+    await world?.close();
+    for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** A Parley context over a copy of the store, with a fresh key ring from Parley's key file (nothing cached). */
+  async function contextOver(dataDir: string): Promise<{ ctx: ServerContext; close(): Promise<void> }> {
+    const config = { ...world.t.config, dataDir };
+    fs.copyFileSync(path.join(world.t.config.dataDir, 'master.key'), path.join(dataDir, 'master.key'));
+    fs.chmodSync(path.join(dataDir, 'master.key'), 0o600);
+    const database = await openDatabase<Tables>(config);
+    const ctx: ServerContext = { config, db: database.db, dialect: database.dialect, clock: systemClock, random: cryptoRandom, bus: createInProcessBus(), log: pino({ level: 'silent' }), metrics: createMetrics(), keys: new KeyRing(config) };
+    return { ctx, close: () => database.close() };
+  }
+
+  it('cannot be decrypted with the keys Parley holds once the consent was revoked', async () => {
+    const alice = await signUpPerson(world.t.app, 'Alice');
+    expect((await linkBank(world, alice)).linked).toBe(world.institution.id);
+    // The backup, as an operator would take it while Parley runs, restored into a folder of its own.
+    const restoreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-restore-'));
+    folders.push(restoreDir);
+    const live = await openDatabase<Tables>(world.t.config);
+    await sql`vacuum into ${path.join(restoreDir, 'parley.db')}`.execute(live.db);
+    const [consent] = await consentRepository.listConsentsOfPerson(live.db, alice.me.id);
+    await live.close();
+
+    // Before: the backup opens (the test would prove nothing otherwise).
+    const before = await contextOver(restoreDir);
+    expect((await refreshTokenOf(before.ctx, consent!))?.length).toBeGreaterThan(20);
+    await before.close();
+
+    const revoked = await world.t.app.inject({ method: 'DELETE', url: `/v1/consents/${consent!.id}`, headers: alice.headers });
+    expect(revoked.statusCode).toBe(200);
+
+    // After: the same backup, with Parley's key file as it is now, opens nothing.
+    const after = await contextOver(restoreDir);
+    expect(await consentRepository.findTokens(after.ctx.db, consent!.id)).toBeDefined();
+    expect(await refreshTokenOf(after.ctx, consent!)).toBeNull();
+    await after.close();
+  });
+});

@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { accessPurposes, dataCategories, type AccessPurpose, type MoneyAccountList, type MoneyBalances, type MoneyTransactions } from '@parley/protocol';
+import fc from 'fast-check';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFinancialData } from '../src/banking';
+import * as consentRepository from '../src/banking/consent.repository';
+import { refreshTokenOf } from '../src/banking/token.service';
+import type { ServerContext } from '../src/context';
+import type { Tables } from '../src/database';
+import { createInProcessBus } from '../src/platform/bus';
+import { cryptoRandom, systemClock } from '../src/platform/clock';
+import { openDatabase } from '../src/platform/db/database';
+import { isAppError } from '../src/platform/errors';
+import { createMetrics } from '../src/platform/metrics';
+import { KeyRing } from '../src/privacy';
+import { linkBank, startBankingWorld, type BankingWorld } from './banking-fixtures';
+import { dialects } from './context';
+import { signUpPerson, type TestPerson } from './people';
+
+// The one gate: purposes outside the closed list are refused (and logged) whatever the category
+// and actor; and nothing readable of the bank's data or tokens sits in Parley's store.
+
+const actors = ['person', 'bank-bot', 'system', 'agent:support-7'];
+const forbiddenWords = ['advertising', 'marketing', 'analytics', 'profiling', 'sharing', 'ads', 'credit_scoring', 'SHOW_TO_USER', 'show_to_user ', ''];
+
+describe.each(dialects)('the gate (%s)', (dialect) => {
+  let world: BankingWorld;
+  let ctx: ServerContext;
+  let closeDb: () => Promise<void>;
+  let alice: TestPerson;
+  let nobody: TestPerson;
+  let accountId: string;
+
+  beforeAll(async () => {
+    world = await startBankingWorld(dialect);
+    alice = await signUpPerson(world.t.app, 'Alice');
+    nobody = await signUpPerson(world.t.app, 'Nobody');
+    expect((await linkBank(world, alice)).linked).toBe(world.institution.id);
+    accountId = ((await world.t.app.inject({ url: '/v1/money/accounts', headers: { cookie: alice.cookie } })).json() as MoneyAccountList).accounts[0]!.id;
+    // A second handle on the same store, as another Parley node would have: the gate is a plain function.
+    const database = await openDatabase<Tables>(world.t.config);
+    closeDb = () => database.close();
+    ctx = {
+      config: world.t.config,
+      db: database.db,
+      dialect: database.dialect,
+      clock: systemClock,
+      random: cryptoRandom,
+      bus: createInProcessBus(),
+      log: pino({ level: 'silent' }),
+      metrics: createMetrics(),
+      keys: new KeyRing(world.t.config),
+    };
+  });
+  afterAll(async () => {
+    await closeDb?.();
+    await world?.close();
+  });
+
+  const logSize = async (personId: string) => (await ctx.db.selectFrom('access_log').select('id').where('person_id', '=', personId).execute()).length;
+  const lastEntry = (personId: string) => ctx.db.selectFrom('access_log').selectAll().where('person_id', '=', personId).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+
+  it('refuses every purpose outside the closed list, for every category and actor, and logs each refusal', async () => {
+    const before = await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id);
+    const purpose = fc.oneof(fc.constantFrom(...forbiddenWords), fc.string({ maxLength: 40 }), fc.stringMatching(/^[a-z_]{1,30}$/)).filter((word) => !(accessPurposes as readonly string[]).includes(word));
+    await fc.assert(
+      fc.asyncProperty(purpose, fc.constantFrom(...dataCategories), fc.constantFrom(...actors), fc.constantFrom(alice, nobody), fc.boolean(), async (word, category, actor, person, oneAccount) => {
+        const size = await logSize(person.me.id);
+        const request = { personId: person.me.id, category, actor, purpose: word as AccessPurpose, ...(oneAccount && person === alice ? { accountId } : {}) };
+        const error = await readFinancialData(ctx, request).then(() => null, (caught: unknown) => caught);
+        expect(isAppError(error) && error.code).toBe('ERR_PURPOSE_DENIED');
+        expect(await logSize(person.me.id)).toBe(size + 1);
+        const entry = await lastEntry(person.me.id);
+        expect([entry.outcome, entry.category, entry.actor]).toEqual(['refused', category, actor]);
+        expect(entry.reason).toMatch(/purpose/);
+      }),
+      { numRuns: 60 },
+    );
+    // No forced purpose reached the bank: the consent was not read meanwhile.
+    expect((await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id))[0]?.last_access_at).toBe(before[0]?.last_access_at);
+  });
+
+  it('has no other purpose in its type', () => {
+    const request = (purpose: AccessPurpose) => ({ personId: alice.me.id, category: 'balances' as const, actor: 'system', purpose });
+    // @ts-expect-error -- advertising is not an AccessPurpose: a caller cannot even write it without a cast.
+    expect(request('advertising').purpose).toBe('advertising');
+  });
+
+  it('reads for each allowed purpose, and logs each read as allowed', async () => {
+    for (const purpose of accessPurposes) {
+      const [result] = await readFinancialData(ctx, { personId: alice.me.id, accountId, category: 'balances', purpose, actor: 'system' });
+      expect(result?.data.kind).toBe('balances');
+      expect(await lastEntry(alice.me.id)).toMatchObject({ outcome: 'allowed', purpose, account_id: accountId });
+    }
+  });
+
+  it('refreshes an expired access token with the consent\'s DPoP key and keeps the rotated refresh token', async () => {
+    const [consent] = await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id);
+    const before = (await consentRepository.findTokens(ctx.db, consent!.id))!;
+    const oldRefresh = await refreshTokenOf(ctx, consent!);
+    await ctx.db.updateTable('bank_tokens').set({ access_expires_at: 0 }).where('consent_id', '=', consent!.id).execute();
+    const [result] = await readFinancialData(ctx, { personId: alice.me.id, category: 'transactions', purpose: 'show_to_user', actor: 'person' });
+    expect(result?.data.kind === 'transactions' && result.data.transactions.length).toBeGreaterThan(0);
+    const after = (await consentRepository.findTokens(ctx.db, consent!.id))!;
+    expect(after.version).toBe(before.version + 1);
+    expect(Number(after.access_expires_at)).toBeGreaterThan(Date.now());
+    const newRefresh = await refreshTokenOf(ctx, consent!);
+    expect(newRefresh).not.toBe(oldRefresh);
+    expect(newRefresh?.length).toBeGreaterThan(20);
+  });
+
+  it('keeps no plaintext token, balance or transaction text in the store', async () => {
+    const headers = { cookie: alice.cookie };
+    const balances = (await world.t.app.inject({ url: `/v1/money/accounts/${accountId}/balances`, headers })).json() as MoneyBalances;
+    const transactions = (await world.t.app.inject({ url: `/v1/money/accounts/${accountId}/transactions`, headers })).json() as MoneyTransactions;
+    const [consent] = await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id);
+    const refreshToken = await refreshTokenOf(ctx, consent!);
+    const canaries = [
+      refreshToken!,
+      ...transactions.transactions.flatMap((t) => [t.merchant, t.description]).filter((text): text is string => text !== null && text.length >= 6),
+      ...balances.balances.map((b) => `"amount":"${b.amount}"`),
+      ...balances.balances.map((b) => b.amount.replace('-', '')).filter((amount) => amount.length >= 7),
+    ];
+    expect(refreshToken?.length).toBeGreaterThan(20);
+    expect(canaries.length).toBeGreaterThan(3);
+
+    const tables = ['consents', 'bank_tokens', 'bank_data_cache', 'link_sessions', 'access_log', 'consent_receipts', 'data_keys', 'institutions'] as const;
+    const rows = await Promise.all(tables.map((table) => ctx.db.selectFrom(table).selectAll().execute()));
+    const dump = JSON.stringify(rows);
+    expect(dump).toContain(consent!.id);
+    expect(canaries.filter((canary) => dump.includes(canary))).toEqual([]);
+    if (dialect === 'sqlite') {
+      const files = fs.readdirSync(world.t.config.dataDir).filter((name) => /\.(db|sqlite)(-wal|-shm)?$/.test(name) || name.includes('.db'));
+      expect(files.length).toBeGreaterThan(0);
+      const bytes = Buffer.concat(files.map((name) => fs.readFileSync(path.join(world.t.config.dataDir, name))));
+      expect(bytes.includes(Buffer.from(consent!.id))).toBe(true);
+      expect(canaries.filter((canary) => bytes.includes(Buffer.from(canary)))).toEqual([]);
+    }
+  });
+});
