@@ -103,6 +103,8 @@ describe.each(dialects)('consents (%s)', (dialect) => {
     expect([read.status, read.body.error.code]).toEqual([403, 'ERR_CONSENT_NOT_ACTIVE']);
     expect((await consentsOf(person))[0]).toMatchObject({ status: 'revoked', endedBy: 'bank' });
     expect(await heldFor(consent.id)).toMatchObject({ tokens: 0, cached: 0, liveKeys: 0 });
+    const log = (await get<AccessLogPage>(person, '/v1/privacy/access-log')).body.entries;
+    expect(log[0]).toMatchObject({ outcome: 'refused', category: 'transactions', reason: 'consent revoked at the bank (403)' });
   });
 
   it("answers 404 for another person's consents and accounts, and changes nothing", async () => {

@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import * as oidc from 'openid-client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as consentRepository from '../src/banking/consent.repository';
+import { findInstitution } from '../src/banking/institution.service';
+import { connectorOf } from '../src/banking/ob.connector';
 import { refreshTokenOf } from '../src/banking/token.service';
 import type { ServerContext } from '../src/context';
 import type { Tables } from '../src/database';
@@ -65,5 +68,41 @@ describe('a backup after a revocation', () => {
     expect(await consentRepository.findTokens(after.ctx.db, consent!.id)).toBeDefined();
     expect(await refreshTokenOf(after.ctx, consent!)).toBeNull();
     await after.close();
+  });
+});
+
+// A bank that ends a grant without telling anyone: the next refresh answers invalid_grant, and
+// Parley revokes the consent with the same erasure as any other revocation.
+describe('a refresh the bank refuses (invalid_grant)', () => {
+  let world: BankingWorld;
+  beforeAll(async () => {
+    world = await startBankingWorld('sqlite', { bankEvents: false });
+  });
+  afterAll(() => world?.close());
+
+  it('ends the consent as revoked by the bank, erases it, and refuses the read', async () => {
+    const alice = await signUpPerson(world.t.app, 'Alice');
+    expect((await linkBank(world, alice)).linked).toBe(world.institution.id);
+    const database = await openDatabase<Tables>(world.t.config);
+    const config = world.t.config;
+    const ctx: ServerContext = { config, db: database.db, dialect: database.dialect, clock: systemClock, random: cryptoRandom, bus: createInProcessBus(), log: pino({ level: 'silent' }), metrics: createMetrics(), keys: new KeyRing(config) };
+    try {
+      const [consent] = await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id);
+      const refreshToken = (await refreshTokenOf(ctx, consent!))!;
+      const institution = (await findInstitution(ctx.db, world.institution.id))!;
+      await oidc.tokenRevocation(await connectorOf(ctx).configFor(institution), refreshToken);
+      await ctx.db.updateTable('bank_tokens').set({ access_expires_at: 0 }).where('consent_id', '=', consent!.id).execute();
+
+      const read = await world.t.app.inject({ url: '/v1/money/accounts', headers: { cookie: alice.cookie } });
+      expect(read.json()).toEqual({ accounts: [] });
+      const [after] = await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id);
+      expect([after?.status, after?.ended_by]).toEqual(['revoked', 'bank']);
+      expect(await consentRepository.findTokens(ctx.db, consent!.id)).toBeUndefined();
+      const entry = await ctx.db.selectFrom('access_log').selectAll().where('person_id', '=', alice.me.id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+      expect([entry.outcome, entry.reason]).toEqual(['refused', 'consent revoked at the bank (invalid_grant)']);
+    } finally {
+      await connectorOf(ctx).close();
+      await database.close();
+    }
   });
 });

@@ -18,7 +18,7 @@ export interface BankingWorld {
 }
 
 /** Parley first (the bank needs its URL), then the bank, then `parley bank add` through the CLI. */
-export async function startBankingWorld(dialect: Dialect, options: { clock?: Clock } = {}): Promise<BankingWorld> {
+export async function startBankingWorld(dialect: Dialect, options: { clock?: Clock; bankEvents?: boolean } = {}): Promise<BankingWorld> {
   const t = await createTestApp(dialect, { listen: true, config: { adminToken, webhookAllowPrivate: true }, deps: options.clock ? { clock: options.clock } : undefined });
   // Loopback by address: the bank's HTTP client may try ::1 first for "localhost", where Parley does not listen.
   const parleyLoopback = t.baseUrl.replace('localhost', '127.0.0.1');
@@ -30,7 +30,7 @@ export async function startBankingWorld(dialect: Dialect, options: { clock?: Clo
           name: 'Parley',
           jwksUri: `${parleyLoopback}/.well-known/jwks.json`,
           redirectUris: [`${t.baseUrl}/v1/links/callback`],
-          eventsUrl: `${parleyLoopback}/v1/banking/events`,
+          ...(options.bankEvents === false ? {} : { eventsUrl: `${parleyLoopback}/v1/banking/events` }),
         },
       ],
     },

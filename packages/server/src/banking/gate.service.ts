@@ -123,7 +123,7 @@ async function readOne(ctx: ServerContext, input: { request: FinancialDataReques
     if (error instanceof GrantGoneError) {
       // The bank ended it (invalid_grant or 403): revoked here too, with the same erasure.
       await endConsent(ctx, consent, 'bank');
-      await log(named, 'refused', 'consent revoked at the bank');
+      await log(named, 'refused', `consent revoked at the bank (${error.signal})`);
       throw new AppError('ERR_CONSENT_NOT_ACTIVE', { cause: error });
     }
     await log(named, 'refused', isAppError(error) ? error.code : 'bank read failed');

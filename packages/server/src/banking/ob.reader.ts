@@ -49,7 +49,7 @@ async function getOb(ctx: ServerContext, input: { consent: ConsentRow; instituti
   const { accessToken, dpop } = await accessFor(ctx, input);
   const answer = await connectorOf(ctx).obRequest(input.institution, { path: input.path, method: 'GET', accessToken, dpop });
   // 403: the bank no longer lets this consent read (revoked there, or the account unshared).
-  if (answer.status === 403) throw new GrantGoneError(`${input.institution.name} answered 403 for ${input.path}.`);
+  if (answer.status === 403) throw new GrantGoneError('403');
   if (answer.status === 404) throw new AppError('ERR_NOT_FOUND');
   if (answer.status !== 200) throw new AppError('ERR_BANK_UNAVAILABLE', { message: `${input.institution.name} answered ${answer.status}.` });
   return answer.json;

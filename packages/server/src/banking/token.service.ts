@@ -45,6 +45,13 @@ export async function sealTokens(
 /** The bank said the grant is gone: the caller ends the consent (revoked at the bank). */
 export class GrantGoneError extends Error {
   override readonly name = 'GrantGoneError';
+  constructor(
+    /** What the bank said: `invalid_grant` at a refresh, or `403` from its API. */
+    readonly signal: 'invalid_grant' | '403',
+    options?: ErrorOptions,
+  ) {
+    super(`The bank no longer honours this consent (${signal}).`, options);
+  }
 }
 
 /**
@@ -68,7 +75,7 @@ export async function accessFor(ctx: ServerContext, input: { consent: ConsentRow
   try {
     response = await bankCall(institution, () => oidc.refreshTokenGrant(config, refreshToken, undefined, { DPoP: dpop }));
   } catch (error) {
-    if (isInvalidGrant(error)) throw new GrantGoneError('The bank no longer honours this consent.', { cause: error });
+    if (isInvalidGrant(error)) throw new GrantGoneError('invalid_grant', { cause: error });
     throw error;
   }
   const next = await sealTokens(ctx, { consentId: consent.id, keyId, response, dpopKeys: dpopText, refreshToken: response.refresh_token ?? refreshToken, version: row.version + 1 });
