@@ -231,7 +231,13 @@ export class KeyRing {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     }
-    const touch = setInterval(() => fs.utimesSync(lock, new Date(), new Date()), staleLockMs / 4);
+    const touch = setInterval(() => {
+      try {
+        fs.utimesSync(lock, new Date(), new Date());
+      } catch {
+        // Gone (taken over as stale by another process): the rotation finishes; nothing to touch.
+      }
+    }, staleLockMs / 4);
     try {
       return await change();
     } finally {
