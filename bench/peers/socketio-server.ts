@@ -15,6 +15,10 @@ io.on('connection', (socket) => {
   socket.on('send', (id: unknown, text: unknown) => {
     socket.to(room).emit('message', id, text);
   });
+  // bench:fanout: one notice to every connected socket.
+  socket.on('broadcast', (id: unknown, text: unknown) => {
+    io.emit('message', id, text);
+  });
 });
 
 const http = createServer();

@@ -15,8 +15,11 @@ server.on('connection', (socket, request) => {
   if (!members) conversations.set(conversation, (members = new Set()));
   const room = members;
   room.add(socket);
+  // `/?conversation=…&broadcast=1`: this socket's frames go to every socket (bench:fanout), one buffer for all.
+  const everyone = new URL(request.url ?? '/', 'http://relay').searchParams.get('broadcast') === '1';
   socket.on('message', (data, isBinary) => {
-    for (const other of room) if (other !== socket) other.send(data, { binary: isBinary });
+    if (everyone) for (const other of server.clients) other.send(data, { binary: isBinary });
+    else for (const other of room) if (other !== socket) other.send(data, { binary: isBinary });
   });
   socket.on('close', () => {
     room.delete(socket);

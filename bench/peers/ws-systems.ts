@@ -55,7 +55,7 @@ export async function startRelay(): Promise<System> {
  * Socket.IO spoken raw over `ws` (Engine.IO 4 frames: `0{…}` open, `40` connect, `2`/`3`
  * ping/pong, `42[…]` events), so the load generator costs no more than for the other systems.
  */
-async function openSocketIo(port: number, pair: number): Promise<WebSocket> {
+export async function openSocketIo(port: number, pair: number): Promise<WebSocket> {
   const socket = await openSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&conversation=${pair}`, {}, true);
   socket.on('message', (data: Buffer) => {
     if (data.length === 1 && data[0] === 0x32) socket.send('3');

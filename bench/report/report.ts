@@ -80,7 +80,7 @@ function peersSection(peers: PeersResults): string[] {
       .filter((name) => (peers.systems[name]?.ramp.length ?? 0) > 0)
       .map((name) => ({ name, points: (peers.systems[name]?.ramp ?? []).map((r) => [r.offeredPerSecond, Math.max(pick(r), 0.01)] as const) }));
   lines.push(
-    plot('latency-p99-vs-load.svg', lineChart({ title: 'p99 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p99 ms', series: series((r) => r.p99Ms), logY: true })),
+    plot('latency-p99-vs-load.svg', lineChart({ title: 'p99 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p99 ms', series: series((r) => r.p99Ms), logY: true, limit: { y: peers.plan.ramp.p99LimitMs, label: `ramp stops: p99 > ${peers.plan.ramp.p99LimitMs} ms` } })),
     '',
     plot('latency-p50-vs-load.svg', lineChart({ title: 'p50 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p50 ms', series: series((r) => r.p50Ms), logY: true })),
     '',
@@ -136,6 +136,8 @@ export function writeReport(): string {
   if (peers) lines.push(...peersSection(peers));
   const storm = read<{ date: string; rows: TableRow[] }>('storm');
   if (storm) lines.push(...tableSection(`## Reconnect storm (\`npm run bench:storm\`, ${storm.date})`, storm.rows, 'ws relay'));
+  const fanout = read<{ date: string; rows: TableRow[] }>('fanout');
+  if (fanout) lines.push(...tableSection(`## Fan-out (\`npm run bench:fanout\`, ${fanout.date})`, fanout.rows, 'peer'));
   const storage = read<{ date: string; rows: TableRow[] }>('storage');
   if (storage) lines.push(...tableSection(`## Storage limit (\`npm run bench:storage\`, ${storage.date})`, storage.rows, 'store'));
   const messaging = read<MessagingResults>('messaging');
@@ -145,7 +147,7 @@ export function writeReport(): string {
   lines.push(
     '## Not measured yet',
     '',
-    '- fan-out of one bank notice to 10,000 subscribed persons: Parley has no broadcast API (a bank sends to one conversation at a time), so there is nothing honest to put beside `ws` broadcast and Socket.IO emit: **not available**.',
+    '- fan-out of one bank notice to 10,000 subscribed persons: Parley has no broadcast API (a bank sends to one conversation at a time), so the fan-out table has the peers only and Parley\'s row says **not available**.',
     '- Parley\'s own persisted rate on PostgreSQL (the ramp runs Parley on SQLite only): not measured yet; the PostgreSQL row above is the store\'s limit alone.',
     '- instruction-count regression guard (`bench/baseline.json`, `npm run bench:check`): not built yet.',
     '',

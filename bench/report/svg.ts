@@ -34,8 +34,8 @@ function decades(low: number, high: number): number[] {
 }
 
 /** A line chart; `logY` for latencies that span decades. */
-export function lineChart(options: { title: string; xLabel: string; yLabel: string; series: readonly Series[]; logY?: boolean }): string {
-  const { title, xLabel, yLabel, series, logY = false } = options;
+export function lineChart(options: { title: string; xLabel: string; yLabel: string; series: readonly Series[]; logY?: boolean; limit?: { y: number; label: string } }): string {
+  const { title, xLabel, yLabel, series, logY = false, limit } = options;
   const width = 640;
   const height = 360;
   const left = 64;
@@ -68,6 +68,10 @@ export function lineChart(options: { title: string; xLabel: string; yLabel: stri
   out.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="black"/>`);
   out.push(`<text x="${(left + width - right) / 2}" y="${height - 12}" text-anchor="middle">${escape(xLabel)}</text>`);
   out.push(`<text transform="translate(16 ${(top + height - bottom) / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}${logY ? ' (log)' : ''}</text>`);
+  if (limit && limit.y >= yLow && limit.y <= yHigh) {
+    out.push(`<line x1="${left}" x2="${width - right}" y1="${py(limit.y)}" y2="${py(limit.y)}" stroke="#888" stroke-dasharray="6 4"/>`);
+    out.push(`<text x="${width - right - 4}" y="${py(limit.y) - 4}" text-anchor="end" fill="#555">${escape(limit.label)}</text>`);
+  }
   series.forEach((s, i) => {
     const color = palette[i % palette.length] as string;
     const path = s.points.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(' ');
