@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main';
-import { createTestApp, dialects, type TestApp } from './context';
+import { createTestApp, dialects, freePort, type TestApp } from './context';
+import { signUpPerson } from './people';
 
 // `parley bank add` / `bank list`: the operator's way to configure the banks people can link.
 
@@ -20,7 +21,7 @@ describe.each(dialects)('parley bank (%s)', (dialect) => {
     const code = await runCli(args, { env, stdout: (text) => (out += text), stderr: (text) => (err += text) });
     return { code, out, err };
   }
-  const list = async () => (JSON.parse((await parley(['bank', 'list', '--json'])).out) as { institutions: { name: string; issuer: string; clientId: string; businessId: string; logoUrl: string | null }[] }).institutions;
+  const list = async () => (JSON.parse((await parley(['bank', 'list', '--json'])).out) as { institutions: { id: string; name: string; issuer: string; clientId: string; businessId: string; logoUrl: string | null }[] }).institutions;
 
   it('adds a bank linked to its business, lists it, and updates it (not duplicates) when added again', async () => {
     const add = (name: string) => parley(['bank', 'add', '--issuer', 'https://auth.sandbox.example', '--client-id', 'parley', '--ob-base-url', 'https://api.sandbox.example/open-banking/v4.0/aisp', '--name', name, '--business', 'sandbox-bank', '--logo', 'https://sandbox.example/logo.svg']);
@@ -48,5 +49,14 @@ describe.each(dialects)('parley bank (%s)', (dialect) => {
     fs.writeFileSync(file, JSON.stringify([{ issuer: 'https://auth.second.example', clientId: 'parley-2', obBaseUrl: 'https://api.second.example/aisp', name: 'Second', business: 'sandbox-bank' }]));
     expect((await parley(['bank', 'add', '--file', file])).code).toBe(0);
     expect((await list()).map((bank) => bank.clientId)).toContain('parley-2');
+  });
+
+  it('answers 502 ERR_BANK_UNAVAILABLE, not a crash, when a configured bank does not answer', async () => {
+    const port = await freePort();
+    expect((await parley(['bank', 'add', '--issuer', `http://localhost:${port}`, '--client-id', 'parley', '--ob-base-url', `http://localhost:${port}/aisp`, '--name', 'Down Bank', '--business', 'sandbox-bank'])).code).toBe(0);
+    const down = (await list()).find((bank) => bank.name === 'Down Bank');
+    const person = await signUpPerson(t.app, 'Patient');
+    const response = await t.app.inject({ method: 'POST', url: '/v1/links', headers: person.headers, payload: { institutionId: down?.id, permissions: ['balances'] } });
+    expect([response.statusCode, response.json().error.code]).toEqual([502, 'ERR_BANK_UNAVAILABLE']);
   });
 });
