@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -188,5 +189,35 @@ describe.each(dialects)('key ring and encryption at rest on %s', (dialect) => {
     const status = await parley(t.config, ['keys', 'status']);
     expect(status.stdout).toContain(`current ${rotated.current}`);
     expect(status.stdout).not.toContain('MISSING');
+  });
+});
+
+describe.each(dialects)('master keys from PARLEY_MASTER_KEY on %s', (dialect) => {
+  const oldKey = randomBytes(32).toString('base64');
+  const newKey = randomBytes(32).toString('base64');
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { config: { masterKey: oldKey } });
+  });
+  afterAll(() => t?.close());
+
+  it('rotates with PARLEY_MASTER_KEY_PREVIOUS, after which the old key is not needed; a destruction says backups wait for that rotation', async () => {
+    const before = await openPrivacyContext(t.config);
+    const keyId = await createDataKey(before.ctx, { kind: 'person', id: 'env-person' });
+    const sealed = await seal(before.ctx, { keyId, aad: aadOf('e1', 'person:env-person') }, 'env secret');
+    const doomed = await createDataKey(before.ctx, { kind: 'consent', id: 'env-consent' });
+    expect(await destroyDataKey(before.ctx, doomed)).toEqual({ destroyed: [doomed], backupsUnreadable: false });
+    await before.close();
+    expect(fs.existsSync(path.join(t.config.dataDir, masterKeyFile))).toBe(false);
+
+    const run = await parley(t.config, ['keys', 'rotate', '--json'], { PARLEY_MASTER_KEY: newKey, PARLEY_MASTER_KEY_PREVIOUS: oldKey });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ rewrapped: expect.any(Number), unreadable: 0, retired: [] });
+
+    const after = await openPrivacyContext({ ...t.config, masterKey: newKey, masterKeyPrevious: [] });
+    expect(await openText(after.ctx, { aad: aadOf('e1', 'person:env-person') }, sealed)).toBe('env secret');
+    const status = await parley(t.config, ['keys', 'status', '--json'], { PARLEY_MASTER_KEY: newKey });
+    expect(JSON.parse(status.stdout)).toMatchObject({ source: 'env', dataKeys: [{ masterKeyId: after.ctx.keys.current }] });
+    await after.close();
   });
 });
