@@ -16,6 +16,8 @@ import { cryptoRandom, systemClock } from '../src/platform/clock';
 import { openDatabase } from '../src/platform/db/database';
 import { createMetrics } from '../src/platform/metrics';
 import { KeyRing } from '../src/privacy';
+import { readFinancialData } from '../src/banking';
+import { accessPurposes, dataCategories } from '@parley/protocol';
 import { linkBank, startBankingWorld, type BankingWorld } from './banking-fixtures';
 import { signUpPerson } from './people';
 
@@ -44,7 +46,15 @@ describe('a backup after a revocation', () => {
     return { ctx, close: () => database.close() };
   }
 
-  it('cannot be decrypted with the keys Parley holds once the consent was revoked', async () => {
+  /** Another handle on the running Parley's own store, as a second node would have. */
+  async function liveContext(): Promise<{ ctx: ServerContext; close(): Promise<void> }> {
+    const config = world.t.config;
+    const database = await openDatabase<Tables>(config);
+    const ctx: ServerContext = { config, db: database.db, dialect: database.dialect, clock: systemClock, random: cryptoRandom, bus: createInProcessBus(), log: pino({ level: 'silent' }), metrics: createMetrics(), keys: new KeyRing(config) };
+    return { ctx, close: () => database.close() };
+  }
+
+  it('reads nothing in 1,000 attempts after a revocation, and a backup from before cannot be decrypted', async () => {
     const alice = await signUpPerson(world.t.app, 'Alice');
     expect((await linkBank(world, alice)).linked).toBe(world.institution.id);
     // The backup, as an operator would take it while Parley runs, restored into a folder of its own.
@@ -60,8 +70,31 @@ describe('a backup after a revocation', () => {
     expect((await refreshTokenOf(before.ctx, consent!))?.length).toBeGreaterThan(20);
     await before.close();
 
+    const accounts = (await world.t.app.inject({ url: '/v1/money/accounts', headers: { cookie: alice.cookie } })).json() as { accounts: { id: string }[] };
+    const accountId = accounts.accounts[0]!.id;
     const revoked = await world.t.app.inject({ method: 'DELETE', url: `/v1/consents/${consent!.id}`, headers: alice.headers });
     expect(revoked.statusCode).toBe(200);
+
+    // 1,000 attempts by every path this server has (HTTP and the gate, each purpose, category
+    // and actor) read nothing, and each is in the log as refused.
+    const node = await liveContext();
+    const ctx = node.ctx;
+    let read = 0;
+    for (let attempt = 0; attempt < 900; attempt++) {
+      const purpose = accessPurposes[attempt % accessPurposes.length]!;
+      const category = dataCategories[attempt % dataCategories.length]!;
+      const request = { personId: alice.me.id, category, purpose, actor: ['person', 'bank-bot', 'system'][attempt % 3]!, ...(attempt % 2 ? { accountId } : {}) };
+      if (await readFinancialData(ctx, request).then(() => true, () => false)) read++;
+    }
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const url = ['/v1/money/accounts', `/v1/money/accounts/${accountId}/balances`, `/v1/money/accounts/${accountId}/transactions`][attempt % 3]!;
+      const response = await world.t.app.inject({ url, headers: { cookie: alice.cookie } });
+      if (response.statusCode === 200 && JSON.stringify(response.json()).includes('"amount"')) read++;
+    }
+    expect(read).toBe(0);
+    const refusals = await ctx.db.selectFrom('access_log').select('id').where('person_id', '=', alice.me.id).where('outcome', '=', 'refused').execute();
+    expect(refusals.length).toBeGreaterThanOrEqual(1000);
+    await node.close();
 
     // After: the same backup, with Parley's key file as it is now, opens nothing.
     const after = await contextOver(restoreDir);
