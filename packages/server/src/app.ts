@@ -15,7 +15,7 @@ import type { Tables } from './database';
 import { identityRoutes } from './identity';
 import { createMessaging } from './messaging';
 import { createWebhooks, webhookSecretsKey } from './webhooks';
-import { ensureSigningKeys, KeyRing, privacyRoutes, serviceKey } from './privacy';
+import { ensureSigningKeys, evictDestroyedKeysFromBus, KeyRing, privacyRoutes, serviceKey } from './privacy';
 import { createInProcessBus, type Bus } from './platform/bus';
 import { cryptoRandom, systemClock, type Clock, type Random } from './platform/clock';
 import type { Config } from './platform/config';
@@ -117,6 +117,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(sendRoutes(ctx, messaging));
   await app.register(messengerRoutes(ctx, messaging));
   await ensureSigningKeys(ctx);
+  evictDestroyedKeysFromBus(ctx);
   await app.register(privacyRoutes(ctx));
   const webhookKey = await serviceKey(ctx, 'webhooks', () => webhookSecretsKey(ctx.keys.currentKey()));
   const webhooks = createWebhooks(ctx, { secretsKey: webhookKey });

@@ -3,12 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInProcessBus } from '../src/platform/bus';
 import { loadConfig } from '../src/platform/config';
 import {
   createDataKey,
   dataKeyOf,
   destroyDataKey,
   destroyKeysOfPerson,
+  evictDestroyedKeysFromBus,
   KeyRing,
   masterKeyFile,
   open,
@@ -126,6 +128,21 @@ describe.each(dialects)('key ring and encryption at rest on %s', (dialect) => {
       expect(bytes).not.toContain(canary);
     }
     fs.rmSync(backupDir, { recursive: true, force: true });
+  });
+
+  it('a destruction on one node empties the key caches of the others at once (over the bus)', async () => {
+    const bus = createInProcessBus();
+    const nodeA = { ...ctx, keys: new KeyRing(t.config), bus };
+    const nodeB = { ...ctx, keys: new KeyRing(t.config), bus };
+    evictDestroyedKeysFromBus(nodeB);
+    const keyId = await createDataKey(nodeA, { kind: 'consent', id: 'c-fleet' });
+    const sealed = await seal(nodeA, { keyId, aad: aadOf('f1', 'consent:c-fleet') }, 'cached elsewhere');
+    expect(await openText(nodeB, { aad: aadOf('f1', 'consent:c-fleet') }, sealed)).toBe('cached elsewhere');
+    expect(nodeB.keys.dataKeys.get(keyId)).toBeDefined();
+    await destroyDataKey(nodeA, keyId);
+    expect(nodeB.keys.dataKeys.get(keyId)).toBeUndefined();
+    expect(await code(open(nodeB, { aad: aadOf('f1', 'consent:c-fleet') }, sealed))).toBe('ERR_DATA_KEY_DESTROYED');
+    await bus.close();
   });
 
   it('deleting an account destroys the person\'s keys and their consents\' keys in one go', async () => {

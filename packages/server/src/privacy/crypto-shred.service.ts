@@ -93,8 +93,25 @@ function rotationAfterNow(ctx: PrivacyContext): Promise<RotationResult> {
   return next;
 }
 
+/** The bus topic on which a node announces the data keys it destroyed. */
+export const destroyedKeysTopic = 'privacy.data-keys-destroyed';
+
+/**
+ * Evict keys other nodes destroyed, as soon as they say so. (Without a fleet bus the row's
+ * `destroyed_at` still stops a node once its cached copy expires, within 5 minutes; the gate's
+ * consent check stops reads at once anyway.) Returns the function that stops listening.
+ */
+export function evictDestroyedKeysFromBus(ctx: PrivacyContext): () => void {
+  if (!ctx.bus) return () => undefined;
+  return ctx.bus.subscribe(destroyedKeysTopic, (payload) => {
+    const ids = (payload as { ids?: unknown }).ids;
+    if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') ctx.keys.dataKeys.evict(id);
+  });
+}
+
 async function shred(ctx: PrivacyContext, destroyed: string[]): Promise<ShredResult> {
   for (const id of destroyed) ctx.keys.dataKeys.evict(id);
+  if (destroyed.length > 0) ctx.bus?.publish(destroyedKeysTopic, { ids: destroyed });
   if (ctx.keys.source === 'env') return { destroyed, backupsUnreadable: false };
   await rotationAfterNow(ctx);
   return { destroyed, backupsUnreadable: true };

@@ -6,7 +6,10 @@ import { gcmOpen, gcmSeal } from './master-key.ring';
 import type { DataKeyOwnerKind, DataKeyRow } from './privacy.table';
 
 /** What the privacy services need; the CLI builds one without a server. */
-export type PrivacyContext = Pick<ServerContext, 'db' | 'dialect' | 'clock' | 'random' | 'keys'>;
+export type PrivacyContext = Pick<ServerContext, 'db' | 'dialect' | 'clock' | 'random' | 'keys'> & {
+  /** When present, destructions are announced on it so every node's cache forgets the keys at once. */
+  readonly bus?: ServerContext['bus'];
+};
 
 export interface DataKeyOwner {
   readonly kind: DataKeyOwnerKind;

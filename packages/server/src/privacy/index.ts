@@ -11,6 +11,7 @@ export {
   destroyKeysOfPerson,
   rotateMasterKey,
   dataKeysByMasterKey,
+  evictDestroyedKeysFromBus,
   type ShredResult,
   type RotationResult,
 } from './crypto-shred.service';
