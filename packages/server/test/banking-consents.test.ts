@@ -151,4 +151,20 @@ describe.each(dialects)('consents (%s)', (dialect) => {
     }
     expect((await consentsOf(person))[0]?.status).toBe('active');
   });
+
+  it('tells the person once, in the bank conversation, 7 days before a consent ends, with a Renew button', async () => {
+    const { person, consent } = await linked('Grace', 'bob');
+    const store = await openStore(world.t.config);
+    await store.db.updateTable('consents').set({ expires_at: Date.now() + 6 * 24 * 60 * 60_000 }).where('id', '=', consent.id).execute();
+    await store.close();
+    expect(await world.t.app.banking.remindRenewals()).toBe(1);
+    expect(await world.t.app.banking.remindRenewals()).toBe(0);
+    const conversations = (await get<{ conversations: { id: string; business: { id: string } }[] }>(person, '/v1/conversations')).body.conversations;
+    const withBank = conversations.find((c) => c.business.id === world.institution.businessId)!;
+    const history = (await get<{ messages: { sender: string; content: { contentType: string; text?: string; buttons?: { url?: string }[] } }[] }>(person, `/v1/conversations/${withBank.id}/messages`)).body.messages;
+    const reminders = history.filter((m) => m.sender === 'system' && m.content.contentType === 'buttons');
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]!.content.text).toMatch(/Your link with Sandbox Bank ends on \d{4}-\d{2}-\d{2}/);
+    expect(reminders[0]!.content.buttons?.[0]?.url).toBe(`${world.t.baseUrl}/?renew=${consent.id}`);
+  });
 });

@@ -51,6 +51,8 @@ export interface ConsentRow {
   /** Who ended it: person, bank, or expiry. */
   ended_by: string | null;
   last_access_at: number | null;
+  /** When the person was told it ends within 7 days; null until then. */
+  renewal_reminded_at: number | null;
 }
 
 /** A consent's tokens, sealed under the consent's data key; deleted when it ends. */

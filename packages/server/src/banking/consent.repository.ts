@@ -49,6 +49,26 @@ export async function deleteConsentSecrets(db: Db, consentId: string): Promise<{
   });
 }
 
+/** Active consents that end within the notice and whose person has not been told yet. */
+export async function consentsDueForReminder(db: Db, input: { now: number; endsBefore: number; limit: number }): Promise<ConsentRow[]> {
+  return db
+    .selectFrom('consents')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where('renewal_reminded_at', 'is', null)
+    .where('expires_at', '>', input.now)
+    .where('expires_at', '<=', input.endsBefore)
+    .orderBy('expires_at')
+    .limit(input.limit)
+    .execute();
+}
+
+/** Claim the reminder of one consent: false when another node (or run) already sent it. */
+export async function markReminded(db: Db, consentId: string, at: number): Promise<boolean> {
+  const result = await db.updateTable('consents').set({ renewal_reminded_at: at }).where('id', '=', consentId).where('renewal_reminded_at', 'is', null).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function touchConsent(db: Db, consentId: string, at: number): Promise<void> {
   await db.updateTable('consents').set({ last_access_at: at }).where('id', '=', consentId).execute();
 }

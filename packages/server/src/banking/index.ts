@@ -6,19 +6,41 @@ import { consentRoutes } from './consent.routes';
 import { linkRoutes } from './link.routes';
 import { moneyRoutes } from './money.routes';
 import { connectorOf } from './ob.connector';
+import { remindRenewals, startRenewalReminders } from './renewal.service';
 
 export { readFinancialData, type FinancialDataRequest, type FinancialDataResult, type FinancialData } from './gate.service';
 export { upsertInstitution, listInstitutions, toInstitution, type InstitutionInput, type InstitutionContext } from './institution.service';
 export { listConsents, revokeConsent } from './consent.service';
 export type { InstitutionRow } from './banking.table';
 
-/** Every banking route, and the connector's pools closed with the app. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's banking jobs, for tests that move time. */
+    banking: { remindRenewals(): Promise<number> };
+  }
+}
+
+/**
+ * Every banking route; the renewal reminders start once the app is ready, and stop (with the
+ * connector's pools) when it closes.
+ */
 export function bankingRoutes(ctx: ServerContext): FastifyPluginAsync {
-  return async (app) => {
+  const plugin: FastifyPluginAsync = async (app) => {
+    app.decorate('banking', { remindRenewals: () => remindRenewals(ctx) });
     await app.register(linkRoutes(ctx));
     await app.register(consentRoutes(ctx));
     await app.register(moneyRoutes(ctx));
     await app.register(bankEventRoutes(ctx));
-    app.addHook('onClose', () => connectorOf(ctx).close());
+    let reminders: { stop(): Promise<void> } | undefined;
+    app.addHook('onReady', async () => {
+      reminders = startRenewalReminders(ctx);
+    });
+    app.addHook('onClose', async () => {
+      await reminders?.stop();
+      await connectorOf(ctx).close();
+    });
   };
+  // Decorate the app itself, not only this plugin's scope (what fastify-plugin does).
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+  return plugin;
 }

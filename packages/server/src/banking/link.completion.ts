@@ -74,6 +74,7 @@ export async function completeLink(ctx: ServerContext, input: { principal: Princ
     ended_at: null,
     ended_by: null,
     last_access_at: null,
+    renewal_reminded_at: null,
   };
   try {
     const tokens = await sealTokens(ctx, { consentId, keyId, response, dpopKeys: secrets.dpopKeys, refreshToken, version: 1 });
