@@ -2,6 +2,7 @@ import type { AccessLogEntry, AccessLogPage } from '@parley/protocol';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendAccess, verifyChain, type AccessEntryInput, type ReceiptContext } from '../src/privacy';
+import { entryHash } from '../src/privacy/access-log.service';
 import { createTestApp, dialects, type TestApp } from './context';
 import { signUpPerson, type TestPerson } from './people';
 import { openPrivacyContext, parley } from './privacy-fixtures';
@@ -148,6 +149,20 @@ describe.each(dialects)('the access log on %s', (dialect) => {
       const run = await parley(t.config, ['audit', 'verify', '--person', person]);
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(`at entry 2 (id ${third?.id})`);
+    });
+
+    it('a chain rewritten with every later hash and the head recomputed (the head seal needs Parley\'s key)', async () => {
+      let previous = (await rows())[1]?.hash ?? '';
+      for (const row of (await rows()).slice(2)) {
+        const edited = { ...row, purpose: row.seq === 3 ? 'support_context' : row.purpose, prev_hash: previous };
+        const hash = entryHash(edited);
+        await ctx.db.updateTable('access_log').set({ purpose: edited.purpose, prev_hash: previous, hash }).where('id', '=', row.id).execute();
+        previous = hash;
+      }
+      await ctx.db.updateTable('access_log_heads').set({ hash: previous }).where('person_id', '=', person).execute();
+      const run = await parley(t.config, ['audit', 'verify', '--person', person]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/at entry 5: the chain head's seal does not match/);
     });
 
     it('a timestamp moved by raw SQL', async () => {

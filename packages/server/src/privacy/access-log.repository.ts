@@ -9,7 +9,7 @@ import type { AccessLogHeadRow, AccessLogRow } from './privacy.table';
 async function lockHead(trx: Db, input: { personId: string; genesis: string; dialect: 'sqlite' | 'postgres' }): Promise<AccessLogHeadRow> {
   await trx
     .insertInto('access_log_heads')
-    .values({ person_id: input.personId, seq: 0, hash: input.genesis })
+    .values({ person_id: input.personId, seq: 0, hash: input.genesis, seal: null })
     .onConflict((oc) => oc.column('person_id').doNothing())
     .execute();
   let query = trx.selectFrom('access_log_heads').selectAll().where('person_id', '=', input.personId);
@@ -24,13 +24,13 @@ async function lockHead(trx: Db, input: { personId: string; genesis: string; dia
 export async function appendChained(
   db: Db,
   input: { personId: string; genesis: string; dialect: 'sqlite' | 'postgres' },
-  build: (head: AccessLogHeadRow) => AccessLogRow,
+  build: (head: AccessLogHeadRow) => { row: AccessLogRow; seal: string },
 ): Promise<AccessLogRow> {
   return db.transaction().execute(async (trx) => {
     const head = await lockHead(trx, input);
-    const row = build(head);
+    const { row, seal } = build(head);
     await trx.insertInto('access_log').values(row).execute();
-    await trx.updateTable('access_log_heads').set({ seq: row.seq, hash: row.hash }).where('person_id', '=', row.person_id).execute();
+    await trx.updateTable('access_log_heads').set({ seq: row.seq, hash: row.hash, seal }).where('person_id', '=', row.person_id).execute();
     return row;
   });
 }

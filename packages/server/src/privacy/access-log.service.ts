@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccessLogEntry, AccessLogPage, AccessLogQuery, AccessOutcome, DataCategory } from '@parley/protocol';
 import { AppError } from '../platform/errors';
 import * as accessLog from './access-log.repository';
-import type { PrivacyContext } from './data-key.service';
+import { serviceKey, type PrivacyContext } from './data-key.service';
+import type { KeyRing } from './master-key.ring';
 import type { AccessLogRow } from './privacy.table';
 
 /** One access to record; `purpose` is what was asked for, even a refused word like `advertising`. */
@@ -43,6 +44,23 @@ export function entryHash(row: Omit<AccessLogRow, 'hash'>): string {
   return createHash('sha256').update(canonical).update('\0').update(row.prev_hash).digest('hex');
 }
 
+const sealKeys = new WeakMap<KeyRing, Buffer>();
+
+/** The `access-log` service key (made on first use), kept per ring: it never changes. */
+async function sealKey(ctx: PrivacyContext): Promise<Buffer> {
+  let key = sealKeys.get(ctx.keys);
+  if (!key) {
+    key = await serviceKey(ctx, 'access-log', () => randomBytes(32));
+    sealKeys.set(ctx.keys, key);
+  }
+  return key;
+}
+
+/** The head's seal: an HMAC only a holder of the master key can make, over where the chain ends. */
+function headSeal(key: Buffer, head: { personId: string; seq: number; hash: string }): string {
+  return createHmac('sha256', key).update(`parley access log head\0${head.personId}\0${head.seq}\0${head.hash}`).digest('hex');
+}
+
 /**
  * Append to the person's access log. Appends of one person are serialized on their chain head
  * (a row lock on PostgreSQL, across every node), so the chain never forks; (person, seq) is
@@ -51,6 +69,7 @@ export function entryHash(row: Omit<AccessLogRow, 'hash'>): string {
 export async function appendAccess(ctx: PrivacyContext, entry: AccessEntryInput): Promise<AccessLogEntry> {
   if (!actorPattern.test(entry.actor)) throw new AppError('ERR_VALIDATION', { message: `Unknown actor "${entry.actor}".` });
   if (entry.outcome === 'refused' && !entry.reason) throw new AppError('ERR_VALIDATION', { message: 'A refused access needs its reason.' });
+  const key = await sealKey(ctx);
   const row = await accessLog.appendChained(ctx.db, { personId: entry.personId, genesis: genesisHash, dialect: ctx.dialect }, (head) => {
     const unhashed: Omit<AccessLogRow, 'hash'> = {
       id: ctx.random.uuid(),
@@ -67,7 +86,8 @@ export async function appendAccess(ctx: PrivacyContext, entry: AccessEntryInput)
       reason: entry.outcome === 'refused' ? (entry.reason ?? null) : null,
       prev_hash: head.hash,
     };
-    return { ...unhashed, hash: entryHash(unhashed) };
+    const hashed = { ...unhashed, hash: entryHash(unhashed) };
+    return { row: hashed, seal: headSeal(key, { personId: entry.personId, seq: hashed.seq, hash: hashed.hash }) };
   });
   return toEntry(row);
 }
@@ -134,6 +154,10 @@ async function verifyPerson(ctx: PrivacyContext, personId: string): Promise<{ en
   if (!head) return broken(lastSeq, null, 'the chain head is missing');
   if (head.seq !== lastSeq || head.hash !== expected.prevHash) {
     return broken(head.seq, null, head.seq > lastSeq ? `entries after ${lastSeq} (up to ${head.seq}) are missing` : `the chain head does not match entry ${lastSeq}`);
+  }
+  const seal = headSeal(await sealKey(ctx), { personId, seq: head.seq, hash: head.hash });
+  if (!head.seal || head.seal.length !== seal.length || !timingSafeEqual(Buffer.from(head.seal), Buffer.from(seal))) {
+    return broken(head.seq, null, 'the chain head\'s seal does not match: the log was rewritten by someone without Parley\'s keys');
   }
   return { entries, broken: null };
 }

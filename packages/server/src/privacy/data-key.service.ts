@@ -124,10 +124,16 @@ export async function openText(ctx: PrivacyContext, target: { keyId?: string; aa
  * The raw key of a Parley service (not a person's data), kept as a data key so master key
  * rotation re-wraps it like the rest. `initial` gives its material the first time: webhooks
  * pass the key their secrets were sealed under before the key ring, so those still open.
- * Two nodes starting together may each store one; `initial` is deterministic, so they agree.
+ * Two nodes starting together may each store one; both then use the oldest.
  */
 export async function serviceKey(ctx: PrivacyContext, name: string, initial: () => Buffer): Promise<Buffer> {
-  const row = await dataKeys.findLiveKeyOfOwner(ctx.db, { kind: 'service', id: name });
-  const keyId = row ? row.id : await insertKey(ctx, { kind: 'service', id: name }, initial());
-  return Buffer.from(await unwrapped(ctx, keyId));
+  const owner = { kind: 'service', id: name } as const;
+  let row = await dataKeys.findLiveKeyOfOwner(ctx.db, owner);
+  if (!row) {
+    await insertKey(ctx, owner, initial());
+    // Read back the oldest: nodes that raced to make one all settle on the same key.
+    row = await dataKeys.findLiveKeyOfOwner(ctx.db, owner);
+  }
+  if (!row) throw new AppError('ERR_DATA_KEY_DESTROYED', { message: `The ${name} service key is missing.` });
+  return Buffer.from(await unwrapped(ctx, row.id));
 }

@@ -37,6 +37,8 @@ export interface AccessLogHeadRow {
   person_id: string;
   seq: number;
   hash: string;
+  /** HMAC-SHA256 of (person, seq, hash) under the `access-log` service key; null only before the first append. */
+  seal: string | null;
 }
 
 export type SigningKeyUse = 'receipts' | 'bank-client';

@@ -8,6 +8,7 @@ import * as menu from './0008_menu';
 import * as messenger from './0009_messenger';
 import * as personWindow from './0010_person_window';
 import * as privacy from './0011_privacy';
+import * as privacyLogSeal from './0014_privacy_log_seal';
 import * as banking from './0013_banking';
 import * as consentRenewal from './0014_consent_renewal';
 
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0011_privacy': privacy,
   '0013_banking': banking,
   '0014_consent_renewal': consentRenewal,
+  '0014_privacy_log_seal': privacyLogSeal,
 };
