@@ -99,6 +99,9 @@ export async function completeLink(ctx: ServerContext, input: { principal: Princ
     grantedAt: now,
     expiresAt: consent.expires_at,
   });
-  await openConversationOf(ctx, { personId: consent.person_id, businessId: institution.business_id });
+  // The link stands even if the chat cannot be opened now; the person can open it from the directory.
+  await openConversationOf(ctx, { personId: consent.person_id, businessId: institution.business_id }).catch((error: unknown) =>
+    ctx.log.warn({ err: error, consentId }, 'linked, but the conversation with the bank could not be opened'),
+  );
   return { institutionId: institution.id, consentId };
 }
