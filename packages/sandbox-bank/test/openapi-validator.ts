@@ -6,7 +6,8 @@ import addFormats from 'ajv-formats';
 
 // The official Open Banking UK Account and Transaction API v4.0 document, as published: the
 // bank's responses are checked against it, never against schemas written here.
-const specFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/specs/openbanking-uk/account-info-openapi.json');
+// The official document, kept unchanged in the repository (spec/SOURCE.md).
+const specFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../spec/account-info-openapi.json');
 
 type Json = Record<string, unknown>;
 interface Operation {
