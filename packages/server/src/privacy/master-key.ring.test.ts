@@ -80,6 +80,26 @@ describe('the master key ring', () => {
     expect(fs.existsSync(path.join(dataDir, `${masterKeyFile}.lock`))).toBe(false);
   });
 
+  it('quiesce waits for the writes in flight when it was called, not for later ones', async () => {
+    const ring = new KeyRing({ dataDir: tempDir(), masterKey: null });
+    const gate = (() => {
+      let open = () => undefined as void;
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      return { promise, open };
+    })();
+    const early = ring.trackWrite(() => gate.promise);
+    let quiet = false;
+    const waiting = ring.quiesce().then(() => (quiet = true));
+    const late = ring.trackWrite(() => new Promise<void>(() => undefined));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(quiet).toBe(false);
+    gate.open();
+    await early;
+    await waiting;
+    expect(quiet).toBe(true);
+    void late;
+  });
+
   it('never runs two rotations at once (the key-file lock)', async () => {
     const dataDir = tempDir();
     const a = new KeyRing({ dataDir, masterKey: null });

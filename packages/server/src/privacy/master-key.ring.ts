@@ -68,8 +68,7 @@ export class KeyRing {
   private keys = new Map<string, Buffer>();
   private currentId = '';
   private fileStamp = '';
-  private writes = 0;
-  private idle: Array<() => void> = [];
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(config: Pick<Config, 'masterKey' | 'masterKeyPrevious' | 'dataDir'>) {
     this.file = path.join(config.dataDir, masterKeyFile);
@@ -143,19 +142,21 @@ export class KeyRing {
     });
   }
 
-  /** Count a wrap-then-insert in flight, so a rotation can wait until no row is being written under an old key. */
+  /** Track a wrap-then-insert in flight, so a rotation can wait until no row is being written under an old key. */
   async trackWrite<T>(write: () => Promise<T>): Promise<T> {
-    this.writes++;
+    const pending = write();
+    const settled = pending.then(() => undefined, () => undefined);
+    this.writes.add(settled);
     try {
-      return await write();
+      return await pending;
     } finally {
-      if (--this.writes === 0) for (const resolve of this.idle.splice(0)) resolve();
+      this.writes.delete(settled);
     }
   }
 
-  /** Resolves once no write counted by trackWrite is in flight. */
-  quiesce(): Promise<void> {
-    return this.writes === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
+  /** Resolves once every write that was in flight when called has finished (later ones do not hold it up). */
+  async quiesce(): Promise<void> {
+    await Promise.all([...this.writes]);
   }
 
   private createFileIfAbsent(dataDir: string): void {
