@@ -58,8 +58,16 @@ describe.each(dialects)('linking a bank (%s)', (dialect) => {
     expect(booked.amount).toBe(`${sign}${formatMinor(Math.abs(expected.bookedMinor), expected.currency)}`);
     expect(balances.source.fetchedAt).toBeGreaterThan(0);
 
+    // The last 60 days, every page of them (the bank pages by 50), and nothing older.
     const transactions = (await world.t.app.inject({ url: `/v1/money/accounts/${first.id}/transactions`, headers: { cookie: alice.cookie } })).json() as MoneyTransactions;
-    expect(transactions.transactions.length).toBeGreaterThan(0);
+    const since = Date.now() - 60 * 24 * 60 * 60_000;
+    const bankAccountId = first.id.split('.')[1]!;
+    const atBank = await world.bank.ctx.db.selectFrom('transactions').select('id').where('account_id', '=', bankAccountId).where('booked_at', '>=', since - 60_000).execute();
+    expect(atBank.length).toBeGreaterThan(50);
+    expect(transactions.transactions.length).toBeGreaterThanOrEqual(atBank.length - 5);
+    expect(transactions.transactions.length).toBeLessThanOrEqual(atBank.length);
+    expect(transactions.transactions.every((t) => t.bookedAt >= since - 60_000)).toBe(true);
+    expect(transactions.transactions.some((t) => t.merchant !== null)).toBe(true);
   });
 
   it('opens the conversation with the bank and tells the bank with link.completed, naming alice by her BSID', async () => {

@@ -75,8 +75,12 @@ function balancesOf(json: unknown): BalanceData[] {
   }));
 }
 
-function transactionsOf(json: unknown): TransactionData[] {
-  return checkBankAnswer(ObTransactions, json, 'transactions').Data.Transaction.map((row, index) => ({
+/** How far back Parley reads transactions (the Money panel shows 30 days of spending), and at most how many pages. */
+export const transactionWindowMs = 60 * 24 * 60 * 60_000;
+const maxTransactionPages = 10;
+
+function transactionsOf(page: ObTransactions): TransactionData[] {
+  return page.Data.Transaction.map((row, index) => ({
     bankAccountId: row.AccountId,
     id: row.TransactionId ?? `${row.BookingDateTime}-${index}`,
     bookedAt: instant(row.BookingDateTime),
@@ -87,6 +91,24 @@ function transactionsOf(json: unknown): TransactionData[] {
     merchant: row.MerchantDetails?.MerchantName ?? null,
     category: row.ProprietaryBankTransactionCode?.Code ?? null,
   }));
+}
+
+/**
+ * The window's transactions, following the bank's Links.Next — only to another page of the same
+ * API (a link elsewhere is the bank's answer being wrong, not a place to send the token).
+ */
+async function transactionPages(ctx: ServerContext, input: { consent: ConsentRow; institution: InstitutionRow; first: string }): Promise<TransactionData[]> {
+  const from = new Date(ctx.clock.now() - transactionWindowMs).toISOString().slice(0, 19);
+  let path: string | undefined = `${input.first}?fromBookingDateTime=${from}`;
+  const transactions: TransactionData[] = [];
+  for (let page = 0; path !== undefined && page < maxTransactionPages; page++) {
+    const answer: ObTransactions = checkBankAnswer(ObTransactions, await getOb(ctx, { consent: input.consent, institution: input.institution, path }), 'transactions');
+    transactions.push(...transactionsOf(answer));
+    const next: string | undefined = answer.Links?.Next;
+    if (next !== undefined && !next.startsWith(`${input.institution.ob_base_url}/`)) throw new AppError('ERR_BANK_BAD_RESPONSE', { message: 'The bank linked the next page outside its API.' });
+    path = next?.slice(input.institution.ob_base_url.length);
+  }
+  return transactions;
 }
 
 /** Read one category from the bank for one consent (one account, or all), schema-checked and normalised. */
@@ -104,6 +126,6 @@ export async function fetchFromBank(
       return { kind: 'balances', accounts, balances: balancesOf(await get(`${base}/balances`)) };
     }
     case 'transactions':
-      return { kind: 'transactions', transactions: transactionsOf(await get(`${base}/transactions`)) };
+      return { kind: 'transactions', transactions: await transactionPages(ctx, { ...input, first: `${base}/transactions` }) };
   }
 }

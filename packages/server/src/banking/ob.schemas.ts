@@ -55,6 +55,7 @@ export const ObTransactions = Type.Object({
       { maxItems: 5000 },
     ),
   }),
+  Links: Type.Optional(Type.Object({ Next: Type.Optional(Type.String({ maxLength: 2048 })) })),
 });
 export type ObTransactions = Static<typeof ObTransactions>;
 
