@@ -23,15 +23,16 @@ export class BankConnector {
   constructor(private readonly ctx: ServerContext) {}
 
   /** undici fetch over this origin's pool: openid-client's customFetch. */
-  readonly fetch = (url: string | URL, init: RequestInit = {}): Promise<Response> => {
+  readonly fetch: oidc.CustomFetch = (url, options) => {
     const origin = new URL(url).origin;
     let pool = this.pools.get(origin);
     if (!pool) {
       pool = new Pool(origin, { connections: 16, headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs });
       this.pools.set(origin, pool);
     }
-    const options = { ...init, dispatcher: pool as Dispatcher } as Parameters<typeof undiciFetch>[1];
-    return undiciFetch(url, options) as unknown as Promise<Response>;
+    // undici's own fetch types stand apart from the DOM's; the objects are the same at run time.
+    const init = { ...options, dispatcher: pool as Dispatcher } as unknown as Parameters<typeof undiciFetch>[1];
+    return undiciFetch(url, init) as unknown as Promise<Response>;
   };
 
   /** The bank's OpenID configuration for Parley's client, discovered once (again after a failure). */
