@@ -124,3 +124,14 @@ export async function openLoop(system: System, links: readonly Link[], options: 
     ...shares,
   };
 }
+
+/** Wait until every system's server is quiet (under 5% of a core for 300 ms), at most 20 s: a backlog must not leak into the next measurement. */
+export async function settle(systems: readonly System[]): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const before = systems.map((s) => cpuMs(s.pid()));
+    await sleep(300);
+    const used = systems.reduce((sum, s, i) => sum + cpuMs(s.pid()) - (before[i] as number), 0);
+    if (used <= 15 || Date.now() > deadline) return;
+  }
+}

@@ -30,7 +30,6 @@ export function peerRows(figures: ReadonlyMap<string, SystemFigures>, load: { ra
   const p99 = (f: SystemFigures): { median: number; min: number; max: number } => spread(f.rounds, (r) => r.p99Ms);
   const cpu = (f: SystemFigures): { median: number; min: number; max: number } => spread(f.rounds, (r) => r.cpuUsPerMessage);
   const lost = (f: SystemFigures): number => f.rounds.reduce((n, r) => n + r.lost, 0);
-  const relay = figures.get('ws relay') as SystemFigures;
   for (const [name, peer] of peers) {
     const ratio = p99(parley).median / (p99(peer).median || 1);
     rows.push({
@@ -70,14 +69,5 @@ export function peerRows(figures: ReadonlyMap<string, SystemFigures>, load: { ra
       pass: name === 'ws relay' ? own <= 16_384 : null,
     });
   }
-  rows.push({
-    figure: 'max rate with p99 ≤ 50 ms (ramp; Parley persisted on SQLite)',
-    parley: `${parley.maxRate}/s`,
-    peerName: 'ws relay',
-    peer: `${relay.maxRate}/s`,
-    ratio: relay.maxRate ? +(parley.maxRate / relay.maxRate).toFixed(3) : null,
-    target: '≥ 25,000/s',
-    pass: parley.maxRate >= 25_000,
-  });
   return rows;
 }

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureFileLimit, pinSelf } from './host';
-import { cpuMs, rssBytes, settledRss, sleep } from './load';
-import { closeAll, openLoop, openPairs, type OpenLoopResult } from './open-loop';
+import { rssBytes, settledRss, sleep } from './load';
+import { closeAll, openLoop, openPairs, settle, type OpenLoopResult } from './open-loop';
 import { ensurePeersInstalled } from './peers/install';
 import { startMosquitto } from './peers/mosquitto';
 import { startProsody } from './peers/prosody';
@@ -15,7 +15,7 @@ import { runBench, writeResults } from './run';
 // npm run bench:peers — Parley beside real peers in the same run: a raw `ws` relay, Socket.IO,
 // Prosody (with and without MAM archiving) and Mosquitto. Every server on core 0, the load
 // generator on core 1. Alternating rounds (each system once per round, in turn) of open-loop
-// Poisson load; memory per idle socket; a rate ramp until p99 > 50 ms. See bench/README.md.
+// Poisson load, and memory per idle socket (the rate ramp is bench/ramp.bench.ts). See bench/README.md.
 
 /** BENCH_QUICK=1: a small, fast plan to check the bench itself works (figures meaningless). */
 const quick = process.env.BENCH_QUICK === '1';
@@ -30,10 +30,8 @@ export const plan = {
   warmupMs: 1_000,
   measureMs: 4_000,
   graceMs: 3_000,
-  ramp: { pairs: quick ? 100 : 1_000, rates: quick ? [1_000, 2_000] : [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000], warmupMs: 1_000, measureMs: 3_000, p99LimitMs: 50 },
-  /** No new round starts after this long, nor a ramp after `rampBudgetMs`: on a busy machine fewer rounds, not a killed bench. */
-  roundsBudgetMs: 13 * 60_000,
-  rampBudgetMs: 16 * 60_000,
+  /** No new round starts after this long: on a busy machine fewer rounds, not a killed bench. */
+  roundsBudgetMs: 14 * 60_000,
   deadlineMs: 20 * 60_000,
 } as const;
 
@@ -48,20 +46,6 @@ const cleanup = (): void => {
 export interface SystemFigures {
   memory: { sockets: number; rssIdleBytes: number; rssWithSocketsBytes: number; bytesPerSocket: number } | null;
   rounds: OpenLoopResult[];
-  ramp: OpenLoopResult[];
-  /** The highest offered rate of the ramp with p99 ≤ the limit and nothing lost (0: not even the first). */
-  maxRate: number;
-}
-
-/** Wait until every system's server is quiet (under 5% of a core for 300 ms), at most 20 s: a backlog must not leak into the next measurement. */
-async function settle(systems: readonly System[]): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const before = systems.map((s) => cpuMs(s.pid()));
-    await sleep(300);
-    const used = systems.reduce((sum, s, i) => sum + cpuMs(s.pid()) - (before[i] as number), 0);
-    if (used <= 15 || Date.now() > deadline) return;
-  }
 }
 
 const isNode = (system: System): boolean => !system.name.startsWith('Prosody') && !system.name.startsWith('Mosquitto');
@@ -77,23 +61,6 @@ async function memory(system: System): Promise<SystemFigures['memory']> {
   closeAll(links);
   const sockets = plan.memoryPairs * 2;
   return { sockets, rssIdleBytes, rssWithSocketsBytes, bytesPerSocket: Math.round((rssWithSocketsBytes - rssIdleBytes) / sockets) };
-}
-
-async function ramp(system: System, all: readonly System[]): Promise<OpenLoopResult[]> {
-  const links = await openPairs(system, plan.ramp.pairs);
-  const steps: OpenLoopResult[] = [];
-  try {
-    for (const rate of plan.ramp.rates) {
-      await settle(all);
-      const step = await openLoop(system, links, { rate, warmupMs: plan.ramp.warmupMs, measureMs: plan.ramp.measureMs, graceMs: plan.graceMs });
-      steps.push(step);
-      log(`${system.name} ramp ${rate}/s: p50 ${step.p50Ms} p99 ${step.p99Ms} ms, lost ${step.lost}, CPU ${step.serverCpuPercent}%`);
-      if (step.p99Ms > plan.ramp.p99LimitMs || step.lost > 0) break;
-    }
-  } finally {
-    closeAll(links);
-  }
-  return steps;
 }
 
 async function main(): Promise<void> {
@@ -115,7 +82,7 @@ async function main(): Promise<void> {
       await settle(systems);
       // Idle, Prosody + MAM is the same server as Prosody: its 15,000 logins would measure nothing new.
       const mem = system.name === 'Prosody + MAM' ? null : await memory(system);
-      figures.set(system.name, { memory: mem, rounds: [], ramp: [], maxRate: 0 });
+      figures.set(system.name, { memory: mem, rounds: [] });
       if (mem) log(`${system.name}: ${mem.sockets} idle sockets, ${mem.bytesPerSocket} B each`);
     }
     for (let round = 1; round <= plan.rounds; round++) {
@@ -132,15 +99,6 @@ async function main(): Promise<void> {
         figures.get(system.name)?.rounds.push(result);
         log(`round ${round} ${system.name}: p50 ${result.p50Ms} p99 ${result.p99Ms} ms, ${result.cpuUsPerMessage} µs CPU/msg, lost ${result.lost}, CPU ${result.serverCpuPercent}% (waited ${result.serverWaitPercent}%)`);
       }
-    }
-    for (const system of systems.filter((s) => s.name !== 'Prosody + MAM')) {
-      if (Date.now() - benchStart > plan.rampBudgetMs) {
-        log(`ramp budget spent: ${system.name} not ramped`);
-        continue;
-      }
-      const own = figures.get(system.name) as SystemFigures;
-      own.ramp = await ramp(system, systems);
-      own.maxRate = Math.max(0, ...own.ramp.filter((s) => s.p99Ms <= plan.ramp.p99LimitMs && s.lost === 0).map((s) => s.offeredPerSecond));
     }
     const rows = peerRows(figures, { rate: plan.rate, sockets: plan.pairs * 2 });
     console.table(rows.map((r) => ({ figure: r.figure, Parley: r.parley, peer: `${r.peerName}: ${r.peer}`, ratio: r.ratio, target: r.target, pass: r.pass })));

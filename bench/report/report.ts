@@ -21,8 +21,8 @@ interface Round {
 interface PeersResults {
   date: string;
   machine: { loadAverageBefore: number[]; loadAverageAfter: number[] };
-  plan: { pairs: number; rate: number; rounds: number; ramp: { p99LimitMs: number } };
-  systems: Record<string, { memory: { sockets: number; bytesPerSocket: number } | null; rounds: Round[]; ramp: Round[]; maxRate: number }>;
+  plan: { pairs: number; rate: number; rounds: number };
+  systems: Record<string, { memory: { sockets: number; bytesPerSocket: number } | null; rounds: Round[] }>;
   rows: { figure: string; parley: string; peerName: string; peer: string; ratio: number | null; target: string; pass: boolean | null }[];
 }
 interface TableRow {
@@ -62,34 +62,51 @@ function peersSection(peers: PeersResults): string[] {
     '',
     '| figure | Parley | peer | peer figure | Parley ÷ peer | target | result |',
     '|---|---|---|---|---|---|---|',
-    ...peers.rows.map((r) => `| ${r.figure} | ${r.parley} | ${r.peerName} | ${r.peer} | ${ratio(r.ratio)} | ${r.target} | ${verdict(r.pass)} |`),
+    // Runs from before bench:ramp existed carried a ramp row; the ramp section has that figure now.
+    ...peers.rows.filter((r) => !r.figure.startsWith('max rate')).map((r) => `| ${r.figure} | ${r.parley} | ${r.peerName} | ${r.peer} | ${ratio(r.ratio)} | ${r.target} | ${verdict(r.pass)} |`),
     '',
-    '| system | p50 ms | p99 ms | lost | CPU µs/msg | server waited for its core | memory B/socket | max rate, p99 ≤ 50 ms |',
+    '| system | rounds | p50 ms | p99 ms | lost | CPU µs/msg | server waited for its core | memory B/socket |',
     '|---|---|---|---|---|---|---|---|',
     ...names.map((name) => {
       const s = peers.systems[name] as PeersResults['systems'][string];
       const m = (pick: (r: Round) => number): number => +median(s.rounds.map(pick)).toFixed(2);
       const lost = s.rounds.reduce((n, r) => n + r.lost, 0);
-      const maxRate = s.ramp.length ? `${s.maxRate.toLocaleString('en')}/s` : 'not ramped';
-      return `| ${name} | ${m((r) => r.p50Ms)} | ${m((r) => r.p99Ms)} | ${lost} | ${m((r) => r.cpuUsPerMessage)} | ${m((r) => r.serverWaitPercent)}% | ${s.memory?.bytesPerSocket ?? '–'} | ${maxRate} |`;
+      return `| ${name} | ${s.rounds.length} | ${m((r) => r.p50Ms)} | ${m((r) => r.p99Ms)} | ${lost} | ${m((r) => r.cpuUsPerMessage)} | ${m((r) => r.serverWaitPercent)}% | ${s.memory?.bytesPerSocket ?? '–'} |`;
     }),
     '',
   ];
-  const series = (pick: (r: Round) => number): Series[] =>
-    names
-      .filter((name) => (peers.systems[name]?.ramp.length ?? 0) > 0)
-      .map((name) => ({ name, points: (peers.systems[name]?.ramp ?? []).map((r) => [r.offeredPerSecond, Math.max(pick(r), 0.01)] as const) }));
   lines.push(
-    plot('latency-p99-vs-load.svg', lineChart({ title: 'p99 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p99 ms', series: series((r) => r.p99Ms), logY: true, limit: { y: peers.plan.ramp.p99LimitMs, label: `ramp stops: p99 > ${peers.plan.ramp.p99LimitMs} ms` } })),
-    '',
-    plot('latency-p50-vs-load.svg', lineChart({ title: 'p50 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p50 ms', series: series((r) => r.p50Ms), logY: true })),
-    '',
     plot('cpu-per-message.svg', barChart({ title: `server CPU per message at ${peers.plan.rate.toLocaleString('en')}/s (median of rounds)`, unit: 'µs', bars: names.map((name) => ({ label: name, value: median((peers.systems[name]?.rounds ?? []).map((r) => r.cpuUsPerMessage)) })) })),
     '',
     plot('memory-per-socket.svg', barChart({ title: 'memory per idle connection (RSS delta ÷ sockets)', unit: 'B', bars: names.map((name) => ({ label: name, value: peers.systems[name]?.memory?.bytesPerSocket ?? null })) })),
     '',
   );
   return lines;
+}
+
+interface RampResults {
+  date: string;
+  plan: { pairs: number; p99LimitMs: number };
+  systems: Record<string, { steps: Round[]; maxRate: number }>;
+  rows: TableRow[];
+}
+
+function rampSection(ramp: RampResults): string[] {
+  const names = Object.keys(ramp.systems);
+  const series = (pick: (r: Round) => number): Series[] =>
+    names.map((name) => ({ name, points: (ramp.systems[name]?.steps ?? []).map((r) => [r.offeredPerSecond, Math.max(pick(r), 0.01)] as const) }));
+  const limit = { y: ramp.plan.p99LimitMs, label: `ramp stops: p99 > ${ramp.plan.p99LimitMs} ms` };
+  return [
+    ...tableSection(`## Latency against offered load, max rate (\`npm run bench:ramp\`, ${ramp.date})`, ramp.rows, 'peer'),
+    '| system | step: offered/s → p50 / p99 ms (lost, server waited for its core) |',
+    '|---|---|',
+    ...names.map((name) => `| ${name} | ${(ramp.systems[name]?.steps ?? []).map((r) => `${r.offeredPerSecond / 1000}k → ${r.p50Ms} / ${r.p99Ms}${r.lost ? `, lost ${r.lost}` : ''} (${r.serverWaitPercent}%)`).join('; ')} |`),
+    '',
+    plot('latency-p99-vs-load.svg', lineChart({ title: 'p99 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p99 ms', series: series((r) => r.p99Ms), logY: true, limit })),
+    '',
+    plot('latency-p50-vs-load.svg', lineChart({ title: 'p50 delivery latency against offered load', xLabel: 'offered msgs/s (Poisson)', yLabel: 'p50 ms', series: series((r) => r.p50Ms), logY: true })),
+    '',
+  ];
 }
 
 function tableSection(title: string, rows: readonly TableRow[], peerName: string): string[] {
@@ -134,6 +151,8 @@ export function writeReport(): string {
   ];
   const peers = read<PeersResults>('peers');
   if (peers) lines.push(...peersSection(peers));
+  const ramp = read<RampResults>('ramp');
+  if (ramp) lines.push(...rampSection(ramp));
   const storm = read<{ date: string; rows: TableRow[] }>('storm');
   if (storm) lines.push(...tableSection(`## Reconnect storm (\`npm run bench:storm\`, ${storm.date})`, storm.rows, 'ws relay'));
   const fanout = read<{ date: string; rows: TableRow[] }>('fanout');
