@@ -17,3 +17,4 @@ export * from './menu';
 export * from './messenger';
 export * from './privacy';
 export * from './banking';
+export * from './account';

@@ -8,6 +8,7 @@ import websocket from '@fastify/websocket';
 import { ErrorBody, maxFrameBytes } from '@parley/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { accountRoutes } from './account';
 import { bankingRoutes } from './banking';
 import { businessRoutes, ensureDemoBusiness, messengerRoutes, sendRoutes } from './business';
 import type { ServerContext } from './context';
@@ -123,6 +124,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const webhooks = createWebhooks(ctx, { secretsKey: webhookKey });
   await app.register(webhooks.routes);
   await app.register(bankingRoutes(ctx));
+  await app.register(accountRoutes(ctx));
   await webhooks.start();
   if (config.webDistDir) await serveWebApp(app, config.webDistDir);
 

@@ -1,6 +1,6 @@
 /** Identity: people, passkeys, passwords, sessions. Other domains import only from here. */
 export { requirePerson, principalOf, checkOrigin } from './auth.hooks';
-export { authenticateToken, authenticateSessionId, keepSessionsAlive, type Principal } from './session.service';
+export { authenticateToken, authenticateSessionId, keepSessionsAlive, endAllSessions, type Principal } from './session.service';
 export { authenticateWsTicket } from './ws-ticket.service';
-export { readSessionCookie } from './session.cookie';
+export { readSessionCookie, clearSessionCookie } from './session.cookie';
 export { identityRoutes } from './identity.routes';
