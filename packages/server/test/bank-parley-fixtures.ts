@@ -8,6 +8,7 @@ import { botEventTypes, webhookPath } from '../../sandbox-bank/src/bot';
 import { loadBankConfig } from '../../sandbox-bank/src/platform/config';
 import { freePort } from '../../sandbox-bank/test/bank-fixtures';
 import { bsidFor } from '../src/business';
+import { runCli } from '../src/cli/main';
 import type { Clock } from '../src/platform/clock';
 import { adminToken, createKey, openStore } from './business-fixtures';
 import { createTestApp, type TestApp } from './context';
@@ -96,7 +97,7 @@ function chatOf(input: { person: TestPerson; conversation: Conversation; socket:
  * `parleyClock` is Parley's (the bank keeps real time, so webhook timestamps still verify until
  * the test moves Parley's clock far).
  */
-export async function startBankParley(options: { parleyClock?: Clock; webDistDir?: string } = {}): Promise<BankParley> {
+export async function startBankParley(options: { parleyClock?: Clock; webDistDir?: string; linkable?: boolean } = {}): Promise<BankParley> {
   const deps = options.parleyClock ? { clock: options.parleyClock } : undefined;
   // webDistDir: browser tests have Parley serve the built web app too.
   const parleyConfig = { adminToken, webhookAllowPrivate: true, ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}) };
@@ -110,11 +111,12 @@ export async function startBankParley(options: { parleyClock?: Clock; webDistDir
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bank-bot-'));
   const config = loadBankConfig(
     { BANK_PORT: String(port), LOG_LEVEL: 'silent' },
-    { dataDir, clients: [], publicUrl: new URL(`http://localhost:${port}`), parley: { url: t.baseUrl, apiKey: key.secret, webhookSecret: endpoint.secret } },
+    { dataDir, clients: options.linkable ? [parleyAsBankClient(t)] : [], publicUrl: new URL(`http://localhost:${port}`), parley: { url: t.baseUrl, apiKey: key.secret, webhookSecret: endpoint.secret } },
   );
   const built = await buildBank(config);
   await built.app.listen({ port, host: '127.0.0.1' });
   const bank = { ...built, url: `http://localhost:${port}` };
+  if (options.linkable) await addInstitution(t, bank.url);
   const chats: BankChat[] = [];
   const world: BankParley = {
     t,
@@ -150,6 +152,28 @@ export async function startBankParley(options: { parleyClock?: Clock; webDistDir
     },
   };
   return world;
+}
+
+/** `linkable`: the bank knows Parley as its OpenID client by jwks_uri, as in banking-fixtures.ts. */
+function parleyAsBankClient(t: TestApp) {
+  // Loopback by address: the bank's HTTP client may try ::1 first for "localhost", where Parley does not listen.
+  const parleyLoopback = t.baseUrl.replace('localhost', '127.0.0.1');
+  return {
+    clientId: 'parley',
+    name: 'Parley',
+    jwksUri: `${parleyLoopback}/.well-known/jwks.json`,
+    redirectUris: [`${t.baseUrl}/v1/links/callback`],
+    eventsUrl: `${parleyLoopback}/v1/banking/events`,
+  };
+}
+
+/** `linkable`: Parley knows the bank as an institution (`parley bank add`), on the seeded sandbox-bank business. */
+async function addInstitution(t: TestApp, bankUrl: string): Promise<void> {
+  const env: NodeJS.ProcessEnv = { DATA_DIR: t.config.dataDir, LOG_LEVEL: 'silent' };
+  let err = '';
+  const args = ['bank', 'add', '--issuer', bankUrl, '--client-id', 'parley', '--ob-base-url', `${bankUrl}/open-banking/v4.0/aisp`, '--name', 'Sandbox Bank', '--json'];
+  const code = await runCli(args, { env, stdout: () => undefined, stderr: (text) => (err += text) });
+  if (code !== 0) throw new Error(`parley bank add failed: ${err}`);
 }
 
 /** The account-link button's URL in a message of the bot, or undefined. */

@@ -4,7 +4,9 @@ import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseE
 export type Route =
   | { readonly name: 'list' }
   | { readonly name: 'chat'; readonly conversationId: string }
-  | { readonly name: 'account' };
+  | { readonly name: 'account' }
+  | { readonly name: 'money' }
+  | { readonly name: 'privacy' };
 
 const navigationEvent = 'parley:navigate';
 
@@ -12,6 +14,8 @@ export function parseRoute(pathname: string): Route | null {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/app') return { name: 'list' };
   if (path === '/app/account') return { name: 'account' };
+  if (path === '/app/money') return { name: 'money' };
+  if (path === '/app/privacy') return { name: 'privacy' };
   const chat = /^\/app\/c\/([A-Za-z0-9-]{1,64})$/.exec(path);
   if (chat?.[1]) return { name: 'chat', conversationId: chat[1] };
   return null;
@@ -33,12 +37,18 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
+/** Back from linking a bank (`/?linked=…` or `/?link_error=…`): the Money panel says how it went. */
+export function landing(): string {
+  const params = new URLSearchParams(window.location.search);
+  return params.has('linked') || params.has('link_error') ? `/app/money${window.location.search}` : '/app';
+}
+
 /** The current route; anything unknown (including `/`) goes to the conversation list. */
 export function useRoute(): Route {
   const pathname = useSyncExternalStore(subscribe, () => window.location.pathname);
   const route = parseRoute(pathname);
   useEffect(() => {
-    if (!parseRoute(pathname)) navigate('/app', { replace: true });
+    if (!parseRoute(pathname)) navigate(landing(), { replace: true });
   }, [pathname]);
   return route ?? { name: 'list' };
 }

@@ -1,5 +1,7 @@
 /** The signed-in frame: top bar, connection banner, and list + main panes (one at a time on a phone). */
 import { AccountPage } from './account/account.page';
+import { MoneyPage } from './money/money.page';
+import { PrivacyPage } from './privacy/privacy.page';
 import { ChatView } from './chat/chat.view';
 import { ConversationList } from './conversations/conversation.list';
 import { StartConversation } from './conversations/start.conversation';
@@ -20,6 +22,14 @@ export function Shell() {
           <ShieldIcon />
           <span>Parley</span>
         </Link>
+        <nav className="topnav" aria-label="Sections">
+          <Link to="/app/money" className="topnav-link" aria-current={route.name === 'money' ? 'page' : undefined}>
+            Money
+          </Link>
+          <Link to="/app/privacy" className="topnav-link" aria-current={route.name === 'privacy' ? 'page' : undefined}>
+            Privacy
+          </Link>
+        </nav>
         <Link to="/app/account" className="account-link" aria-current={route.name === 'account' ? 'page' : undefined}>
           <Avatar name={me.displayName} />
           <span className="account-link-text">Account</span>
@@ -35,6 +45,8 @@ export function Shell() {
         <main className="pane pane-main" id="main">
           {route.name === 'chat' && <ChatView key={route.conversationId} conversationId={route.conversationId} />}
           {route.name === 'account' && <AccountPage />}
+          {route.name === 'money' && <MoneyPage />}
+          {route.name === 'privacy' && <PrivacyPage />}
           {route.name === 'list' && <NothingOpen />}
         </main>
       </div>

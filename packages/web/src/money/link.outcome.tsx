@@ -1,0 +1,29 @@
+/** What happened at the bank, from `?linked=` or `?link_error=` on the way back; said once. */
+import { useEffect, useState } from 'react';
+import { linkErrorMessage } from './link.form';
+
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly message: string } | null;
+
+function readOutcome(): Outcome {
+  const params = new URLSearchParams(window.location.search);
+  if (params.has('linked')) return { ok: true };
+  const error = params.get('link_error');
+  return error ? { ok: false, message: linkErrorMessage(error) } : null;
+}
+
+export function LinkOutcomeNotice() {
+  const [outcome, setOutcome] = useState<Outcome>(readOutcome);
+  useEffect(() => {
+    // Said once: a reload or a shared address does not repeat it.
+    if (outcome) window.history.replaceState(null, '', window.location.pathname);
+  }, [outcome]);
+  if (!outcome) return null;
+  return (
+    <div className={`notice ${outcome.ok ? 'success' : 'error'}`} role={outcome.ok ? 'status' : 'alert'}>
+      <p>{outcome.ok ? 'Your bank is linked. Your balances and transactions are below; only you see them.' : outcome.message}</p>
+      <button type="button" className="link-button" onClick={() => setOutcome(null)}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
