@@ -4,10 +4,15 @@ import { fileURLToPath } from 'node:url';
 
 const resultsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
-/** Write `bench/results/<name>.json` and say so. */
-export function writeResults(name: string, results: unknown, started: number): void {
+/** Write `bench/results/<name>.json` without a word: partial results a long bench keeps up to date. */
+export function writeResultsQuietly(name: string, results: unknown): void {
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(path.join(resultsDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** Write `bench/results/<name>.json` and say so. */
+export function writeResults(name: string, results: unknown, started: number): void {
+  writeResultsQuietly(name, results);
   console.log(`\nwrote bench/results/${name}.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
