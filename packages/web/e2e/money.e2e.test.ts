@@ -36,6 +36,13 @@ describe('the Money panel and the Privacy Center', () => {
       await expect(page.getByLabel('For how long').inputValue()).resolves.toBe('90');
       await screenshot(page, 'money-link-form');
 
+      // Cancelling at the bank comes back with a clear message, and nothing linked.
+      await page.getByRole('button', { name: 'Continue to your bank' }).click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('alert').filter({ hasText: 'You cancelled at your bank. Nothing was linked and nothing was stored.' }).waitFor();
+      expect(new URL(page.url()).search).toBe('');
+      await screenshot(page, 'money-link-cancelled');
+
       await page.getByRole('button', { name: 'Continue to your bank' }).click();
       await page.getByLabel('Username').fill('alice');
       await page.getByLabel('Password').fill('alice-sandbox');
@@ -66,6 +73,8 @@ describe('the Money panel and the Privacy Center', () => {
       const titles = await page.getByRole('list', { name: 'Transactions' }).locator('.item-title').allInnerTexts();
       expect(titles.length).toBeGreaterThan(0);
       expect(titles.every((title) => title.toLowerCase().includes(merchant.toLowerCase()))).toBe(true);
+      await page.getByRole('heading', { name: 'Transactions' }).scrollIntoViewIfNeeded();
+      await screenshot(page, 'money-transactions-search');
       await page.getByLabel('Merchant or description').fill('');
 
       await page.setViewportSize({ width: 390, height: 844 });

@@ -37,10 +37,13 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** Back from linking a bank (`/?linked=…` or `/?link_error=…`): the Money panel says how it went. */
+/**
+ * Back from linking a bank (`/?linked=…` or `/?link_error=…`), or the Renew button of a consent
+ * about to end (`/?renew=…`): the Money panel takes it from there.
+ */
 export function landing(): string {
   const params = new URLSearchParams(window.location.search);
-  return params.has('linked') || params.has('link_error') ? `/app/money${window.location.search}` : '/app';
+  return params.has('linked') || params.has('link_error') || params.has('renew') ? `/app/money${window.location.search}` : '/app';
 }
 
 /** The current route; anything unknown (including `/`) goes to the conversation list. */

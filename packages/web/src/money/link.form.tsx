@@ -2,7 +2,7 @@
  * "Link a bank": the person chooses what Parley may read, each with what it is for in plain
  * words, and for how long; then the browser goes to the bank's own sign-in and consent pages.
  */
-import { categoryPurposes, dataCategories, defaultConsentDays, type DataCategory, type Institution } from '@parley/protocol';
+import { categoryPurposes, dataCategories, defaultConsentDays, type Consent, type DataCategory, type Institution } from '@parley/protocol';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { createLink, listInstitutions } from '../api/banking.api';
 import { describeError } from '../api/http.client';
@@ -25,11 +25,12 @@ function goTo(url: string): void {
   window.location.assign(url);
 }
 
-export function LinkBankForm(props: { onCancel?: () => void }) {
+/** `renew`: link again with the same bank and choices as this consent. */
+export function LinkBankForm(props: { intro?: string; renew?: Consent; onCancel?: () => void }) {
   const id = useId();
   const [institutions, setInstitutions] = useState<Institution[] | null>(null);
   const [institutionId, setInstitutionId] = useState('');
-  const [chosen, setChosen] = useState<Set<DataCategory>>(() => new Set(dataCategories));
+  const [chosen, setChosen] = useState<Set<DataCategory>>(() => new Set(props.renew ? props.renew.permissions.map((p) => p.category) : dataCategories));
   const [days, setDays] = useState(defaultConsentDays);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -38,10 +39,11 @@ export function LinkBankForm(props: { onCancel?: () => void }) {
     listInstitutions()
       .then((list) => {
         setInstitutions(list.institutions);
-        setInstitutionId(list.institutions[0]?.id ?? '');
+        const renewed = list.institutions.find((institution) => institution.id === props.renew?.institution.id);
+        setInstitutionId((renewed ?? list.institutions[0])?.id ?? '');
       })
       .catch((failure: unknown) => setError(describeError(failure)));
-  }, []);
+  }, [props.renew]);
 
   const toggle = (category: DataCategory): void =>
     setChosen((before) => {
@@ -68,7 +70,8 @@ export function LinkBankForm(props: { onCancel?: () => void }) {
   if (institutions?.length === 0) return <p className="muted">No bank can be linked on this Parley yet.</p>;
   return (
     <form className="link-form" onSubmit={(event) => void submit(event)} aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>Link a bank</h2>
+      <h2 id={`${id}-h`}>{props.renew ? `Renew your link to ${props.renew.institution.name}` : 'Link a bank'}</h2>
+      {props.intro && <p>{props.intro}</p>}
       <p className="muted">Parley reads only what you allow here, only to show it to you, and never for advertising or for anyone else. You can revoke it at any time in the Privacy Center.</p>
       {institutions && institutions.length > 1 && (
         <div className="field">

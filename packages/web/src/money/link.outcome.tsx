@@ -1,5 +1,7 @@
 /** What happened at the bank, from `?linked=` or `?link_error=` on the way back; said once. */
+import type { Consent } from '@parley/protocol';
 import { useEffect, useState } from 'react';
+import { listConsents } from '../api/banking.api';
 import { linkErrorMessage } from './link.form';
 
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly message: string } | null;
@@ -26,4 +28,18 @@ export function LinkOutcomeNotice() {
       </button>
     </div>
   );
+}
+
+/** The consent a Renew button (`?renew=<consentId>`) asks to link again, once it is found. */
+export function useRenewal(): Consent | null {
+  const [consent, setConsent] = useState<Consent | null>(null);
+  useEffect(() => {
+    const id = new URLSearchParams(window.location.search).get('renew');
+    if (!id) return;
+    window.history.replaceState(null, '', window.location.pathname);
+    listConsents()
+      .then((list) => setConsent(list.consents.find((c) => c.id === id) ?? null))
+      .catch(() => undefined);
+  }, []);
+  return consent;
 }

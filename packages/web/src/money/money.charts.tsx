@@ -91,8 +91,10 @@ export function BalanceChart(props: { points: readonly BalancePoint[]; currency:
         <path d={line} className="chart-line" />
       </svg>
       <div className="chart-axis" aria-hidden="true">
-        <span>{dayFormat.format(first?.at ?? 0)}</span>
-        <span>Today</span>
+        <span>
+          {dayFormat.format(first?.at ?? 0)} · {formatMoney({ amount: first?.amount ?? '0', currency })}
+        </span>
+        <span>Today · {formatMoney({ amount: last?.amount ?? '0', currency })}</span>
       </div>
       <table className="sr-only">
         <caption>Balance at the end of each day</caption>

@@ -8,7 +8,7 @@ import { BackIcon } from '../ui/icons';
 import { AccountDetail } from './account.detail';
 import { AccountsList } from './accounts.list';
 import { LinkBankForm } from './link.form';
-import { LinkOutcomeNotice } from './link.outcome';
+import { LinkOutcomeNotice, useRenewal } from './link.outcome';
 import './money.css';
 
 export function MoneyPage() {
@@ -17,6 +17,7 @@ export function MoneyPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [linking, setLinking] = useState(false);
+  const renewal = useRenewal();
   useEffect(() => heading.current?.focus(), []);
 
   const load = useCallback(() => {
@@ -44,6 +45,11 @@ export function MoneyPage() {
       </header>
       <div className="account-sections">
         <LinkOutcomeNotice />
+        {renewal && (
+          <section className="card">
+            <LinkBankForm key={renewal.id} renew={renewal} intro="Your link ends soon. Renew it to keep seeing your money here; the old one stays until it ends." />
+          </section>
+        )}
         {error && (
           <div className="notice error" role="alert">
             <p>{error}</p>
@@ -55,8 +61,7 @@ export function MoneyPage() {
         {accounts === null && !error && <p className="muted">Loading your accounts…</p>}
         {accounts?.length === 0 && (
           <section className="card">
-            <p>No bank is linked yet. Link one to see your balances, spending and transactions here — only you see them.</p>
-            <LinkBankForm />
+            <LinkBankForm intro="No bank is linked yet. Link one to see your balances, spending and transactions here — only you see them." />
           </section>
         )}
         {accounts && accounts.length > 0 && (

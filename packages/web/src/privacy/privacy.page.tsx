@@ -19,6 +19,7 @@ export function PrivacyPage() {
   const [result, setResult] = useState<string | null>(null);
   // Bumped after a revocation, so the access log shows the refusals and reads that follow.
   const [generation, setGeneration] = useState(0);
+  const [linking, setLinking] = useState(false);
   useEffect(() => heading.current?.focus(), []);
 
   const load = useCallback(() => {
@@ -72,6 +73,12 @@ export function PrivacyPage() {
           {active.map((consent) => (
             <ConsentCard key={consent.id} consent={consent} onRevoked={() => revoked(consent)} />
           ))}
+          {consents && linking && <LinkBankForm onCancel={() => setLinking(false)} />}
+          {consents && !linking && (
+            <button type="button" className="button" onClick={() => setLinking(true)}>
+              Link a bank
+            </button>
+          )}
           {ended.length > 0 && (
             <details className="ended-consents">
               <summary>Ended links ({ended.length})</summary>
@@ -81,11 +88,6 @@ export function PrivacyPage() {
             </details>
           )}
         </section>
-        {consents && active.length === 0 && (
-          <section className="card">
-            <LinkBankForm />
-          </section>
-        )}
         <ReceiptsSection receipts={receipts} />
         <AccessLogSection key={generation} />
       </div>
