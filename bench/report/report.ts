@@ -20,6 +20,8 @@ interface Round {
 }
 interface PeersResults {
   date: string;
+  partial?: boolean;
+  gaveUp?: Record<string, string>;
   machine: { loadAverageBefore: number[]; loadAverageAfter: number[] };
   plan: { pairs: number; rate: number; rounds: number };
   systems: Record<string, { memory: { sockets: number; bytesPerSocket: number } | null; rounds: Round[] }>;
@@ -58,7 +60,10 @@ function peersSection(peers: PeersResults): string[] {
     `## Parley beside real peers (\`npm run bench:peers\`, ${peers.date})`,
     '',
     `Load average ${peers.machine.loadAverageBefore.map((n) => n.toFixed(2)).join(' ')} before, ${peers.machine.loadAverageAfter.map((n) => n.toFixed(2)).join(' ')} after.`,
-    `${peers.plan.rounds} alternating rounds of ${peers.plan.rate.toLocaleString('en')} msgs/s Poisson over ${(peers.plan.pairs * 2).toLocaleString('en')} sockets; medians with the min–max over the rounds.`,
+    ...(peers.partial ? ['**Partial results**: the bench stopped before its last round (see the rounds column).', ''] : []),
+    ...Object.entries(peers.gaveUp ?? {}).map(([name, why]) => `- ${name} stopped running rounds: ${why}.`),
+    '',
+    `Planned: ${peers.plan.rounds} alternating rounds of ${peers.plan.rate.toLocaleString('en')} msgs/s Poisson over ${(peers.plan.pairs * 2).toLocaleString('en')} sockets; medians with the min–max over the rounds.`,
     '',
     '| figure | Parley | peer | peer figure | Parley ÷ peer | target | result |',
     '|---|---|---|---|---|---|---|',
@@ -163,6 +168,9 @@ export function writeReport(): string {
   if (messaging) lines.push(...tableSection(`## Messaging path (\`npm run bench:messaging\`, ${messaging.date})`, messagingRows(messaging), 'ws relay'));
   const business = read<{ date: string; rows: TableRow[] }>('business');
   if (business) lines.push(...tableSection(`## Business API (\`npm run bench:business\`, ${business.date})`, business.rows, 'peer'));
+  const known = new Set(['peers', 'ramp', 'storm', 'fanout', 'storage', 'messaging', 'business']);
+  const others = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir).filter((f) => f.endsWith('.json') && !known.has(f.slice(0, -5))) : [];
+  if (others.length) lines.push('## Other results', '', ...others.map((f) => `- \`bench/results/${f}\`: not summarised by this report yet.`), '');
   lines.push(
     '## Not measured yet',
     '',
