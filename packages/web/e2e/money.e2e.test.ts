@@ -77,7 +77,11 @@ describe('the Money panel and the Privacy Center', () => {
       await screenshot(page, 'money-transactions-search');
       await page.getByLabel('Merchant or description').fill('');
 
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(page, 'money-desktop-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
       await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByRole('heading', { name: 'Money', exact: true }).scrollIntoViewIfNeeded();
       await screenshot(page, 'money-phone');
       await page.setViewportSize({ width: 1200, height: 850 });
 

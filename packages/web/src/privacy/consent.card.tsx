@@ -77,10 +77,11 @@ export function ConsentCard(props: { consent: Consent; onRevoked?: () => void })
           <p id={`${id}-confirm`}>
             Revoke access to {consent.institution.name}? Parley stops reading it now and deletes everything it holds from it. This cannot be undone; you can link again later.
           </p>
-          <button type="button" className="button danger" disabled={busy} onClick={() => void revoke()} autoFocus>
+          <button type="button" className="button danger" disabled={busy} onClick={() => void revoke()}>
             {busy ? 'Revoking…' : 'Yes, revoke'}
           </button>
-          <button type="button" className="button" disabled={busy} onClick={() => setConfirming(false)}>
+          {/* Focus on the way back out, not on the step that cannot be undone. */}
+          <button type="button" className="button" disabled={busy} onClick={() => setConfirming(false)} autoFocus>
             Cancel
           </button>
         </div>

@@ -13,6 +13,7 @@ import '../money/money.css';
 
 export function PrivacyPage() {
   const heading = useRef<HTMLHeadingElement>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
   const [consents, setConsents] = useState<Consent[] | null>(null);
   const [receipts, setReceipts] = useState<ReceiptSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -21,6 +22,8 @@ export function PrivacyPage() {
   const [generation, setGeneration] = useState(0);
   const [linking, setLinking] = useState(false);
   useEffect(() => heading.current?.focus(), []);
+  // The revoked bank's card is gone: keep keyboard focus on what happened instead of losing it.
+  useEffect(() => resultRef.current?.focus(), [result]);
 
   const load = useCallback(() => {
     Promise.all([listConsents(), listReceipts()])
@@ -57,7 +60,7 @@ export function PrivacyPage() {
           here.
         </p>
         {result && (
-          <div className="notice success" role="status">
+          <div className="notice success" role="status" tabIndex={-1} ref={resultRef}>
             <p>{result}</p>
           </div>
         )}
