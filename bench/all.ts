@@ -8,7 +8,7 @@ import { writeReport } from './report/report';
 // reported and the others still run; the exit code says whether all of them finished.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = ['peers.bench.ts', 'ramp.bench.ts', 'storm.bench.ts', 'fanout.bench.ts', 'storage.bench.ts', 'messaging.bench.ts', 'business.bench.ts'] as const;
+const benches = ['peers.bench.ts', 'ramp.bench.ts', 'storm.bench.ts', 'fanout.bench.ts', 'storage.bench.ts', 'messaging.bench.ts', 'business.bench.ts', 'banking.bench.ts'] as const;
 let running: ChildProcess | undefined;
 let stopping = false;
 
