@@ -102,6 +102,25 @@ async function openLoop(name: string, send: Send): Promise<PathResult> {
   return result;
 }
 
+/**
+ * One request at a time (closed loop), `count` of them: each path's own service time with no
+ * queueing — what the gate adds even when the open loop saturates a busy machine.
+ */
+async function oneAtATime(name: string, send: Send, count = 300): Promise<{ path: string; p50Ms: number; p99Ms: number; errors: number }> {
+  const times: number[] = [];
+  let errors = 0;
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const outcome = await send(Date.now()).catch(() => false as const);
+    if (outcome === false) errors++;
+    else if (outcome !== 'cached') times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number): number => Math.round((times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0) * 1000) / 1000;
+  log(`${name}, one at a time: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (${times.length} measured, ${errors} errors)`);
+  return { path: name, p50Ms: at(0.5), p99Ms: at(0.99), errors };
+}
+
 function sends(w: BankingWorld): { direct: Send; cached: Send; uncached: Send; closeDb(): void } {
   const url = `${w.parley.baseUrl}/v1/money/accounts/${encodeURIComponent(w.parleyAccountId)}/balances`;
   const direct: Send = async () => {
@@ -149,6 +168,11 @@ async function main(): Promise<void> {
   world = await startBankingWorld({ dataDir, wrap });
   log(`Parley ${world.parley.baseUrl} and the Sandbox Bank ${world.bankUrl} up; Alice linked`);
   const send = sends(world);
+  const sequential = {
+    direct: await oneAtATime('bank directly', send.direct),
+    cached: await oneAtATime('through Parley, cached', send.cached),
+    uncached: await oneAtATime('through Parley, uncached', send.uncached),
+  };
   const direct = await openLoop('bank directly (DPoP)', send.direct);
   const cached = await openLoop('through Parley, cached', send.cached);
   const uncached = await openLoop('through Parley, uncached', send.uncached);
@@ -159,6 +183,11 @@ async function main(): Promise<void> {
   const add = (r: PathResult) => ({ p50: Math.round((r.p50Ms - base.p50) * 1000) / 1000, p99: Math.round((r.p99Ms - base.p99) * 1000) / 1000 });
   const added = { cached: add(cached), uncached: add(uncached) };
   printTable([direct, cached, uncached, directAgain], added);
+  const diff = (a: number, b: number): string => (a - b).toFixed(3);
+  console.log(
+    `one at a time (no queueing): added p50/p99 cached ${diff(sequential.cached.p50Ms, sequential.direct.p50Ms)}/${diff(sequential.cached.p99Ms, sequential.direct.p99Ms)} ms, ` +
+      `uncached ${diff(sequential.uncached.p50Ms, sequential.direct.p50Ms)}/${diff(sequential.uncached.p99Ms, sequential.direct.p99Ms)} ms (no target; for reading the open-loop figures)`,
+  );
   // A run with errors (answers that never came, or failed) passes nothing, whatever its percentiles say.
   const clean = [direct, cached, uncached, directAgain].every((r) => r.errors === 0 && r.measured > 0);
   const pass = (a: { p50: number; p99: number }) => clean && a.p50 <= targets.addedP50Ms && a.p99 <= targets.addedP99Ms;
@@ -171,6 +200,10 @@ async function main(): Promise<void> {
       targets,
       paths: { direct, cached, uncached, directAgain },
       addedMs: added,
+      oneAtATime: {
+        ...sequential,
+        addedMs: { cached: { p50: sequential.cached.p50Ms - sequential.direct.p50Ms, p99: sequential.cached.p99Ms - sequential.direct.p99Ms }, uncached: { p50: sequential.uncached.p50Ms - sequential.direct.p50Ms, p99: sequential.uncached.p99Ms - sequential.direct.p99Ms } },
+      },
       pass: { cached: pass(added.cached), uncached: pass(added.uncached) },
     },
     benchStart,
