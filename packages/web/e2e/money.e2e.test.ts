@@ -88,9 +88,19 @@ describe('the Money panel and the Privacy Center', () => {
       // The Privacy Center: the link, its purposes, the reads just made; revoke in one tap, confirmed.
       await page.getByRole('link', { name: 'Privacy', exact: true }).click();
       await page.getByRole('heading', { name: /Sandbox Bank\s*Active/ }).waitFor();
-      await page.getByRole('list', { name: 'Access log entries' }).getByRole('listitem').filter({ hasText: 'Balances at Sandbox Bank' }).first().waitFor();
+      await page.getByRole('list', { name: 'Access log entries' }).getByRole('listitem').filter({ hasText: 'Balances · Sandbox Bank' }).first().waitFor();
       await page.getByRole('button', { name: 'Download Consent receipt, Sandbox Bank' }).waitFor();
       await screenshot(page, 'privacy-desktop');
+      // The filters narrow the log: the reads before linking were refused, those after allowed.
+      const entries = page.getByRole('list', { name: 'Access log entries' }).getByRole('listitem');
+      await page.getByLabel('Outcome').selectOption('refused');
+      await entries.filter({ hasText: 'no consent covers this data' }).first().waitFor();
+      expect(await entries.filter({ hasText: 'Allowed' }).count()).toBe(0);
+      await page.getByLabel('Outcome').selectOption('allowed');
+      await entries.filter({ hasText: 'Balances · Sandbox Bank' }).first().waitFor();
+      expect(await entries.filter({ hasText: 'Refused' }).count()).toBe(0);
+      await page.getByRole('heading', { name: 'Access log' }).scrollIntoViewIfNeeded();
+      await screenshot(page, 'privacy-access-log');
       await page.getByRole('button', { name: 'Revoke Sandbox Bank' }).click();
       await screenshot(page, 'privacy-confirm');
       await page.getByRole('button', { name: 'Yes, revoke' }).click();

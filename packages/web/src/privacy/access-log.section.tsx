@@ -58,7 +58,7 @@ export function AccessLogSection() {
             <li key={entry.seq} className="item" data-outcome={entry.outcome}>
               <span className="item-body">
                 <span className="item-title">
-                  {categoryWords[entry.category] ?? entry.category} at {entry.institution.name}
+                  {categoryWords[entry.category] ?? entry.category} · {entry.institution.name}
                   <span className={entry.outcome === 'allowed' ? 'tag' : 'tag refused'}>{entry.outcome === 'allowed' ? 'Allowed' : 'Refused'}</span>
                 </span>
                 <span className="muted small">
