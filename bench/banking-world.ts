@@ -84,8 +84,9 @@ async function linkAtParley(parley: ServerProcess, institutionId: string): Promi
   return { cookie, accountId: first.id };
 }
 
-export async function startBankingWorld(input: { dataDir: string; wrap: readonly string[] }): Promise<BankingWorld> {
-  const parley = await startServerProcess({ dataDir: input.dataDir, databaseUrl: null, wrap: input.wrap, env: { LOG_LEVEL: 'warn' } });
+/** `parleyNodeFlags`: e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile Parley (the profile is written on a clean stop). */
+export async function startBankingWorld(input: { dataDir: string; wrap: readonly string[]; parleyNodeFlags?: readonly string[] }): Promise<BankingWorld> {
+  const parley = await startServerProcess({ dataDir: input.dataDir, databaseUrl: null, wrap: input.wrap, env: { LOG_LEVEL: 'warn' }, nodeFlags: input.parleyNodeFlags ?? [] });
   const benchClient = await aispClient({ clientId: 'bench-direct', name: 'bench:banking direct client' });
   const bank = await startBank({ dataDir: input.dataDir, parleyPort: parley.port, wrap: input.wrap, extraClient: benchClient.client });
   const stopAll = async (): Promise<void> => {
