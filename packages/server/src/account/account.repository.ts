@@ -90,19 +90,23 @@ export async function consentIdsOf(db: Db, personId: string): Promise<string[]> 
  * (and their WebSocket tickets), conversations and messages, BSIDs and business memberships;
  * the rest carry the person's id without a foreign key and are deleted here. The data_keys rows
  * stay (wrapped key already NULL, owner a random id) so `open` says "destroyed" for good.
+ * Returns the consent ids found inside the transaction, so a consent recorded after the caller
+ * listed them (a link completing meanwhile) is erased too and its key can still be destroyed.
  */
-export async function eraseAccountRows(db: Db, input: { personId: string; consentIds: readonly string[] }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    if (input.consentIds.length > 0) {
-      await trx.deleteFrom('bank_data_cache').where('consent_id', 'in', input.consentIds).execute();
-      await trx.deleteFrom('bank_tokens').where('consent_id', 'in', input.consentIds).execute();
+export async function eraseAccountRows(db: Db, personId: string): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const consentIds = (await trx.selectFrom('consents').select('id').where('person_id', '=', personId).execute()).map((row) => row.id);
+    if (consentIds.length > 0) {
+      await trx.deleteFrom('bank_data_cache').where('consent_id', 'in', consentIds).execute();
+      await trx.deleteFrom('bank_tokens').where('consent_id', 'in', consentIds).execute();
     }
-    await trx.deleteFrom('consents').where('person_id', '=', input.personId).execute();
-    await trx.deleteFrom('link_sessions').where('person_id', '=', input.personId).execute();
-    await trx.deleteFrom('consent_receipts').where('person_id', '=', input.personId).execute();
-    await trx.deleteFrom('access_log').where('person_id', '=', input.personId).execute();
-    await trx.deleteFrom('access_log_heads').where('person_id', '=', input.personId).execute();
-    await trx.deleteFrom('auth_challenges').where('person_id', '=', input.personId).execute();
-    await trx.deleteFrom('people').where('id', '=', input.personId).execute();
+    await trx.deleteFrom('consents').where('person_id', '=', personId).execute();
+    await trx.deleteFrom('link_sessions').where('person_id', '=', personId).execute();
+    await trx.deleteFrom('consent_receipts').where('person_id', '=', personId).execute();
+    await trx.deleteFrom('access_log').where('person_id', '=', personId).execute();
+    await trx.deleteFrom('access_log_heads').where('person_id', '=', personId).execute();
+    await trx.deleteFrom('auth_challenges').where('person_id', '=', personId).execute();
+    await trx.deleteFrom('people').where('id', '=', personId).execute();
+    return consentIds;
   });
 }

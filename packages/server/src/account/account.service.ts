@@ -78,7 +78,11 @@ export async function deleteAccount(ctx: ServerContext, personId: string): Promi
   await endAllSessions(ctx, personId);
   const consentIds = await account.consentIdsOf(ctx.db, personId);
   const shred = await destroyKeysOfPerson(ctx, { personId, consentIds });
-  await account.eraseAccountRows(ctx.db, { personId, consentIds });
-  ctx.log.info({ consentsRevoked, dataKeysDestroyed: shred.destroyed.length }, 'account deleted');
-  return { deleted: true, consentsRevoked, dataKeysDestroyed: shred.destroyed.length, backupsUnreadable: shred.backupsUnreadable };
+  const erased = await account.eraseAccountRows(ctx.db, personId);
+  // A consent recorded between the listing and the erasure (a link completing meanwhile): its rows are gone, now its key.
+  const late = erased.filter((id) => !consentIds.includes(id));
+  const lateShred = late.length > 0 ? await destroyKeysOfPerson(ctx, { personId, consentIds: late }) : { destroyed: [], backupsUnreadable: shred.backupsUnreadable };
+  const destroyed = shred.destroyed.length + lateShred.destroyed.length;
+  ctx.log.info({ consentsRevoked, dataKeysDestroyed: destroyed }, 'account deleted');
+  return { deleted: true, consentsRevoked, dataKeysDestroyed: destroyed, backupsUnreadable: shred.backupsUnreadable && lateShred.backupsUnreadable };
 }
