@@ -29,7 +29,13 @@ describe('the Money panel and the Privacy Center', () => {
     try {
       await page.goto(`${world.t.baseUrl}/`);
       await signUpWithPassword(page, newPerson('Alice Example'));
-      await page.getByRole('link', { name: 'Money', exact: true }).click();
+      // The bank's conversation offers the link; the Money panel has the form.
+      await page.getByRole('button', { name: 'Message Sandbox Bank' }).click();
+      await page.getByRole('link', { name: 'Link a bank' }).waitFor();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await screenshot(page, 'money-chat-entry-phone');
+      await page.setViewportSize({ width: 1200, height: 850 });
+      await page.getByRole('link', { name: 'Link a bank' }).click();
       await page.getByText('No bank is linked yet').waitFor();
       // Each permission is offered with what it is for, all chosen; 90 days unless changed.
       await expect(page.getByRole('checkbox', { name: /Balances/ }).isChecked()).resolves.toBe(true);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useChatState, useChatStore } from '../live/chat.context';
 import { emptyThread, findConversation, threadItems } from '../live/chat.state';
+import { BankLinkEntry } from '../money/bank.entry';
 import { Link } from '../router';
 import { Avatar } from '../ui/avatar';
 import { BackIcon } from '../ui/icons';
@@ -44,6 +45,7 @@ export function ChatView(props: { conversationId: string }) {
         <h1 id="chat-title" ref={heading} tabIndex={-1}>
           {name}
         </h1>
+        <BankLinkEntry businessId={conversation.business.id} />
       </header>
       {thread.error && (
         <div className="notice error" role="alert">
