@@ -77,7 +77,7 @@ export async function completeLink(ctx: ServerContext, input: { principal: Princ
     renewal_reminded_at: null,
   };
   try {
-    const tokens = await sealTokens(ctx, { consentId, keyId, response, dpopKeys: secrets.dpopKeys, refreshToken, version: 1 });
+    const tokens = await sealTokens(ctx, { consentId, keyId, response, dpop: { keys: secrets.dpopKeys }, refreshToken, version: 1 });
     const bsid = await bsidFor(ctx, institution.business_id, session.person_id);
     await consents.insertConsentWithTokens(ctx.db, {
       consent,

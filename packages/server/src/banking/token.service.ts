@@ -25,10 +25,39 @@ export async function importDPoPKeys(text: string): Promise<DPoPKeys> {
   };
 }
 
+/**
+ * Imported DPoP keys, by the sealed text they came from: opening and importing them cost about a
+ * millisecond of every read. Per database (one app), bounded; an entry is reachable only through
+ * its sealed row, so once a consent's tokens are erased nothing finds it again.
+ */
+const importedKeys = new WeakMap<object, Map<string, Promise<DPoPKeys>>>();
+const importedKeysLimit = 1_000;
+
+function dpopKeysOf(ctx: ServerContext, input: { consentId: string; keyId: string; sealed: string }): Promise<DPoPKeys> {
+  let cache = importedKeys.get(ctx.db);
+  if (!cache) importedKeys.set(ctx.db, (cache = new Map()));
+  const cached = cache.get(input.sealed);
+  if (cached) return cached;
+  if (cache.size >= importedKeysLimit) cache.clear();
+  const imported = openText(ctx, { keyId: input.keyId, aad: aad(input.consentId, 'dpop') }, input.sealed).then(importDPoPKeys);
+  cache.set(input.sealed, imported);
+  // A failure (a destroyed data key) is not remembered: the next read asks again and fails for itself.
+  imported.catch(() => cache.delete(input.sealed));
+  return imported;
+}
+
 /** Seal a token response (and the DPoP key it is bound to) under the consent's data key. */
 export async function sealTokens(
   ctx: ServerContext,
-  input: { consentId: string; keyId: string; response: oidc.TokenEndpointResponse; dpopKeys: string; refreshToken: string; version: number },
+  input: {
+    consentId: string;
+    keyId: string;
+    response: oidc.TokenEndpointResponse;
+    /** The DPoP key pair to seal (a new link), or its text as already sealed (a refresh keeps the key). */
+    dpop: { keys: string } | { sealed: string };
+    refreshToken: string;
+    version: number;
+  },
 ): Promise<BankTokenRow> {
   const { consentId, keyId } = input;
   const expiresIn = input.response.expires_in ?? 300;
@@ -37,7 +66,7 @@ export async function sealTokens(
     refresh_sealed: await seal(ctx, { keyId, aad: aad(consentId, 'refresh') }, input.refreshToken),
     access_sealed: await seal(ctx, { keyId, aad: aad(consentId, 'access') }, input.response.access_token),
     access_expires_at: ctx.clock.now() + expiresIn * 1000,
-    dpop_sealed: await seal(ctx, { keyId, aad: aad(consentId, 'dpop') }, input.dpopKeys),
+    dpop_sealed: 'sealed' in input.dpop ? input.dpop.sealed : await seal(ctx, { keyId, aad: aad(consentId, 'dpop') }, input.dpop.keys),
     version: input.version,
   };
 }
@@ -65,8 +94,7 @@ export async function accessFor(ctx: ServerContext, input: { consent: ConsentRow
   const keyId = consent.data_key_id;
   const connector = connectorOf(ctx);
   const config = await connector.configFor(institution);
-  const dpopText = await openText(ctx, { keyId, aad: aad(consent.id, 'dpop') }, row.dpop_sealed);
-  const dpop = oidc.getDPoPHandle(config, await importDPoPKeys(dpopText));
+  const dpop = oidc.getDPoPHandle(config, await dpopKeysOf(ctx, { consentId: consent.id, keyId, sealed: row.dpop_sealed }));
   if (row.access_sealed && row.access_expires_at !== null && row.access_expires_at - refreshMarginMs > ctx.clock.now()) {
     return { accessToken: await openText(ctx, { keyId, aad: aad(consent.id, 'access') }, row.access_sealed), dpop };
   }
@@ -78,7 +106,15 @@ export async function accessFor(ctx: ServerContext, input: { consent: ConsentRow
     if (isInvalidGrant(error)) throw new GrantGoneError('invalid_grant', { cause: error });
     throw error;
   }
-  const next = await sealTokens(ctx, { consentId: consent.id, keyId, response, dpopKeys: dpopText, refreshToken: response.refresh_token ?? refreshToken, version: row.version + 1 });
+  // The DPoP key stays as it was sealed: the new row keeps that text (and its cache entry).
+  const next = await sealTokens(ctx, {
+    consentId: consent.id,
+    keyId,
+    response,
+    dpop: { sealed: row.dpop_sealed },
+    refreshToken: response.refresh_token ?? refreshToken,
+    version: row.version + 1,
+  });
   // Lost a race with another refresh: its tokens are stored; ours are just as good for this call.
   await consents.replaceTokens(ctx.db, next, row.version);
   return { accessToken: response.access_token, dpop };
