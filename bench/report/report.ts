@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { OpenLoopResult } from '../open-loop';
+import type { SystemFigures } from '../peers.bench';
+import { cpuOf, p99Of, peerRows } from '../peers-rows';
 import { barChart, lineChart, type Series } from './svg';
 
 // npm run bench:report — bench/RESULTS.md and its plots (bench/results/plots/*.svg) from the
@@ -25,7 +28,6 @@ interface PeersResults {
   machine: { loadAverageBefore: number[]; loadAverageAfter: number[] };
   plan: { pairs: number; rate: number; rounds: number };
   systems: Record<string, { memory: { sockets: number; bytesPerSocket: number } | null; rounds: Round[] }>;
-  rows: { figure: string; parley: string; peerName: string; peer: string; ratio: number | null; target: string; pass: boolean | null }[];
 }
 interface TableRow {
   figure: string;
@@ -67,21 +69,25 @@ function peersSection(peers: PeersResults): string[] {
     '',
     '| figure | Parley | peer | peer figure | Parley ÷ peer | target | result |',
     '|---|---|---|---|---|---|---|',
-    // Runs from before bench:ramp existed carried a ramp row; the ramp section has that figure now.
-    ...peers.rows.filter((r) => !r.figure.startsWith('max rate')).map((r) => `| ${r.figure} | ${r.parley} | ${r.peerName} | ${r.peer} | ${ratio(r.ratio)} | ${r.target} | ${verdict(r.pass)} |`),
+    // Rows are made again from the rounds, so a change in how they are read applies to earlier runs too.
+    ...peerRows(new Map(Object.entries(peers.systems) as [string, SystemFigures][]), { rate: peers.plan.rate, sockets: peers.plan.pairs * 2 }).map((r) => `| ${r.figure} | ${r.parley} | ${r.peerName} | ${r.peer} | ${ratio(r.ratio)} | ${r.target} | ${verdict(r.pass)} |`),
     '',
-    '| system | rounds | p50 ms | p99 ms | lost | CPU µs/msg | server waited for its core | memory B/socket |',
+    '| system | rounds | p50 ms | p99 ms (∞: a round delivered nothing) | lost | CPU µs/msg (rounds with nothing lost; ∞: none) | server waited for its core | memory B/socket |',
     '|---|---|---|---|---|---|---|---|',
     ...names.map((name) => {
       const s = peers.systems[name] as PeersResults['systems'][string];
-      const m = (pick: (r: Round) => number): number => +median(s.rounds.map(pick)).toFixed(2);
+      const m = (pick: (r: Round) => number, keep: (r: Round) => boolean = () => true): string => {
+        const kept = s.rounds.filter(keep);
+        const value = kept.length ? median(kept.map(pick)) : Number.POSITIVE_INFINITY;
+        return Number.isFinite(value) ? String(+value.toFixed(2)) : '∞';
+      };
       const lost = s.rounds.reduce((n, r) => n + r.lost, 0);
-      return `| ${name} | ${s.rounds.length} | ${m((r) => r.p50Ms)} | ${m((r) => r.p99Ms)} | ${lost} | ${m((r) => r.cpuUsPerMessage)} | ${m((r) => r.serverWaitPercent)}% | ${s.memory?.bytesPerSocket ?? '–'} |`;
+      return `| ${name} | ${s.rounds.length} | ${m((r) => r.p50Ms)} | ${m((r) => p99Of(r as OpenLoopResult))} | ${lost} | ${m((r) => cpuOf(r as OpenLoopResult), (r) => r.lost === 0)} | ${m((r) => r.serverWaitPercent)}% | ${s.memory?.bytesPerSocket ?? '–'} |`;
     }),
     '',
   ];
   lines.push(
-    plot('cpu-per-message.svg', barChart({ title: `server CPU per message at ${peers.plan.rate.toLocaleString('en')}/s (median of rounds)`, unit: 'µs', bars: names.map((name) => ({ label: name, value: median((peers.systems[name]?.rounds ?? []).map((r) => r.cpuUsPerMessage)) })) })),
+    plot('cpu-per-message.svg', barChart({ title: `server CPU per message at ${peers.plan.rate.toLocaleString('en')}/s (median of rounds)`, unit: 'µs', bars: names.map((name) => ({ label: name, value: ((v) => (Number.isFinite(v) ? v : null))(median((peers.systems[name]?.rounds ?? []).filter((r) => r.lost === 0).map((r) => cpuOf(r as OpenLoopResult)))) })) })),
     '',
     plot('memory-per-socket.svg', barChart({ title: 'memory per idle connection (RSS delta ÷ sockets)', unit: 'B', bars: names.map((name) => ({ label: name, value: peers.systems[name]?.memory?.bytesPerSocket ?? null })) })),
     '',
