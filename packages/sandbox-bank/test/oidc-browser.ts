@@ -19,8 +19,12 @@ export interface BrowserVisit {
   readonly pages: readonly { readonly url: string; readonly status: number; readonly body: string }[];
 }
 
-/** A browser, reduced to what the bank's pages need: cookies, redirects by hand, two forms. */
-export async function visitBank(start: URL, customer: CustomerAtBank): Promise<BrowserVisit> {
+/**
+ * A browser, reduced to what the bank's pages need: cookies, redirects by hand, two forms. It
+ * stops at the first redirect to `stopAt` (default: the test clients' redirect URI).
+ */
+export async function visitBank(start: URL, customer: CustomerAtBank, options: { stopAt?: string } = {}): Promise<BrowserVisit> {
+  const stopAt = options.stopAt ?? testRedirectUri;
   const jar = new Map<string, string>();
   const pages: { url: string; status: number; body: string }[] = [];
   let request: { url: URL; form?: URLSearchParams } = { url: start };
@@ -35,7 +39,7 @@ export async function visitBank(start: URL, customer: CustomerAtBank): Promise<B
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       const next = new URL(location, request.url);
-      if (next.href.startsWith(testRedirectUri)) return { callbackUrl: next, pages };
+      if (next.href.startsWith(stopAt)) return { callbackUrl: next, pages };
       request = { url: next };
       continue;
     }

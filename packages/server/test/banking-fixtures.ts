@@ -1,5 +1,6 @@
 import type { Institution } from '@parley/protocol';
 import { startTestBank, type TestBank } from '../../sandbox-bank/test/bank-fixtures';
+import { visitBank } from '../../sandbox-bank/test/oidc-browser';
 import { runCli } from '../src/cli/main';
 import type { Dialect } from '../src/platform/db/database';
 import type { Clock } from '../src/platform/clock';
@@ -60,46 +61,10 @@ export interface LinkOutcome {
   readonly error: string | null;
 }
 
-/** A browser at the bank: cookies kept by hand, redirects followed until one leaves for `stopAt`. */
+/** A browser at the bank (the bank's own test browser): signs in, consents, and stops at the first redirect to `stopAt`. */
 export async function visitBankUntil(start: string, input: { stopAt: string; username: string; password: string; refuse?: boolean }): Promise<URL> {
-  const jar = new Map<string, string>();
-  let request: { url: URL; form?: URLSearchParams } = { url: new URL(start) };
-  for (let step = 0; step < 20; step += 1) {
-    const response = await fetch(request.url, {
-      method: request.form ? 'POST' : 'GET',
-      redirect: 'manual',
-      headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; '), ...(request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-      ...(request.form ? { body: request.form.toString() } : {}),
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const pair = line.split(';')[0] ?? '';
-      const at = pair.indexOf('=');
-      const value = pair.slice(at + 1).trim();
-      if (value === '') jar.delete(pair.slice(0, at).trim());
-      else jar.set(pair.slice(0, at).trim(), value);
-    }
-    const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location) {
-      const next = new URL(location, request.url);
-      if (next.href.startsWith(input.stopAt)) return next;
-      request = { url: next };
-      continue;
-    }
-    const body = await response.text();
-    const csrf = /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-    const login = /<form method="post" action="([^"]+\/login)"/.exec(body)?.[1];
-    const confirm = /<form method="post" action="([^"]+\/confirm)"/.exec(body)?.[1];
-    if (login) {
-      request = { url: new URL(login, request.url), form: new URLSearchParams({ csrf, username: input.username, password: input.password }) };
-    } else if (confirm) {
-      const form = new URLSearchParams({ csrf, decision: input.refuse ? 'refuse' : 'allow' });
-      for (const match of body.matchAll(/name="account" value="([^"]+)"/g)) form.append('account', match[1] ?? '');
-      request = { url: new URL(confirm, request.url), form };
-    } else {
-      throw new Error(`the bank showed a page the test cannot get past (${response.status} at ${request.url.pathname}): ${body.slice(0, 300)}`);
-    }
-  }
-  throw new Error('too many steps at the bank');
+  const { callbackUrl } = await visitBank(new URL(start), { username: input.username, password: input.password, refuse: input.refuse }, { stopAt: input.stopAt });
+  return callbackUrl;
 }
 
 /** Start a link in Parley, sign in and consent at the bank, and come back to Parley's callback as `cameBackAs`. */
