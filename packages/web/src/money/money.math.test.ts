@@ -23,7 +23,17 @@ describe('money arithmetic', () => {
 
   it('adds up money out by category over the last 30 days only, largest first', () => {
     const spend = spendingByCategory(
-      [tx('a', 1, '-10.10', 'groceries'), tx('b', 2, '-20.20', 'groceries'), tx('c', 3, '-5.00', 'travel'), tx('d', 4, '2500.00', 'salary'), tx('e', 31, '-99.00', 'travel'), tx('f', 5, '-1', null)],
+      [
+        tx('a', 1, '-10.10', 'groceries'),
+        tx('b', 2, '-20.20', 'groceries'),
+        tx('c', 3, '-5.00', 'travel'),
+        tx('d', 4, '2500.00', 'salary'),
+        tx('e', 31, '-99.00', 'travel'),
+        tx('f', 5, '-1', null),
+        // Moving money to savings or paying off the card is not spending.
+        tx('g', 6, '-300.00', 'transfer'),
+        tx('h', 7, '-1209.78', 'card_repayment'),
+      ],
       now,
     );
     expect(spend.map((s) => [s.category, s.amount])).toEqual([

@@ -48,7 +48,13 @@ export interface CategorySpend {
   readonly amount: string;
 }
 
-/** Money out in the `days` before `now`, by category, largest first. */
+/**
+ * Money moved between the person's own accounts — to savings, paying off the card — leaves one
+ * account but is not spent; counting it would double what a card payment already counted.
+ */
+const ownMoneyMoves = new Set(['transfer', 'card_repayment', 'savings', 'internal_transfer']);
+
+/** Money out in the `days` before `now`, by category, largest first (moves between own accounts left out). */
 export function spendingByCategory(transactions: readonly Transaction[], now: number, days = 30): CategorySpend[] {
   const since = now - days * dayMs;
   const totals = new Map<string, bigint>();
@@ -57,6 +63,7 @@ export function spendingByCategory(transactions: readonly Transaction[], now: nu
     const units = toUnits(transaction.amount);
     if (units >= 0n) continue;
     const category = transaction.category ?? 'other';
+    if (ownMoneyMoves.has(category)) continue;
     totals.set(category, (totals.get(category) ?? 0n) - units);
   }
   return [...totals]
