@@ -22,13 +22,14 @@ describe('the Money panel and the Privacy Center', () => {
     await world?.close();
   });
 
-  it('links the bank at the bank, shows balances and charts, and revoking erases them with a receipt', async () => {
+  it('links the bank at the bank, shows balances and charts, revoking erases them with a receipt, and the account exports and deletes', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 850 }, acceptDownloads: true });
     const log = recordContext(context);
     const page = await context.newPage();
     try {
       await page.goto(`${world.t.baseUrl}/`);
-      await signUpWithPassword(page, newPerson('Alice Example'));
+      const person = newPerson('Alice Example');
+      await signUpWithPassword(page, person);
       // The bank's conversation offers the link; the Money panel has the form.
       await page.getByRole('button', { name: 'Message Sandbox Bank' }).click();
       await page.getByRole('link', { name: 'Link a bank' }).waitFor();
@@ -130,6 +131,24 @@ describe('the Money panel and the Privacy Center', () => {
       await page.getByText('No bank is linked yet').waitFor();
       expect(await page.getByRole('list', { name: 'Balances' }).count()).toBe(0);
       await screenshot(page, 'money-after-revoke');
+
+      // Everything Parley holds about me, as one file — and then gone for good.
+      await page.getByRole('link', { name: 'Privacy', exact: true }).click();
+      const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download my data' }).click()]);
+      const everything = fs.readFileSync((await exported.path())!, 'utf8');
+      expect(everything).toContain(person.email);
+      expect(everything).toContain('Sandbox Bank');
+      await page.getByRole('button', { name: 'Delete my account' }).click();
+      const forGood = page.getByRole('button', { name: 'Delete my account for good' });
+      expect(await forGood.isDisabled()).toBe(true);
+      await page.getByRole('textbox', { name: /To delete your account, type/ }).fill('delete my account');
+      await forGood.click();
+      await page.getByText('Your account is deleted.').waitFor();
+      await page.getByRole('button', { name: 'Sign in with email and password' }).click();
+      await page.getByLabel('Email').fill(person.email);
+      await page.getByLabel('Password').fill(person.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByText('The email or password is not right.').waitFor();
     } catch (error) {
       console.log(log.slice(-60).join('\n'));
       throw error;

@@ -1,4 +1,4 @@
-/** The Privacy Center: linked banks and what they allow, every read of the person's data, receipts. */
+/** The Privacy Center: linked banks and what they allow, every read of the person's data, receipts, export and deletion. */
 import type { Consent, ReceiptSummary } from '@parley/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { listConsents, listReceipts } from '../api/banking.api';
@@ -9,6 +9,7 @@ import { BackIcon } from '../ui/icons';
 import { AccessLogSection } from './access-log.section';
 import { ConsentCard } from './consent.card';
 import { ReceiptsSection } from './receipts.section';
+import { YourDataSection } from './your-data.section';
 import '../money/money.css';
 
 export function PrivacyPage() {
@@ -93,6 +94,7 @@ export function PrivacyPage() {
         </section>
         <ReceiptsSection receipts={receipts} />
         <AccessLogSection key={generation} />
+        <YourDataSection />
       </div>
     </div>
   );
