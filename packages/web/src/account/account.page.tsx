@@ -2,9 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/http.client';
 import { signOut } from '../api/identity.api';
 import { useChatStore } from '../live/chat.context';
-import { Link, navigate } from '../router';
+import { navigate } from '../router';
 import { useSession } from '../session.context';
-import { BackIcon } from '../ui/icons';
+import { PageHeader } from '../ui/page.header';
 import { PasskeysSection } from './passkeys.section';
 import { SessionsSection } from './sessions.section';
 
@@ -30,15 +30,7 @@ export function AccountPage() {
 
   return (
     <div className="account-page">
-      <header className="page-header">
-        <Link to="/app" className="back-link">
-          <BackIcon />
-          <span className="sr-only">Back to conversations</span>
-        </Link>
-        <h1 ref={heading} tabIndex={-1}>
-          Account and security
-        </h1>
-      </header>
+      <PageHeader title="Account and security" headingRef={heading} />
       <div className="account-sections">
         <section className="card" aria-labelledby="profile-heading">
           <h2 id="profile-heading">Profile</h2>

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { listAccounts } from '../api/banking.api';
 import { describeError } from '../api/http.client';
 import { Link } from '../router';
-import { BackIcon } from '../ui/icons';
+import { PageHeader } from '../ui/page.header';
 import { AccountDetail } from './account.detail';
 import { AccountsList } from './accounts.list';
 import { LinkBankForm } from './link.form';
@@ -34,15 +34,7 @@ export function MoneyPage() {
   const account = accounts?.find((a) => a.id === selected) ?? null;
   return (
     <div className="account-page money-page">
-      <header className="page-header">
-        <Link to="/app" className="back-link">
-          <BackIcon />
-          <span className="sr-only">Back to conversations</span>
-        </Link>
-        <h1 ref={heading} tabIndex={-1}>
-          Money
-        </h1>
-      </header>
+      <PageHeader title="Money" headingRef={heading} />
       <div className="account-sections">
         <LinkOutcomeNotice />
         {renewal && (

@@ -4,8 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { listConsents, listReceipts } from '../api/banking.api';
 import { describeError } from '../api/http.client';
 import { LinkBankForm } from '../money/link.form';
-import { Link } from '../router';
-import { BackIcon } from '../ui/icons';
+import { PageHeader } from '../ui/page.header';
 import { AccessLogSection } from './access-log.section';
 import { ConsentCard } from './consent.card';
 import { ReceiptsSection } from './receipts.section';
@@ -46,15 +45,7 @@ export function PrivacyPage() {
   const ended = consents?.filter((c) => c.status !== 'active') ?? [];
   return (
     <div className="account-page privacy-page">
-      <header className="page-header">
-        <Link to="/app" className="back-link">
-          <BackIcon />
-          <span className="sr-only">Back to conversations</span>
-        </Link>
-        <h1 ref={heading} tabIndex={-1}>
-          Privacy Center
-        </h1>
-      </header>
+      <PageHeader title="Privacy Center" headingRef={heading} />
       <div className="account-sections">
         <p className="muted">
           Parley reads your bank data only with your consent, only to show it to you or to explain an alert, and never for advertising or for anyone else. Every read is listed
