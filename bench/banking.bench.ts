@@ -7,7 +7,7 @@ import * as hdr from 'hdr-histogram-js';
 import { startBankingWorld, type BankingWorld } from './banking-world';
 import { pinSelf } from './host';
 import { sleep } from './load';
-import { runBench, writeResults } from './run';
+import { benchLog, runBench, writeResults } from './run';
 
 // npm run bench:banking — a balance read through Parley's gate (consent check, decrypt, access
 // log, upstream call) against the same read straight from the Sandbox Bank's Open Banking API
@@ -32,8 +32,7 @@ const cleanup = (): void => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 };
 
-const benchStart = Date.now();
-const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const { started: benchStart, log } = benchLog();
 
 interface PathResult {
   readonly path: string;

@@ -9,7 +9,7 @@ import { sendBodies, seedParley } from './business/setup';
 import { printBusinessTable, type BusinessRow } from './business/table';
 import { parleyDelivery, peerDelivery, personMessages, startSink, type DeliveryFigure, type Sink } from './business/webhooks';
 import { sleep } from './load';
-import { runBench, writeResults } from './run';
+import { benchLog, runBench, writeResults } from './run';
 
 // npm run bench:business — the Send API against a bare Fastify route with the same schema, and
 // webhook delivery against a raw undici pool, servers on core 0, load generator and sink on
@@ -43,8 +43,7 @@ const killChildren = (): void => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   dataDir = undefined;
 };
-const benchStart = Date.now();
-const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const { log } = benchLog();
 
 interface SendFigures {
   readonly throughput: ThroughputFigure;

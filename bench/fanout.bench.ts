@@ -5,7 +5,7 @@ import { ensureFileLimit, pinSelf } from './host';
 import { sleep, startCpuMeter } from './load';
 import { idAfter, killChildren, openSocket } from './peers/system';
 import { openSocketIo, startNodePeer } from './peers/ws-systems';
-import { runBench, writeResults } from './run';
+import { benchLog, runBench, writeResults } from './run';
 
 // npm run bench:fanout — one notice to 10,000 connected receivers. Parley has no broadcast API
 // (a bank sends to one conversation at a time through the Send API), so its row says "not
@@ -18,8 +18,7 @@ const quick = process.env.BENCH_QUICK === '1';
 export const plan = { receivers: quick ? 500 : 10_000, rounds: 5, deadlineMs: 4 * 60_000 } as const;
 const targets = { allDeliveredMs: 100, rawShare: 0.5 } as const;
 
-const benchStart = Date.now();
-const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const { started: benchStart, log } = benchLog();
 
 interface Peer {
   name: string;

@@ -9,7 +9,7 @@ import { closePairs, connect, connectPairs, rssBytes, settledRss, sleep, stallPr
 import { insertPeople, openConversations } from './seed';
 import { runThroughput, type ThroughputResult } from './throughput';
 import { printTable, type Row } from './table';
-import { runBench, writeResults } from './run';
+import { benchLog, runBench, writeResults } from './run';
 
 // npm run bench:messaging — Parley's messaging path against a bare `ws` relay, both on core 0,
 // the load generator on core 1. See bench/README.md for the method.
@@ -51,8 +51,7 @@ const killChildren = (): void => {
   if (benchDataDir) fs.rmSync(benchDataDir, { recursive: true, force: true });
 };
 
-const benchStart = Date.now();
-const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const { log } = benchLog();
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 interface Figures {

@@ -10,7 +10,7 @@ import { startProsody } from './peers/prosody';
 import { children, killChildren, type System } from './peers/system';
 import { startParley, startRelay, startSocketIo } from './peers/ws-systems';
 import { peerRows } from './peers-rows';
-import { runBench, writeResults, writeResultsQuietly } from './run';
+import { benchLog, runBench, writeResults, writeResultsQuietly } from './run';
 
 // npm run bench:peers — Parley beside real peers in the same run: a raw `ws` relay, Socket.IO,
 // Prosody (with and without MAM archiving) and Mosquitto. Every server on core 0, the load
@@ -35,8 +35,7 @@ export const plan = {
   deadlineMs: 20 * 60_000,
 } as const;
 
-const benchStart = Date.now();
-const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const { started: benchStart, log } = benchLog();
 let dataDir: string | undefined;
 const cleanup = (): void => {
   killChildren();

@@ -8,7 +8,7 @@ import { startMosquitto } from './peers/mosquitto';
 import { startProsody } from './peers/prosody';
 import { killChildren, type System } from './peers/system';
 import { startParley, startRelay, startSocketIo } from './peers/ws-systems';
-import { runBench, writeResults } from './run';
+import { benchLog, runBench, writeResults } from './run';
 
 // npm run bench:ramp — latency against offered load, and the highest rate each system holds:
 // open-loop Poisson steps of rising rate on 2,000 connections until p99 > 50 ms or a message is
@@ -27,8 +27,7 @@ export const plan = {
 } as const;
 const targets = { parleyMaxRate: 25_000 } as const;
 
-const benchStart = Date.now();
-const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const { started: benchStart, log } = benchLog();
 let dataDir: string | undefined;
 const cleanup = (): void => {
   killChildren();

@@ -43,3 +43,13 @@ export function runBench(options: { main: () => Promise<void>; deadlineMs: numbe
     },
   );
 }
+
+/**
+ * The bench's log: each line stamped with the seconds since it started.
+ *
+ * @example
+ * const { started: benchStart, log } = benchLog();
+ */
+export function benchLog(started = Date.now()): { started: number; log: (line: string) => void } {
+  return { started, log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`) };
+}

@@ -7,7 +7,7 @@ import { ensureFileLimit, pinSelf } from './host';
 import { sleep, startCpuMeter } from './load';
 import { killChildren, openSocket } from './peers/system';
 import { startNodePeer, startParleyServer } from './peers/ws-systems';
-import { runBench, writeResults } from './run';
+import { benchLog, runBench, writeResults } from './run';
 
 // npm run bench:storm — a reconnect storm. 5,000 people each keep a "phone" socket open and have
 // two more devices (10,000 sockets) that drop at once; while they are away each phone sends a
@@ -20,8 +20,7 @@ const quick = process.env.BENCH_QUICK === '1';
 export const plan = { people: quick ? 200 : 5_000, devices: 2, concurrency: 200, deadlineMs: 6 * 60_000 } as const;
 const targets = { rateRatio: 0.7, stormMs: 10_000, missed: 0 } as const;
 
-const benchStart = Date.now();
-const log = (line: string): void => console.log(`[${((Date.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const { started: benchStart, log } = benchLog();
 let dataDir: string | undefined;
 const cleanup = (): void => {
   killChildren();
