@@ -3,6 +3,7 @@ import type { Consent } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { revokeConsent } from '../api/banking.api';
 import { describeError } from '../api/http.client';
+import { ConfirmDialog } from '../ui/confirm.dialog';
 import { formatDateTime } from '../ui/format';
 
 const titles: Record<string, string> = { balances: 'Balances', transactions: 'Transactions', account_details: 'Account details' };
@@ -73,18 +74,11 @@ export function ConsentCard(props: { consent: Consent; onRevoked?: () => void })
         </button>
       )}
       {confirming && (
-        <div className="confirm" role="alertdialog" aria-labelledby={`${id}-confirm`} aria-modal="false">
+        <ConfirmDialog labelId={`${id}-confirm`} confirmLabel="Yes, revoke" busyLabel="Revoking…" busy={busy} onConfirm={() => void revoke()} onCancel={() => setConfirming(false)}>
           <p id={`${id}-confirm`}>
             Revoke access to {consent.institution.name}? Parley stops reading it now and deletes everything it holds from it. This cannot be undone; you can link again later.
           </p>
-          <button type="button" className="button danger" disabled={busy} onClick={() => void revoke()}>
-            {busy ? 'Revoking…' : 'Yes, revoke'}
-          </button>
-          {/* Focus on the way back out, not on the step that cannot be undone. */}
-          <button type="button" className="button" disabled={busy} onClick={() => setConfirming(false)} autoFocus>
-            Cancel
-          </button>
-        </div>
+        </ConfirmDialog>
       )}
     </article>
   );

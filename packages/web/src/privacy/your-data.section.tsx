@@ -5,6 +5,7 @@ import { describeError } from '../api/http.client';
 import { useChatStore } from '../live/chat.context';
 import { navigate } from '../router';
 import { useSession } from '../session.context';
+import { ConfirmDialog } from '../ui/confirm.dialog';
 
 export function YourDataSection() {
   const id = useId();
@@ -54,19 +55,20 @@ export function YourDataSection() {
         </button>
       )}
       {confirming && (
-        <div className="confirm" role="alertdialog" aria-labelledby={`${id}-confirm`} aria-modal="false">
+        <ConfirmDialog
+          labelId={`${id}-confirm`}
+          confirmLabel="Delete my account for good"
+          busyLabel="Deleting…"
+          busy={busy}
+          ready={typed.trim().toLowerCase() === deleteConfirmation}
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirming(false)}
+        >
           <label id={`${id}-confirm`} htmlFor={`${id}-typed`}>
             To delete your account, type “{deleteConfirmation}”.
           </label>
           <input id={`${id}-typed`} type="text" autoComplete="off" value={typed} onChange={(event) => setTyped(event.target.value)} />
-          <button type="button" className="button danger" disabled={busy || typed.trim().toLowerCase() !== deleteConfirmation} onClick={() => void remove()}>
-            {busy ? 'Deleting…' : 'Delete my account for good'}
-          </button>
-          {/* Focus on the way back out, not on the step that cannot be undone. */}
-          <button type="button" className="button" disabled={busy} onClick={() => setConfirming(false)} autoFocus>
-            Cancel
-          </button>
-        </div>
+        </ConfirmDialog>
       )}
     </section>
   );
