@@ -1,25 +1,17 @@
 import { performance } from 'node:perf_hooks';
-import * as hdr from 'hdr-histogram-js';
 import WebSocket from 'ws';
-import { sleep, startCpuMeter, type CpuShares, type Pair, type Target } from './load';
+import { latencyHistogram, percentiles, sleep, startCpuMeter, type CpuShares, type Pair, type Percentiles, type Target } from './load';
 
-export interface LatencyResult extends CpuShares {
+export interface LatencyResult extends CpuShares, Percentiles {
   readonly offeredPerSecond: number;
   readonly measured: number;
   /** Measured messages never delivered (within 5 s of the last send). */
   readonly lost: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  readonly p99Ms: number;
-  readonly p999Ms: number;
-  readonly maxMs: number;
   /** Parley only: intended send → ack at the sender. */
   readonly ackP99Ms: number | null;
 }
 
 const toMs = (us: number): number => Math.round(us) / 1000;
-const histogram = (): hdr.Histogram =>
-  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
 
 /** The clientId of message k in the latency run; k is read back from it on delivery. */
 const latencyId = (k: number): string => `lat${String(k).padStart(9, '0')}`;
@@ -28,8 +20,8 @@ const latencyId = (k: number): string => `lat${String(k).padStart(9, '0')}`;
 class Ledger {
   readonly intended: Float64Array;
   readonly delivered: Uint8Array;
-  readonly delivery = histogram();
-  readonly ack = histogram();
+  readonly delivery = latencyHistogram();
+  readonly ack = latencyHistogram();
 
   constructor(
     readonly total: number,
@@ -121,11 +113,7 @@ export async function runLatency(
     offeredPerSecond: options.rate,
     measured: delivery.totalCount,
     lost: ledger.missing(),
-    p50Ms: toMs(delivery.getValueAtPercentile(50)),
-    p90Ms: toMs(delivery.getValueAtPercentile(90)),
-    p99Ms: toMs(delivery.getValueAtPercentile(99)),
-    p999Ms: toMs(delivery.getValueAtPercentile(99.9)),
-    maxMs: toMs(delivery.maxValue),
+    ...percentiles(delivery),
     ackP99Ms: target.acks ? toMs(ack.getValueAtPercentile(99)) : null,
     ...shares,
   };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import * as hdr from 'hdr-histogram-js';
 
 /** What the load generator needs to know about the server under test. */
 export interface Target {
@@ -143,3 +144,29 @@ export function runQueueWaitMs(pid: number): number {
   return Number(waitNs) / 1e6;
 }
 
+
+/** The latency percentiles every open-loop figure reports, in ms. */
+export interface Percentiles {
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly p999Ms: number;
+  readonly maxMs: number;
+}
+
+/** A histogram of latencies in µs, from 1 µs to 120 s at 3 significant digits. */
+export function latencyHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+const toMs = (us: number): number => Math.round(us) / 1000;
+
+export function percentiles(histogram: hdr.Histogram): Percentiles {
+  return {
+    p50Ms: toMs(histogram.getValueAtPercentile(50)),
+    p90Ms: toMs(histogram.getValueAtPercentile(90)),
+    p99Ms: toMs(histogram.getValueAtPercentile(99)),
+    p999Ms: toMs(histogram.getValueAtPercentile(99.9)),
+    maxMs: toMs(histogram.maxValue),
+  };
+}

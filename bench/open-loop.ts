@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import * as hdr from 'hdr-histogram-js';
-import { cpuMs, sleep, startCpuMeter, type CpuShares } from './load';
+import { cpuMs, latencyHistogram, percentiles, sleep, startCpuMeter, type CpuShares, type Percentiles } from './load';
 import type { Link, System } from './peers/system';
 
 // Open-loop Poisson load on any System: message k is due at an exponentially spaced time
@@ -8,21 +7,15 @@ import type { Link, System } from './peers/system';
 // arrival at the receiver, so a stall counts against every message due during it (no
 // coordinated omission). The same code drives Parley and every peer.
 
-export interface OpenLoopResult extends CpuShares {
+export interface OpenLoopResult extends CpuShares, Percentiles {
   readonly offeredPerSecond: number;
   readonly measured: number;
   /** Measured messages not delivered within `graceMs` of the last send. */
   readonly lost: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  readonly p99Ms: number;
-  readonly p999Ms: number;
-  readonly maxMs: number;
   /** Server CPU time from the first measured send to the last delivery, divided by the messages sent in the window, µs. */
   readonly cpuUsPerMessage: number;
 }
 
-const toMs = (us: number): number => Math.round(us) / 1000;
 
 /** Each run's ids start with its own number: Parley keeps a clientId once per conversation, so a repeated id would not be sent again. */
 let runs = 0;
@@ -58,7 +51,7 @@ export async function openLoop(system: System, links: readonly Link[], options: 
   const capacity = Math.ceil((rate * (warmupMs + measureMs)) / 1000) * 2 + 1_000;
   const intended = new Float64Array(capacity);
   const arrived = new Uint8Array(capacity);
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = latencyHistogram();
   let firstMeasured = -1;
   let lastMeasured = -1;
   const prefix = `m${String(++runs).padStart(3, '0')}`;
@@ -115,11 +108,7 @@ export async function openLoop(system: System, links: readonly Link[], options: 
     offeredPerSecond: rate,
     measured: histogram.totalCount,
     lost: missing(),
-    p50Ms: toMs(histogram.getValueAtPercentile(50)),
-    p90Ms: toMs(histogram.getValueAtPercentile(90)),
-    p99Ms: toMs(histogram.getValueAtPercentile(99)),
-    p999Ms: toMs(histogram.getValueAtPercentile(99.9)),
-    maxMs: toMs(histogram.maxValue),
+    ...percentiles(histogram),
     cpuUsPerMessage: sentMeasured ? Math.round((cpuUsed * 1000) / sentMeasured * 10) / 10 : 0,
     ...shares,
   };

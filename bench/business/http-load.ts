@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import * as hdr from 'hdr-histogram-js';
 import { Pool } from 'undici';
-import { sleep, startCpuMeter, type CpuShares } from '../load';
+import { latencyHistogram, percentiles, sleep, startCpuMeter, type CpuShares, type Percentiles } from '../load';
 
 /** A Send API server under test: where to post, and the body of request k (its key is unique per run). */
 export interface SendTarget {
@@ -21,14 +20,9 @@ export interface ThroughputFigure extends CpuShares {
   readonly failures: number;
 }
 
-export interface LatencyFigure extends CpuShares {
+export interface LatencyFigure extends CpuShares, Percentiles {
   readonly offeredPerSecond: number;
   readonly measured: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  readonly p99Ms: number;
-  readonly p999Ms: number;
-  readonly maxMs: number;
   readonly statuses: Record<string, number>;
   readonly failures: number;
   /** Measured requests still unanswered 10 s after the last was due (abandoned, not counted as failures). */
@@ -94,7 +88,6 @@ export async function sendThroughput(target: SendTarget, options: { connections:
   return { connections: options.connections, perSecond, series, statuses, failures, ...shares };
 }
 
-const toMs = (us: number): number => Math.round(us) / 1000;
 
 /**
  * Open loop: request k is due at t0 + k/rate and is sent then whatever the server does (queued
@@ -107,7 +100,7 @@ export async function sendLatency(
 ): Promise<LatencyFigure> {
   const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1 });
   const prefix = `lat${++run}-${Date.now()}`;
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = latencyHistogram();
   const total = Math.round((options.rate * (options.warmupMs + options.measureMs)) / 1000);
   const firstMeasured = Math.round((options.rate * options.warmupMs) / 1000);
   const statuses: Record<string, number> = {};
@@ -149,11 +142,7 @@ export async function sendLatency(
   return {
     offeredPerSecond: options.rate,
     measured: histogram.totalCount,
-    p50Ms: toMs(histogram.getValueAtPercentile(50)),
-    p90Ms: toMs(histogram.getValueAtPercentile(90)),
-    p99Ms: toMs(histogram.getValueAtPercentile(99)),
-    p999Ms: toMs(histogram.getValueAtPercentile(99.9)),
-    maxMs: toMs(histogram.maxValue),
+    ...percentiles(histogram),
     statuses,
     failures,
     unanswered: total - firstMeasured - answered - failures,
