@@ -53,8 +53,16 @@ const Label = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
 export const TextContent = Type.Object({ contentType: Type.Literal('text'), text: MessageText }, strict);
 
+/**
+ * Set on a quick reply or postback button for a sensitive choice (unlock a card, confirm a payee):
+ * the person must confirm it with their passkey, and the `postback` webhook then carries a
+ * step-up proof (`stepUp`) the bank verifies with `verifyStepUp`. Parley refuses such a tap that
+ * comes without one. See docs/step-up.md.
+ */
+const RequiresStepUp = Type.Optional(Type.Boolean());
+
 /** A quick reply: a chip under the message; tapping it sends a `postback` with its title and payload. */
-export const QuickReply = Type.Object({ title: ChoiceTitle, payload: Payload }, strict);
+export const QuickReply = Type.Object({ title: ChoiceTitle, payload: Payload, requiresStepUp: RequiresStepUp }, strict);
 export type QuickReply = Static<typeof QuickReply>;
 /** Text with up to 13 quick replies under it. They are offered until the conversation moves on. */
 export const QuickRepliesContent = Type.Object(
@@ -62,7 +70,7 @@ export const QuickRepliesContent = Type.Object(
   strict,
 );
 
-export const PostbackButton = Type.Object({ type: Type.Literal('postback'), title: ChoiceTitle, payload: Payload }, strict);
+export const PostbackButton = Type.Object({ type: Type.Literal('postback'), title: ChoiceTitle, payload: Payload, requiresStepUp: RequiresStepUp }, strict);
 /** Opens an https page (or a local development one, see `buttonUrlPattern`) in a new tab. */
 export const UrlButton = Type.Object({ type: Type.Literal('url'), title: ChoiceTitle, url: ButtonUrl }, strict);
 /** Opens the bank's own sign-in page (https, or local development http) in a new tab, to link the person's account there. */

@@ -22,6 +22,8 @@ export const errorCatalog = {
   ERR_WEAK_PASSWORD: { status: 400, message: 'Choose a password of at least 12 characters.' },
   ERR_PASSKEY_FAILED: { status: 400, message: 'The passkey could not be verified.' },
   ERR_CHALLENGE_EXPIRED: { status: 400, message: 'The sign-in attempt took too long; start again.' },
+  ERR_STEP_UP_FAILED: { status: 403, message: 'Your passkey could not confirm this; try again.' },
+  ERR_STEP_UP_REQUIRED: { status: 403, message: 'Confirm this choice with your passkey first.' },
   ERR_LAST_SIGN_IN_METHOD: { status: 409, message: 'This is your last way to sign in; add another first.' },
   ERR_TICKET_INVALID: { status: 401, message: 'The WebSocket ticket is unknown, used or expired.' },
   ERR_RATE_LIMITED: { status: 429, message: 'Too many attempts; wait a moment and try again.' },

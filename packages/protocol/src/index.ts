@@ -18,3 +18,4 @@ export * from './messenger';
 export * from './privacy';
 export * from './banking';
 export * from './account';
+export * from './step-up';

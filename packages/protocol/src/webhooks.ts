@@ -41,7 +41,11 @@ export type ThreadOwner = Static<typeof ThreadOwner>;
 export const webhookEventData = {
   'message.created': Type.Object({ ...ConversationRef, message: WebhookMessage }, strict),
   'message.read': Type.Object({ ...ConversationRef, seq: Seq }, strict),
-  postback: Type.Object({ ...ConversationRef, seq: Seq, title: Type.String(), payload: Type.String() }, strict),
+  /**
+   * `stepUp`: present when the person confirmed the tap with their passkey (always, for a button
+   * with `requiresStepUp`) — a step-up proof to check with `verifyStepUp` (docs/step-up.md).
+   */
+  postback: Type.Object({ ...ConversationRef, seq: Seq, title: Type.String(), payload: Type.String(), stepUp: Type.Optional(Type.String()) }, strict),
   'conversation.started': Type.Object(ConversationRef, strict),
   'handover.passed': Type.Object({ ...ConversationRef, owner: ThreadOwner, metadata: Type.Optional(Type.String()) }, strict),
   'handover.taken': Type.Object({ ...ConversationRef, owner: ThreadOwner, metadata: Type.Optional(Type.String()) }, strict),
