@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Id, Timestamp } from './schema';
 
 /** Largest text a message may carry, in characters. */
 export const maxTextLength = 4000;
@@ -139,6 +140,116 @@ export const ConfirmationTemplate = Type.Object(
   strict,
 );
 
+// --- Alerts: cards only Parley writes (from the Alert API, docs/alerts.md), never the Send API ---
+
+/**
+ * What an alert is about. A person switches each kind on or off per bank (all off by default);
+ * Parley refuses an alert of a kind the person did not enable.
+ */
+export const alertKinds = ['card_transaction_review', 'low_balance', 'large_withdrawal', 'new_device_login', 'consent_expiring'] as const;
+export const AlertKind = Type.Union(
+  alertKinds.map((kind) => Type.Literal(kind)),
+  { examples: ['card_transaction_review'] },
+);
+export type AlertKind = (typeof alertKinds)[number];
+
+/** Most actions one alert offers. */
+export const maxAlertActions = 3;
+/** Longest headline of an alert. */
+export const maxAlertHeadlineLength = 140;
+
+/** An action's id: a short slug the bank chose, e.g. `lock_card`. */
+export const AlertActionId = Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9][a-z0-9_-]*$', examples: ['lock_card'] });
+
+/**
+ * One button of an alert card. `id` is what the bank gets back in `alert.answered`; `label` fits
+ * a button on a phone; `style` says how it looks (`danger` for "No, lock my card"); with
+ * `requiresStepUp` the person must confirm with their passkey first, and the bank receives a
+ * step-up proof signed by Parley (docs/alerts.md).
+ *
+ * @example
+ * { id: 'lock_card', label: 'No, lock my card', style: 'danger', requiresStepUp: true }
+ */
+export const AlertAction = Type.Object(
+  {
+    id: AlertActionId,
+    label: ChoiceTitle,
+    style: Type.Union([Type.Literal('primary'), Type.Literal('secondary'), Type.Literal('danger')]),
+    requiresStepUp: Type.Boolean(),
+  },
+  { ...strict, examples: [{ id: 'lock_card', label: 'No, lock my card', style: 'danger', requiresStepUp: true }] },
+);
+export type AlertAction = Static<typeof AlertAction>;
+/** One to three actions; their ids differ (Parley refuses duplicates with ERR_VALIDATION). */
+export const AlertActions = Type.Array(AlertAction, { minItems: 1, maxItems: maxAlertActions });
+
+const Last4 = Type.String({ pattern: '^[0-9]{4}$', examples: ['4821'] });
+/**
+ * The facts an alert shows under its headline, each optional so every kind takes the ones that
+ * fit: a card payment to review (`amount`, `merchant`, `place`, `time`, `cardMask`), a low
+ * balance (`balance`, `threshold`, `accountName`, `accountMask`), a large withdrawal (`amount`,
+ * `place`, `time`, `accountMask`), a sign-in from a new device (`device`, `place`, `time`), a
+ * consent about to end (`expiresOn`). `detail` is one more plain line. Closed: nothing else.
+ */
+export const AlertFacts = Type.Object(
+  {
+    amount: Type.Optional(Money),
+    merchant: Type.Optional(Label(100)),
+    place: Type.Optional(Label(100)),
+    /** When it happened, with its offset (so the card can show the local time). */
+    time: Type.Optional(IsoDateTime),
+    /** The last 4 digits of the card, shown as `•••• 4821`. */
+    cardMask: Type.Optional(Last4),
+    accountName: Type.Optional(Label(80)),
+    /** The last 4 digits of the account number. */
+    accountMask: Type.Optional(Last4),
+    balance: Type.Optional(Money),
+    /** The level under which a `low_balance` alert is sent. */
+    threshold: Type.Optional(Money),
+    /** The device of a new sign-in, e.g. `Firefox on Windows`. */
+    device: Type.Optional(Label(100)),
+    /** The day something ends (a consent, a card). */
+    expiresOn: Type.Optional(IsoDate),
+    detail: Type.Optional(Label(280)),
+  },
+  {
+    ...strict,
+    examples: [
+      { amount: { amount: '842.10', currency: 'EUR' }, merchant: 'Electronics Store', place: 'Lisbon, PT', time: '2026-11-03T21:14:00Z', cardMask: '4821' },
+    ],
+  },
+);
+export type AlertFacts = Static<typeof AlertFacts>;
+
+/**
+ * An alert card in the bank's conversation (sender `system`). At `expiresAt` (ms since the epoch)
+ * it ends: the card shows as expired and takes no answer. Its answer follows as an
+ * `alert_answer` message with the same `alertId`.
+ */
+export const AlertContent = Type.Object(
+  {
+    contentType: Type.Literal('alert'),
+    alertId: Id,
+    kind: AlertKind,
+    headline: Type.String({ minLength: 1, maxLength: maxAlertHeadlineLength }),
+    facts: AlertFacts,
+    actions: AlertActions,
+    expiresAt: Timestamp,
+  },
+  strict,
+);
+export type AlertContent = Static<typeof AlertContent>;
+
+/**
+ * How the person answered an alert (sender `system`): the action and its label, when, and
+ * whether they confirmed it with their passkey (`steppedUp`).
+ */
+export const AlertAnswerContent = Type.Object(
+  { contentType: Type.Literal('alert_answer'), alertId: Id, actionId: AlertActionId, label: ChoiceTitle, answeredAt: Timestamp, steppedUp: Type.Boolean() },
+  strict,
+);
+export type AlertAnswerContent = Static<typeof AlertAnswerContent>;
+
 /**
  * What the person sends when they tap a quick reply or a postback button: its title (shown as
  * their message) and its payload (for the business). The business gets a `postback` webhook.
@@ -166,9 +277,10 @@ export type PersonContent = Static<typeof PersonContent>;
 
 /**
  * What a message carries, discriminated by `contentType` so clients render by type
- * (and so sealed, platform-blind payloads can be added later without a rewrite).
+ * (and so sealed, platform-blind payloads can be added later without a rewrite). `alert`
+ * and `alert_answer` are written only by Parley (the Alert API and the person's answer).
  */
-export const MessageContent = Type.Union([...BusinessContent.anyOf, PostbackContent]);
+export const MessageContent = Type.Union([...BusinessContent.anyOf, PostbackContent, AlertContent, AlertAnswerContent]);
 export type MessageContent = Static<typeof MessageContent>;
 export type ContentType = MessageContent['contentType'];
 /** The content of one type, e.g. `ContentOf<'template.balance'>`. */

@@ -19,3 +19,4 @@ export * from './privacy';
 export * from './banking';
 export * from './account';
 export * from './step-up';
+export * from './alerts';

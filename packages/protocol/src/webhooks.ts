@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Bsid } from './business';
-import { MessageContent } from './content';
+import { AlertActionId, AlertKind, MessageContent } from './content';
 import { SenderKind } from './messaging';
 import { Id, Seq, Timestamp } from './schema';
 
@@ -19,6 +19,7 @@ export const webhookEventTypes = [
   'standby',
   'webhook.test',
   'link.completed',
+  'alert.answered',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 export const WebhookEventType = Type.Union(webhookEventTypes.map((type) => Type.Literal(type)));
@@ -65,6 +66,23 @@ export const webhookEventData = {
     },
     strict,
   ),
+  /**
+   * The person answered an alert. `stepUp` is present when the action `requiresStepUp`: a compact
+   * JWS signed by Parley (verify it with the SDK's `verifyStepUp()` or Parley's JWKS) over the
+   * BSID, alert id, action id, time and user-verification flag. See docs/alerts.md.
+   */
+  'alert.answered': Type.Object(
+    {
+      bsid: Bsid,
+      conversationId: Id,
+      alertId: Id,
+      kind: AlertKind,
+      actionId: AlertActionId,
+      answeredAt: Timestamp,
+      stepUp: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+    },
+    strict,
+  ),
 } as const satisfies Record<WebhookEventType, TSchema>;
 export type WebhookEventData<T extends WebhookEventType> = Static<(typeof webhookEventData)[T]>;
 
@@ -95,6 +113,7 @@ export const WebhookEvent = Type.Union([
   envelope('standby'),
   envelope('webhook.test'),
   envelope('link.completed'),
+  envelope('alert.answered'),
 ]);
 export type WebhookEvent = Static<typeof WebhookEvent>;
 /** The event of one type, e.g. `WebhookEventOf<'postback'>`. */
