@@ -62,6 +62,11 @@ export class DeliveryHub<S extends Subscriber> {
     }
   }
 
+  /** Whether the person has a socket open on this node now. */
+  has(personId: string): boolean {
+    return this.#people.has(personId);
+  }
+
   /** Every socket attached now, for heartbeats, session checks and shutdown. */
   *sockets(): IterableIterator<S> {
     for (const person of this.#people.values()) yield* person.sockets;

@@ -43,6 +43,11 @@ export class SocketRegistry {
     return this.#connections.size;
   }
 
+  /** Whether the person has a socket open on this node (Web Push is for when they have none). */
+  isConnected(personId: string): boolean {
+    return this.#hub.has(personId);
+  }
+
   /** Take an upgraded socket: greet it, then serve its frames until it closes. */
   open(socket: WebSocket, identity: SocketIdentity): Connection {
     const { ctx } = this.core;

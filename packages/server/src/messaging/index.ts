@@ -31,6 +31,8 @@ export interface Messaging {
   append(input: AppendMessageInput): Promise<Message>;
   /** Start (or find) a person's conversation with a business, as the person would (banking opens it on a link). */
   open(input: { personId: string; businessId: string }): Promise<{ conversation: Conversation; created: boolean }>;
+  /** Whether the person has a socket open on this node now. */
+  isConnected(personId: string): boolean;
   /** Flush pending writes (acking them), then close sockets with 1001. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export function createMessaging(ctx: ServerContext): Messaging {
       return result.message;
     },
     open: (input) => openConversation(core, input),
+    isConnected: (personId) => registry.isConnected(personId),
     close() {
       closing ??= core.committer.close().then(() => registry.close());
       return closing;
@@ -102,4 +105,13 @@ export async function openConversationOf(target: ServerContext, input: { personI
   const messaging = byContext.get(target);
   if (!messaging) throw new AppError('ERR_UNAVAILABLE', { message: 'Messaging is not running in this server.' });
   return messaging.open(input);
+}
+
+/**
+ * Whether the person has a WebSocket open on this node. With several nodes behind a balancer
+ * each knows only its own sockets; Web Push then also reaches a person connected elsewhere, and
+ * the service worker shows nothing while one of Parley's windows is visible.
+ */
+export function isPersonConnected(target: ServerContext, personId: string): boolean {
+  return byContext.get(target)?.isConnected(personId) ?? false;
 }
