@@ -6,7 +6,8 @@ export type Route =
   | { readonly name: 'chat'; readonly conversationId: string }
   | { readonly name: 'account' }
   | { readonly name: 'money' }
-  | { readonly name: 'privacy' };
+  | { readonly name: 'privacy' }
+  | { readonly name: 'alerts' };
 
 const navigationEvent = 'parley:navigate';
 
@@ -16,6 +17,7 @@ export function parseRoute(pathname: string): Route | null {
   if (path === '/app/account') return { name: 'account' };
   if (path === '/app/money') return { name: 'money' };
   if (path === '/app/privacy') return { name: 'privacy' };
+  if (path === '/app/alerts') return { name: 'alerts' };
   const chat = /^\/app\/c\/([A-Za-z0-9-]{1,64})$/.exec(path);
   if (chat?.[1]) return { name: 'chat', conversationId: chat[1] };
   return null;

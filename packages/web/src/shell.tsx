@@ -1,5 +1,6 @@
 /** The signed-in frame: top bar, connection banner, and list + main panes (one at a time on a phone). */
 import { AccountPage } from './account/account.page';
+import { AlertsPage } from './alerts/alerts.page';
 import { MoneyPage } from './money/money.page';
 import { PrivacyPage } from './privacy/privacy.page';
 import { ChatView } from './chat/chat.view';
@@ -26,6 +27,9 @@ export function Shell() {
           <Link to="/app/money" className="topnav-link" aria-current={route.name === 'money' ? 'page' : undefined}>
             Money
           </Link>
+          <Link to="/app/alerts" className="topnav-link" aria-current={route.name === 'alerts' ? 'page' : undefined}>
+            Alerts
+          </Link>
           <Link to="/app/privacy" className="topnav-link" aria-current={route.name === 'privacy' ? 'page' : undefined}>
             Privacy
           </Link>
@@ -47,6 +51,7 @@ export function Shell() {
           {route.name === 'account' && <AccountPage />}
           {route.name === 'money' && <MoneyPage />}
           {route.name === 'privacy' && <PrivacyPage />}
+          {route.name === 'alerts' && <AlertsPage />}
           {route.name === 'list' && <NothingOpen />}
         </main>
       </div>

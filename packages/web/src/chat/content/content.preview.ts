@@ -21,6 +21,10 @@ export function previewOf(content: MessageContent): string {
       return `Receipt: ${content.title}, ${formatMoney(content.total)}`;
     case 'template.confirmation':
       return content.title;
+    case 'alert':
+      return `Alert: ${content.headline}`;
+    case 'alert_answer':
+      return `You answered: ${content.label}`;
     default:
       // A content type from a newer server.
       return 'Message';

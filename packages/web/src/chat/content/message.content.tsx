@@ -1,5 +1,6 @@
 import type { MessageContent } from '@parley/protocol';
 import { Component, type ReactNode } from 'react';
+import { AlertAnswerNote, AlertCard } from '../../alerts/alert.card';
 import { BalanceCard } from './balance.card';
 import { ButtonsMessage } from './choices';
 import { ConfirmationCard, ReceiptCard } from './receipt.card';
@@ -31,6 +32,10 @@ function render(content: MessageContent, conversationId: string | null): ReactNo
       return <ReceiptCard content={content} />;
     case 'template.confirmation':
       return <ConfirmationCard content={content} />;
+    case 'alert':
+      return <AlertCard content={content} conversationId={conversationId} />;
+    case 'alert_answer':
+      return <AlertAnswerNote content={content} />;
     default:
       return <p className="message-unsupported">This message can’t be shown here.</p>;
   }
@@ -51,5 +56,5 @@ class ContentBoundary extends Component<{ children: ReactNode }, { failed: boole
 
 /** Content types that render as a card, wider than a text bubble. */
 export function isCard(content: MessageContent): boolean {
-  return content.contentType.startsWith('template.');
+  return content.contentType.startsWith('template.') || content.contentType === 'alert';
 }
