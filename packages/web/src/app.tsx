@@ -66,7 +66,7 @@ function SignedIn(props: { me: Me; onMe(me: Me): void; signedOut(notice?: string
   );
 }
 
-function Splash(props: { message?: string; onRetry?: () => void }) {
+export function Splash(props: { message?: string; onRetry?: () => void }) {
   return (
     <main className="splash">
       <p className="wordmark" aria-hidden="true">

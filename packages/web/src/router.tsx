@@ -48,9 +48,14 @@ export function landing(): string {
   return params.has('linked') || params.has('link_error') || params.has('renew') ? `/app/money${window.location.search}` : '/app';
 }
 
+/** The current path, kept up to date by navigate() and Back/Forward (the console parses its own routes from it). */
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
 /** The current route; anything unknown (including `/`) goes to the conversation list. */
 export function useRoute(): Route {
-  const pathname = useSyncExternalStore(subscribe, () => window.location.pathname);
+  const pathname = usePathname();
   const route = parseRoute(pathname);
   useEffect(() => {
     if (!parseRoute(pathname)) navigate(landing(), { replace: true });

@@ -8,7 +8,8 @@ import { PasskeySignIn, PasskeySignUp } from './passkey.forms';
 
 type Mode = 'sign-in' | 'sign-up';
 
-export function AuthScreen(props: { notice: string | null; onSignedIn(me: Me): void }) {
+/** `tagline`: the agent console says what it is for instead of the person's app's line. */
+export function AuthScreen(props: { notice: string | null; onSignedIn(me: Me): void; tagline?: string }) {
   const [mode, setMode] = useState<Mode>('sign-in');
   const [passkeys] = useState(() => browserSupportsWebAuthn());
   const [usePassword, setUsePassword] = useState(!passkeys);
@@ -25,7 +26,7 @@ export function AuthScreen(props: { notice: string | null; onSignedIn(me: Me): v
           Parley
         </p>
         <h1 id="auth-title">{title}</h1>
-        <p className="muted">Talk to your bank in one calm place. Your bank only sees what you choose to share.</p>
+        <p className="muted">{props.tagline ?? 'Talk to your bank in one calm place. Your bank only sees what you choose to share.'}</p>
         {props.notice && (
           <p className="notice info" role="status">
             {props.notice}

@@ -1,0 +1,73 @@
+/** The console of one business: a top bar (business, sections, presence, who) over the section. */
+import { roleCan } from '../api/console.api';
+import { Link, navigate } from '../router';
+import { Avatar } from '../ui/avatar';
+import { ShieldIcon } from '../ui/icons';
+import { useConsole } from './console.context';
+import { consolePath, type ConsoleRoute } from './console.routes';
+import { InboxPage } from './inbox/inbox.page';
+import { InboxProvider } from './inbox/inbox.context';
+import { PresenceSwitch } from './inbox/presence.switch';
+import { SettingsPage } from './settings/settings.page';
+import { StatsPage } from './stats/stats.page';
+
+type BusinessRoute = Extract<ConsoleRoute, { businessId: string }>;
+
+export function ConsoleShell(props: { route: BusinessRoute; onSignOut(): void }) {
+  const { route } = props;
+  const { business, memberships, me, role } = useConsole();
+  const tab = (name: BusinessRoute['name'], to: string, label: string) => (
+    <Link to={to} className="console-tab" aria-current={route.name === name ? 'page' : undefined}>
+      {label}
+    </Link>
+  );
+  return (
+    <InboxProvider>
+      <div className="console" data-section={route.name}>
+        <header className="console-bar">
+          <Link to={consolePath.inbox(business.id)} className="brand console-brand" aria-label={`Parley Console, ${business.name} inbox`}>
+            <ShieldIcon />
+            <span>Console</span>
+          </Link>
+          {memberships.length > 1 ? (
+            <label className="business-switch">
+              <span className="sr-only">Business</span>
+              <select value={business.id} onChange={(event) => navigate(consolePath.inbox(event.target.value))}>
+                {memberships.map((m) => (
+                  <option key={m.business.id} value={m.business.id}>
+                    {m.business.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <span className="business-name">{business.name}</span>
+          )}
+          <nav className="console-tabs" aria-label="Console sections">
+            {tab('inbox', consolePath.inbox(business.id), 'Inbox')}
+            {tab('stats', consolePath.stats(business.id), 'Stats')}
+            {tab('settings', consolePath.settings(business.id, roleCan.editProfile(role) ? 'profile' : 'members'), 'Settings')}
+          </nav>
+          <span className="console-bar-end">
+            {roleCan.answer(role) && <PresenceSwitch />}
+            <span className="console-me" title={me.email ?? undefined}>
+              <Avatar name={me.displayName} />
+              <span className="console-me-text">
+                <span>{me.displayName}</span>
+                <span className="muted small">{role}</span>
+              </span>
+            </span>
+            <button type="button" className="button small" onClick={props.onSignOut}>
+              Sign out
+            </button>
+          </span>
+        </header>
+        <div className="console-body">
+          {route.name === 'inbox' && <InboxPage conversationId={route.conversationId} />}
+          {route.name === 'stats' && <StatsPage />}
+          {route.name === 'settings' && <SettingsPage section={route.section} />}
+        </div>
+      </div>
+    </InboxProvider>
+  );
+}

@@ -1,0 +1,5 @@
+import type { ReactNode } from 'react';
+
+export function InboxProvider(props: { children: ReactNode }) {
+  return <>{props.children}</>;
+}

@@ -1,0 +1,3 @@
+export function PresenceSwitch() {
+  return null;
+}

@@ -1,0 +1,3 @@
+export function WebhooksSection() {
+  return <p>Webhooks</p>;
+}

@@ -1,0 +1,3 @@
+export function StatsPage() {
+  return <p className="pad">Stats</p>;
+}
