@@ -1,6 +1,6 @@
 /**
  * @parley/sdk — what a bank's code needs to build on Parley: a typed Business API client,
- * webhook verification and the typed events. It talks to Parley over HTTP like any client and
+ * webhook verification, step-up proof verification (`verifyStepUp`) and the typed events. It talks to Parley over HTTP like any client and
  * imports nothing of the server.
  *
  * @example
@@ -18,6 +18,16 @@ export {
   type WebhookVerificationReason,
 } from './webhook.verify';
 export {
+  verifyStepUp,
+  createReplayGuard,
+  StepUpVerificationError,
+  type VerifyStepUpOptions,
+  type StepUpExpectation,
+  type StepUpVerificationCode,
+} from './step-up.verify';
+export {
+  stepUpProofType,
+  type StepUpProofClaims,
   webhookEventTypes,
   webhookHeaders,
   type WebhookEvent,

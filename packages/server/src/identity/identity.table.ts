@@ -29,10 +29,10 @@ export type PasskeyRow = Selectable<PasskeysTable>;
 
 export interface AuthChallengesTable {
   id: string;
-  purpose: 'signup' | 'signin' | 'add-passkey';
+  purpose: 'signup' | 'signin' | 'add-passkey' | 'step-up';
   challenge: string;
   person_id: string | null;
-  /** JSON of the person-to-be for a passkey sign-up. */
+  /** JSON of the person-to-be for a passkey sign-up; for a step-up, the binding (kind, ref, act) it was issued for. */
   pending: string | null;
   expires_at: number;
 }

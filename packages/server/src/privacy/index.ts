@@ -16,7 +16,7 @@ export {
   type RotationResult,
 } from './crypto-shred.service';
 export { appendAccess, listAccess, verifyChain, type AccessEntryInput, type ChainReport, type ChainBreak } from './access-log.service';
-export { ensureSigningKeys, currentSigningKey, rotateSigningKey, publicJwks, signingKeyUses, type SigningKey } from './signing-key.service';
+export { ensureSigningKeys, currentSigningKey, rotateSigningKey, publicJwks, signJws, signingKeyUses, type SigningKey } from './signing-key.service';
 export {
   signConsentReceipt,
   signRevocationReceipt,

@@ -41,7 +41,7 @@ export interface AccessLogHeadRow {
   seal: string | null;
 }
 
-export type SigningKeyUse = 'receipts' | 'bank-client';
+export type SigningKeyUse = 'receipts' | 'bank-client' | 'step-up';
 
 /** Parley's own signing keys; the private JWK is sealed under the `signing-keys` service data key. */
 export interface SigningKeyRow {

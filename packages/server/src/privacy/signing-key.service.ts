@@ -1,16 +1,17 @@
 import type { Jwks } from '@parley/protocol';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { dataKeyOf, openText, seal, type PrivacyContext } from './data-key.service';
 import * as signingKeys from './signing-key.repository';
 import type { SigningKeyRow, SigningKeyUse } from './privacy.table';
 
 /**
  * Parley's own signing keys: one active ES256 key per use — `receipts` signs consent receipts,
- * `bank-client` is Parley's `private_key_jwt` client key at banks — with different kids, so a
- * bank never sees the receipts key. Private JWKs are sealed under a service data key, so master
- * key rotation re-wraps them with everything else.
+ * `bank-client` is Parley's `private_key_jwt` client key at banks, `step-up` signs the step-up
+ * proofs banks get with a passkey-confirmed answer — with different kids, so a bank never sees
+ * the receipts key. Private JWKs are sealed under a service data key, so master key rotation
+ * re-wraps them with everything else.
  */
-export const signingKeyUses: readonly SigningKeyUse[] = ['receipts', 'bank-client'];
+export const signingKeyUses: readonly SigningKeyUse[] = ['receipts', 'bank-client', 'step-up'];
 export const signingAlg = 'ES256';
 
 /** The private half, ready for jose (`SignJWT#sign`) or openid-client (`PrivateKeyJwt`). */
@@ -83,4 +84,16 @@ export async function rotateSigningKey(ctx: PrivacyContext, use: SigningKeyUse):
 export async function publicJwks(ctx: PrivacyContext): Promise<Jwks> {
   const rows = await signingKeys.listKeys(ctx.db);
   return { keys: rows.map((row) => JSON.parse(row.public_jwk) as Jwks['keys'][number]) };
+}
+
+/**
+ * Sign claims as a compact JWS (ES256) with the current key of `use`, header `{alg, kid, typ}`.
+ * For domains that sign but cannot hold keys themselves (identity's step-up proofs).
+ *
+ * @example
+ * const jws = await signJws(ctx, { use: 'step-up', typ: stepUpProofType, claims });
+ */
+export async function signJws(ctx: PrivacyContext, input: { use: SigningKeyUse; typ: string; claims: JWTPayload }): Promise<string> {
+  const key = await currentSigningKey(ctx, input.use);
+  return new SignJWT(input.claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: input.typ }).sign(key.privateKey);
 }
