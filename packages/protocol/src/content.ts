@@ -259,6 +259,31 @@ export const PostbackContent = Type.Object(
   strict,
 );
 
+/**
+ * Parley-made (never in BusinessContent: no bank can send it): an agent asks the person to
+ * reveal one field. The person answers with one tap, `POST /v1/reveal-requests/:requestId`
+ * `{"decision":"approve"|"decline"}`; `GET` the same path tells whether it was answered.
+ * `text` is Parley's sentence, e.g. "Ana at Sandbox Bank asks to see the last four digits of your account."
+ */
+export const RevealRequestContent = Type.Object(
+  {
+    contentType: Type.Literal('reveal_request'),
+    requestId: Type.String({ format: 'uuid' }),
+    field: Type.Union([Type.Literal('account_mask'), Type.Literal('balance'), Type.Literal('account_type')]),
+    text: MessageText,
+  },
+  strict,
+);
+
+/**
+ * Parley-made: after an agent resolves the conversation, a one-tap 1–5 rating. The person answers
+ * `POST /v1/conversations/:conversationId/csat` `{"surveyId":…,"rating":1..5}` (once).
+ */
+export const CsatSurveyContent = Type.Object(
+  { contentType: Type.Literal('csat_survey'), surveyId: Type.String({ format: 'uuid' }), text: MessageText },
+  strict,
+);
+
 /** What a business may send (the Send API). */
 export const BusinessContent = Type.Union([
   TextContent,
@@ -280,7 +305,7 @@ export type PersonContent = Static<typeof PersonContent>;
  * (and so sealed, platform-blind payloads can be added later without a rewrite). `alert`
  * and `alert_answer` are written only by Parley (the Alert API and the person's answer).
  */
-export const MessageContent = Type.Union([...BusinessContent.anyOf, PostbackContent, AlertContent, AlertAnswerContent]);
+export const MessageContent = Type.Union([...BusinessContent.anyOf, PostbackContent, AlertContent, AlertAnswerContent, RevealRequestContent, CsatSurveyContent]);
 export type MessageContent = Static<typeof MessageContent>;
 export type ContentType = MessageContent['contentType'];
 /** The content of one type, e.g. `ContentOf<'template.balance'>`. */

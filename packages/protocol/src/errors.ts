@@ -34,6 +34,7 @@ export const errorCatalog = {
   ERR_LAST_OWNER: { status: 409, message: 'A business needs at least one owner; add another owner first.' },
   ERR_WEBHOOK_VERIFY_FAILED: { status: 422, message: 'The endpoint did not echo hub.challenge to the Messenger verification request.' },
   ERR_WEBHOOK_URL_FORBIDDEN: { status: 422, message: 'Webhook endpoints must be public https URLs; this one is not allowed.' },
+  ERR_PUSH_ENDPOINT_FORBIDDEN: { status: 422, message: 'A push endpoint must be an https URL of a push service on the public internet.' },
   ERR_NO_CONVERSATION: { status: 403, message: 'This person has not started a conversation with your business; a business cannot start one.' },
   ERR_OUTSIDE_WINDOW: {
     status: 403,
@@ -56,6 +57,7 @@ export const errorCatalog = {
   ERR_PURPOSE_DENIED: { status: 403, message: 'Parley reads financial data only to show it to you, deliver an alert you enabled, or give support context.' },
   ERR_BANK_UNAVAILABLE: { status: 502, message: 'Your bank did not answer; try again shortly.' },
   ERR_BANK_BAD_RESPONSE: { status: 502, message: 'Your bank answered with data Parley could not accept.' },
+  ERR_INVITE_INVALID: { status: 410, message: 'This invite link is unknown, already used, revoked or expired; ask for a new one.' },
   ERR_UNAVAILABLE: { status: 503, message: 'Parley cannot do this right now; try again shortly.' },
   ERR_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -18,5 +18,7 @@ export * from './messenger';
 export * from './privacy';
 export * from './banking';
 export * from './account';
+export * from './push';
 export * from './step-up';
 export * from './alerts';
+export * from './inbox';

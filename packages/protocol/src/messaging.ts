@@ -25,6 +25,8 @@ export const Message = Type.Object({
   sender: SenderKind,
   content: MessageContent,
   sentAt: Timestamp,
+  /** Set on a business message a human agent wrote (agent console): the name the person sees, never an email. */
+  agent: Type.Optional(Type.Object({ displayName: Type.String() })),
 });
 export type Message = Static<typeof Message>;
 

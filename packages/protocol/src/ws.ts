@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PersonContent } from './content';
+import { InboxConversation, Note, RevealRequest } from './inbox';
 import { Message, SenderKind } from './messaging';
 import { ClientId, Id, Seq, Timestamp } from './schema';
 
@@ -59,7 +60,19 @@ export const PingFrame = Type.Object(
   { type: Type.Literal('ping'), nonce: Type.Optional(Type.String({ maxLength: 64 })) },
   { additionalProperties: false },
 );
-export const ClientFrame = Type.Union([SendFrame, ResumeFrame, ReadFrame, TypingFrame, PingFrame]);
+/**
+ * Agent console: this socket works the inbox of every business where the person is an `agent`
+ * or `owner`. It then also gets those businesses' side of the gateway (`message`, `typing` and
+ * `read` of their conversations, and `inbox`, `note`, `reveal`), and — while `available` (the
+ * default) — counts as an online agent for round-robin assignment. Send it again to change
+ * `available`. Answered by `inbox.joined`; a person who works no inbox gets `inbox.joined` with
+ * no businesses. Replies, notes and the rest go over HTTP (see inbox.ts).
+ */
+export const InboxJoinFrame = Type.Object(
+  { type: Type.Literal('inbox.join'), available: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export const ClientFrame = Type.Union([SendFrame, ResumeFrame, ReadFrame, TypingFrame, PingFrame, InboxJoinFrame]);
 export type ClientFrame = Static<typeof ClientFrame>;
 
 // ---- server → client ----
@@ -103,7 +116,23 @@ export const ErrorFrame = Type.Object({
   ref: Type.Optional(Type.String()),
   fatal: Type.Optional(Type.Boolean()),
 });
+/** The businesses whose inbox this socket now follows. */
+export const InboxJoinedFrame = Type.Object({ type: Type.Literal('inbox.joined'), businessIds: Type.Array(Id), available: Type.Boolean() });
+/**
+ * A conversation entered the inbox or changed (assigned, status, resolved, given back, a new
+ * message). `unread`/`readSeq` in this frame are the assignee's (0/handover position when
+ * unassigned); the console keeps its own from `message` frames and its reads.
+ */
+export const InboxEventFrame = Type.Object({ type: Type.Literal('inbox'), conversation: InboxConversation });
+/** An internal note was added: to the business's console sockets only, never to the person. */
+export const NoteFrame = Type.Object({ type: Type.Literal('note'), businessId: Id, note: Note });
+/** A reveal request changed (asked, approved with its value, declined, failed): console sockets only. */
+export const RevealFrame = Type.Object({ type: Type.Literal('reveal'), businessId: Id, reveal: RevealRequest });
 export const ServerFrame = Type.Union([
+  InboxJoinedFrame,
+  InboxEventFrame,
+  NoteFrame,
+  RevealFrame,
   HelloFrame,
   AckFrame,
   MessageFrame,
