@@ -15,6 +15,7 @@ import type { ServerContext } from './context';
 import type { Tables } from './database';
 import { identityRoutes, provideStepUpSigner } from './identity';
 import { createMessaging } from './messaging';
+import { createPush } from './push';
 import { createWebhooks, webhookSecretsKey } from './webhooks';
 import { ensureSigningKeys, evictDestroyedKeysFromBus, KeyRing, privacyRoutes, serviceKey, signJws } from './privacy';
 import { createInProcessBus, type Bus } from './platform/bus';
@@ -126,11 +127,16 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(webhooks.routes);
   await app.register(bankingRoutes(ctx));
   await app.register(accountRoutes(ctx));
+  const push = await createPush(ctx);
+  await app.register(push.routes);
+  app.decorate('push', push);
   await webhooks.start();
+  await push.start();
   if (config.webDistDir) await serveWebApp(app, config.webDistDir);
 
   app.addHook('onClose', async () => {
     await webhooks.close();
+    await push.close();
     await messaging.close();
     await ctx.bus.close();
     await database.close();

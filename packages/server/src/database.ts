@@ -5,10 +5,11 @@ import type { IdempotencyTables } from './business/idempotency.table';
 import type { IdentityTables } from './identity/identity.table';
 import type { MessagingTables } from './messaging/messaging.table';
 import type { PrivacyTables } from './privacy/privacy.table';
+import type { PushTables } from './push/push.table';
 import type { WebhookTables } from './webhooks/webhook.table';
 
 /** Every table Parley has, composed from each domain's `*.table.ts`. */
-export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables & IdempotencyTables & PrivacyTables & BankingTables;
+export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables & IdempotencyTables & PrivacyTables & BankingTables & PushTables;
 
 /** The database handle repositories receive. */
 export type Db = Kysely<Tables>;

@@ -8,6 +8,10 @@ import { webhookRoutes } from './webhook.routes';
 import { createWebhookSender } from './webhook.sender';
 
 export { webhookSecretsKey } from './secret.box';
+// The guarded HTTP poster and the retry schedule also carry Web Push (push/): one SSRF policy for every outbound call.
+export { checkEndpointUrl } from './url.guard';
+export { createWebhookSender, type WebhookSender, type AttemptOutcome } from './webhook.sender';
+export { nextAttemptAt } from './retry.schedule';
 export { recordEvents, recordEvent, notifyWebhooks, type WebhookEventInput, type RecordedEvent } from './outbox.service';
 
 export interface Webhooks {

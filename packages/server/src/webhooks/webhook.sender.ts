@@ -16,7 +16,7 @@ export interface AttemptOutcome {
 }
 
 export interface WebhookSender {
-  post(url: URL, body: string, headers: Record<string, string>): Promise<AttemptOutcome>;
+  post(url: URL, body: string | Buffer, headers: Record<string, string>): Promise<AttemptOutcome>;
   close(): Promise<void>;
 }
 
