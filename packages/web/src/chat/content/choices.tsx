@@ -1,4 +1,5 @@
 import { buttonUrlPattern, type Button, type ContentOf, type Message } from '@parley/protocol';
+import { StepUpButton } from '../../alerts/step-up.choice';
 import { useChatState, useChatStore } from '../../live/chat.context';
 
 export interface Choice {
@@ -15,15 +16,26 @@ const ExternalIcon = () => (
 /** Text with up to three buttons: postbacks send the person's choice, links open the bank's page in a new tab. */
 export function ButtonsMessage(props: { content: ContentOf<'buttons'>; conversationId: string | null }) {
   const store = useChatStore();
+  const state = useChatState();
   const { conversationId } = props;
   const choose = conversationId ? (choice: Choice) => store.postback(conversationId, choice) : null;
+  // The seq of the message that offers the buttons: a passkey confirmation is bound to it.
+  const seq = conversationId ? state.threads[conversationId]?.messages.find((message) => message.content === props.content)?.seq : undefined;
   return (
     <div className="buttons-message">
       <p className="message-text">{props.content.text}</p>
       <ul className="message-buttons">
         {props.content.buttons.map((button, index) => (
           <li key={index}>
-            <MessageButton button={button} onChoose={choose} />
+            {button.type === 'postback' && button.requiresStepUp ? (
+              <StepUpButton
+                className="message-button"
+                title={button.title}
+                choice={conversationId && seq !== undefined ? { conversationId, seq, title: button.title, payload: button.payload } : null}
+              />
+            ) : (
+              <MessageButton button={button} onChoose={choose} />
+            )}
           </li>
         ))}
       </ul>
@@ -70,18 +82,22 @@ export function QuickReplyChips(props: { message: Message }) {
     <ul className="quick-replies" aria-label="Quick replies">
       {message.content.quickReplies.map((reply, index) => (
         <li key={index}>
-          <button
-            type="button"
-            className="quick-reply"
-            onClick={(event) => {
-              // The chips go away with the tap: keep keyboard focus in the conversation, not on the page.
-              const region = event.currentTarget.closest<HTMLElement>('[role="region"]');
-              store.postback(message.conversationId, { title: reply.title, payload: reply.payload });
-              region?.focus({ preventScroll: true });
-            }}
-          >
-            {reply.title}
-          </button>
+          {reply.requiresStepUp ? (
+            <StepUpButton className="quick-reply" title={reply.title} choice={{ conversationId: message.conversationId, seq: message.seq, title: reply.title, payload: reply.payload }} />
+          ) : (
+            <button
+              type="button"
+              className="quick-reply"
+              onClick={(event) => {
+                // The chips go away with the tap: keep keyboard focus in the conversation, not on the page.
+                const region = event.currentTarget.closest<HTMLElement>('[role="region"]');
+                store.postback(message.conversationId, { title: reply.title, payload: reply.payload });
+                region?.focus({ preventScroll: true });
+              }}
+            >
+              {reply.title}
+            </button>
+          )}
         </li>
       ))}
     </ul>
