@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { maxPayloadLength } from './content';
+import { maxPayloadLength, maxPostbackTitleLength } from './content';
 import { WebAuthnResponse } from './identity';
-import { Id, Seq } from './schema';
+import { ClientId, Id, Seq } from './schema';
 
 /**
  * Step-up: the person proves with their own passkey, right now, that they themself chose a
@@ -51,6 +51,24 @@ export type StepUpOptions = Static<typeof StepUpOptions>;
 /** What the web app sends with a step-up answer: the challenge's id and the authenticator's assertion (AuthenticationResponseJSON). */
 export const StepUpAssertion = Type.Object({ challengeId: ChallengeId, response: WebAuthnResponse }, strict);
 export type StepUpAssertion = Static<typeof StepUpAssertion>;
+
+/**
+ * `POST /v1/conversations/:conversationId/postbacks`: the person taps a postback button or quick
+ * reply of message `seq`. For a choice with `requiresStepUp`, `stepUp` carries the passkey
+ * assertion made for `{kind:'postback', conversationId, seq, payload}`; the `postback` webhook
+ * then carries the proof. Answers with a SendAck, like a send.
+ */
+export const SendPostbackBody = Type.Object(
+  {
+    clientId: ClientId,
+    title: Type.String({ minLength: 1, maxLength: maxPostbackTitleLength }),
+    payload: Type.String({ minLength: 1, maxLength: maxPayloadLength }),
+    seq: Seq,
+    stepUp: Type.Optional(StepUpAssertion),
+  },
+  strict,
+);
+export type SendPostbackBody = Static<typeof SendPostbackBody>;
 
 /** `kind` → what `ref` and `act` name in a proof. */
 export type StepUpKind = StepUpFor['kind'];
