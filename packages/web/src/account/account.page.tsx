@@ -2,13 +2,14 @@ import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../api/http.client';
 import { signOut } from '../api/identity.api';
 import { useChatStore } from '../live/chat.context';
+import { NotificationsSection } from '../push/notifications.section';
 import { navigate } from '../router';
 import { useSession } from '../session.context';
 import { PageHeader } from '../ui/page.header';
 import { PasskeysSection } from './passkeys.section';
 import { SessionsSection } from './sessions.section';
 
-/** Account and security: ways to sign in, where the person is signed in, sign out. */
+/** Account and security: ways to sign in, where the person is signed in, devices that get notifications, sign out. */
 export function AccountPage() {
   const { me, signedOut } = useSession();
   const store = useChatStore();
@@ -45,6 +46,7 @@ export function AccountPage() {
         </section>
         <PasskeysSection />
         <SessionsSection />
+        <NotificationsSection />
         <section className="card" aria-labelledby="sign-out-heading">
           <h2 id="sign-out-heading">Sign out</h2>
           <p className="muted">Sign out of Parley on this device. Messages not sent yet are discarded.</p>
