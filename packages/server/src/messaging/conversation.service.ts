@@ -16,6 +16,7 @@ import * as conversations from './conversation.repository';
 import { businessTopic, personTopic, publishMessage } from './delivery.hub';
 import type { GroupCommitter } from './message.committer';
 import type { MessageRow } from './messaging.table';
+import { refuseUnprovenPostback } from './postback.guard';
 
 /** What the messaging services share: the context, the owner cache and the one committer. */
 export interface MessagingCore {
@@ -211,6 +212,7 @@ export async function sendAsPerson(
   core: MessagingCore,
   options: { personId: string; conversationId: string; clientId: string; content: MessageContent },
 ): Promise<{ ack: SendAck; duplicate: boolean }> {
+  await refuseUnprovenPostback(core.ctx, options);
   const result = await core.committer.send({ ...options, sender: 'person' });
   if (!result.ok) throw result.error;
   const { conversationId, seq, sentAt } = result.message;

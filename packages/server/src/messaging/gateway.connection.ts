@@ -5,6 +5,7 @@ import { isAppError } from '../platform/errors';
 import { markRead, relayTyping, type MessagingCore } from './conversation.service';
 import type { DeliveryEvent, Subscriber } from './delivery.hub';
 import { parseClientFrame } from './frame.validator';
+import { refuseUnprovenPostback } from './postback.guard';
 import { replayMissed, type HeldRange, type ReplayTarget } from './gateway.resume';
 
 /** A socket with more than this waiting to be written for longer than the grace period is a slow consumer, and is closed. */
@@ -92,6 +93,20 @@ export class Connection implements Subscriber, ReplayTarget {
   }
 
   #send(frame: SendFrame): void {
+    if (frame.content.contentType === 'postback') {
+      // A tap on a choice that needs a passkey confirmation is refused here: a frame carries no
+      // proof (the web app sends those taps over HTTP, POST /v1/conversations/:id/postbacks).
+      const { content, conversationId } = frame;
+      this.#serially(async () => {
+        await refuseUnprovenPostback(this.core.ctx, { conversationId, content });
+        this.#enqueue(frame);
+      }, frame.clientId);
+      return;
+    }
+    this.#enqueue(frame);
+  }
+
+  #enqueue(frame: SendFrame): void {
     this.core.committer.enqueue({
       conversationId: frame.conversationId,
       personId: this.personId,

@@ -20,6 +20,8 @@ export interface SendRequest {
   readonly sender: SenderKind;
   readonly content: MessageContent;
   readonly clientId: string | null;
+  /** A postback's step-up proof (a JWS), for the `postback` webhook only: it is not stored with the message. */
+  readonly stepUp?: string;
   /** The socket the send came from: it gets the ack, the person's other sockets the message. */
   readonly origin?: string;
   /** Called once, after the transaction committed (or failed). */

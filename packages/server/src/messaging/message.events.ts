@@ -9,7 +9,7 @@ import type { ReservedSeqs } from './message.repository';
  * A conversation whose BSID is not known gets none either (its BSID could not be read).
  */
 export function personMessageEvents(options: {
-  batch: readonly { readonly conversationId: string; readonly sender: SenderKind; readonly content: MessageContent }[];
+  batch: readonly { readonly conversationId: string; readonly sender: SenderKind; readonly content: MessageContent; readonly stepUp?: string }[];
   /** Per send: `new` with its seq for a message this batch stores; anything else for the rest. */
   outcomes: readonly ({ kind: 'new'; seq: number } | { kind: 'stored' | 'same' | 'failed' })[];
   reserved: ReadonlyMap<string, ReservedSeqs>;
@@ -32,7 +32,8 @@ export function personMessageEvents(options: {
     // A tap reaches the owner once, as `postback` (as on Messenger), so a bot never acts on it twice.
     if (request.content.contentType === 'postback') {
       const { title, payload } = request.content;
-      events.push({ businessId, type: 'postback', audience: thread, data: { bsid, conversationId, seq: outcome.seq, title, payload } });
+      const stepUp = request.stepUp === undefined ? {} : { stepUp: request.stepUp };
+      events.push({ businessId, type: 'postback', audience: thread, data: { bsid, conversationId, seq: outcome.seq, title, payload, ...stepUp } });
     } else {
       events.push({ businessId, type: 'message.created', audience: thread, data });
     }

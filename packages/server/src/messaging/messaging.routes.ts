@@ -2,6 +2,7 @@ import { Conversation, ConversationList, ConversationParams, HistoryPage, Histor
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf, requirePerson } from '../identity';
 import { handoverRoutes } from './handover.routes';
+import { postbackRoutes } from './postback.routes';
 import {
   getConversation,
   listConversations,
@@ -20,6 +21,7 @@ const tags = ['messaging'];
 export function messagingRoutes(core: MessagingCore): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(handoverRoutes(core));
+    await app.register(postbackRoutes(core));
     const preHandler = requirePerson(core.ctx);
 
     app.post(

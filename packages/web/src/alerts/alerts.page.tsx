@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { fetchAlertPreferences, listAlerts } from '../api/alerts.api';
 import { describeError } from '../api/http.client';
 import { Link } from '../router';
+import { NotificationsSection } from '../push/notifications.section';
 import { PageHeader } from '../ui/page.header';
 import { AlertHistory } from './alert.history';
 import { AlertSwitches } from './alert.switches';
@@ -73,6 +74,7 @@ export function AlertsPage() {
             </div>
           ))}
         </section>
+        <NotificationsSection />
         <section className="card" aria-labelledby="alert-history-heading">
           <h2 id="alert-history-heading">Alert history</h2>
           {alerts === null && !error && <p className="muted">Loading…</p>}

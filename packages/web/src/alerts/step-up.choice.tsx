@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { confirmWithPasskey, postbackWithStepUp } from '../api/alerts.api';
 import { describeError } from '../api/http.client';
+import { newClientId } from '../live/outbox';
 import { KeyIcon } from '../ui/icons';
 
 export interface StepUpChoice {
@@ -19,7 +20,7 @@ export interface StepUpChoice {
 /** Confirm with the passkey, then send the tap. Throws an ApiError with the sentence to show. */
 export async function sendStepUpChoice(choice: StepUpChoice): Promise<void> {
   const stepUp = await confirmWithPasskey({ kind: 'postback', conversationId: choice.conversationId, seq: choice.seq, payload: choice.payload });
-  await postbackWithStepUp(choice.conversationId, { seq: choice.seq, title: choice.title, payload: choice.payload, stepUp });
+  await postbackWithStepUp(choice.conversationId, { clientId: newClientId(), seq: choice.seq, title: choice.title, payload: choice.payload, stepUp });
 }
 
 export function StepUpButton(props: { choice: StepUpChoice | null; title: string; className: string }) {

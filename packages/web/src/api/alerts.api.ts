@@ -6,6 +6,7 @@ import type {
   AlertListQuery,
   AlertPreferences,
   AlertPreferencesUpdate,
+  SendPostbackBody,
   StepUpAssertion,
   StepUpFor,
   StepUpOptions,
@@ -33,8 +34,8 @@ export function answerAlert(alertId: string, body: { actionId: string; stepUp?: 
   return request<AlertAnswerResult>('POST', `/v1/alerts/${encodeURIComponent(alertId)}/answers`, { body });
 }
 
-/** Tap a postback button that requires step-up: the tap goes over HTTP with the passkey's assertion. */
-export function postbackWithStepUp(conversationId: string, body: { seq: number; title: string; payload: string; stepUp: StepUpAssertion }): Promise<unknown> {
+/** Tap a postback button that requires step-up: the tap goes over HTTP with the passkey's assertion (answered like a send). */
+export function postbackWithStepUp(conversationId: string, body: SendPostbackBody): Promise<unknown> {
   return request<unknown>('POST', `/v1/conversations/${encodeURIComponent(conversationId)}/postbacks`, { body });
 }
 
