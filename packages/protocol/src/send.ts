@@ -5,8 +5,9 @@ import { Id, Seq, Timestamp } from './schema';
 
 /**
  * Why a business writes: `RESPONSE` answers the person, `UPDATE` tells them news they asked for.
- * Both are allowed only within 24 h of the person's last message. `ALERT` (outside that window,
- * for alerts the person enabled) is refused with ERR_ALERTS_NOT_ENABLED until alerts exist.
+ * Both are allowed only within 24 h of the person's last message. `ALERT` may be sent outside that
+ * window, but only to a person who switched on alerts (any kind) from this business; otherwise
+ * it is refused with ERR_ALERTS_NOT_ENABLED. Interactive alerts use the Alert API (alerts.ts).
  */
 export const MessagingType = Type.Union([Type.Literal('RESPONSE'), Type.Literal('UPDATE'), Type.Literal('ALERT')], {
   examples: ['RESPONSE'],

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  AlertApiBody,
+  AlertApiResult,
   BsidView,
   BusinessContent,
   BusinessMenu,
@@ -67,7 +69,7 @@ function query(params: WebhookDeliveryQuery): string {
 /**
  * A typed client of Parley's Business API. Retries network errors, 429 (after its Retry-After)
  * and 5xx with exponential backoff and jitter — but only where repeating is harmless: reads,
- * PUT/DELETE, and `sendMessage`, whose Idempotency-Key is the same on every retry so a message
+ * PUT/DELETE, and `sendMessage` and `sendAlert`, whose Idempotency-Key is the same on every retry so a message
  * is stored once. Other POSTs are retried only on 429. Failures throw `ParleyApiError`
  * (Parley answered) or `ParleyConnectionError` (it did not).
  *
@@ -111,6 +113,33 @@ export class ParleyClient {
     const body = { recipient: { bsid: message.bsid }, messagingType: message.messagingType, content: message.content };
     const headers = { 'idempotency-key': options.idempotencyKey ?? randomUUID() };
     return this.#call({ method: 'POST', path: '/v1/messages', body, headers, retry: 'safe' });
+  }
+
+  /**
+   * Alert a person (`POST /v1/alerts`, scope `alerts:send`): an interactive card in your
+   * conversation with them, answered by the `alert.answered` webhook. Refused with
+   * `ERR_ALERTS_NOT_ENABLED` (403) unless the person switched this kind of alert on for your
+   * bank. Like `sendMessage`, every retry reuses one Idempotency-Key, so the person gets one card.
+   *
+   * @example
+   * const { alertId } = await parley.sendAlert(
+   *   {
+   *     recipient: { bsid },
+   *     kind: 'card_transaction_review',
+   *     headline: 'Did you just spend €842.10 at Electronics Store in Lisbon?',
+   *     facts: { amount: { amount: '842.10', currency: 'EUR' }, merchant: 'Electronics Store', place: 'Lisbon, PT' },
+   *     actions: [
+   *       { id: 'confirm', label: 'Yes, it was me', style: 'primary', requiresStepUp: false },
+   *       { id: 'lock_card', label: 'No, lock my card', style: 'danger', requiresStepUp: true },
+   *     ],
+   *     expiresAt: Date.now() + 15 * 60_000,
+   *   },
+   *   { idempotencyKey: `fraud-${authorizationId}` },
+   * );
+   */
+  sendAlert(alert: AlertApiBody, options: { idempotencyKey?: string } = {}): Promise<AlertApiResult> {
+    const headers = { 'idempotency-key': options.idempotencyKey ?? randomUUID() };
+    return this.#call({ method: 'POST', path: '/v1/alerts', body: alert, headers, retry: 'safe' });
   }
 
   /**

@@ -9,6 +9,7 @@ import { ErrorBody, maxFrameBytes, stepUpProofType } from '@parley/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { accountRoutes } from './account';
+import { alertRoutes } from './alerts';
 import { bankingRoutes } from './banking';
 import { businessRoutes, ensureDemoBusiness, messengerRoutes, sendRoutes } from './business';
 import type { ServerContext } from './context';
@@ -117,6 +118,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(messaging.routes);
   await app.register(messaging.gateway);
   await app.register(sendRoutes(ctx, messaging));
+  await app.register(alertRoutes(ctx, messaging));
   await app.register(messengerRoutes(ctx, messaging));
   await ensureSigningKeys(ctx);
   provideStepUpSigner(ctx, (claims) => signJws(ctx, { use: 'step-up', typ: stepUpProofType, claims }));

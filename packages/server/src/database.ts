@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AlertTables } from './alerts/alert.table';
 import type { BankingTables } from './banking/banking.table';
 import type { BusinessTables } from './business/business.table';
 import type { IdempotencyTables } from './business/idempotency.table';
@@ -9,7 +10,7 @@ import type { PushTables } from './push/push.table';
 import type { WebhookTables } from './webhooks/webhook.table';
 
 /** Every table Parley has, composed from each domain's `*.table.ts`. */
-export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables & IdempotencyTables & PrivacyTables & BankingTables & PushTables;
+export type Tables = IdentityTables & BusinessTables & MessagingTables & WebhookTables & IdempotencyTables & PrivacyTables & BankingTables & PushTables & AlertTables;
 
 /** The database handle repositories receive. */
 export type Db = Kysely<Tables>;

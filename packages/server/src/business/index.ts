@@ -15,5 +15,6 @@ export { requireApiKey, businessOf } from './api-key.hooks';
 export { bsidFor, bsidsFor, personForBsid } from './bsid.service';
 export { businessRoutes } from './business.routes';
 export { sendRoutes } from './send.routes';
+export { createIdempotency, type Idempotency } from './idempotency.service';
 export { messengerRoutes } from './messenger.routes';
 export type { BusinessRow } from './business.table';

@@ -36,3 +36,12 @@ export async function findWindowByBsid(db: Db, businessId: string, bsid: string)
     conversation: { id: row.id, created_at: Number(row.created_at), last_person_message_at: last === null || last === undefined ? null : Number(last) },
   };
 }
+
+/**
+ * Whether the person switched on any kind of alert from this business (alerts' table; the Send
+ * API's ALERT messages need it).
+ */
+export async function hasAlertsEnabled(db: Db, businessId: string, personId: string): Promise<boolean> {
+  const row = await db.selectFrom('alert_preferences').select('kind').where('business_id', '=', businessId).where('person_id', '=', personId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

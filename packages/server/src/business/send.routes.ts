@@ -11,7 +11,7 @@ import { sendBusinessMessage, type BusinessMessageAppender } from './send.servic
 const sweepEveryMs = 15 * 60 * 1000;
 
 const description = `Needs an API key with \`messages:send\` and an \`Idempotency-Key\` header. Sends to the person the BSID names, in the conversation they started:
-RESPONSE and UPDATE only within 24 h of the person's last message (ERR_OUTSIDE_WINDOW), ALERT not yet (ERR_ALERTS_NOT_ENABLED).
+RESPONSE and UPDATE only within 24 h of the person's last message (ERR_OUTSIDE_WINDOW), ALERT at any time, but only to a person who enabled alerts from your bank (else ERR_ALERTS_NOT_ENABLED).
 A BSID of another business is 404, like one that does not exist; a person without a conversation is 403 ERR_NO_CONVERSATION.
 The same key with the same body answers the first answer again with \`Idempotent-Replayed: true\`; with another body, 422 ERR_IDEMPOTENCY_MISMATCH.
 Content types, rules and examples: docs/send-api.md.`;

@@ -11,6 +11,7 @@ import * as privacy from './0011_privacy';
 import * as privacyLogSeal from './0014_privacy_log_seal';
 import * as banking from './0013_banking';
 import * as consentRenewal from './0014_consent_renewal';
+import * as alerts from './0015_alerts';
 import * as push from './0016_push';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Migration> = {
   '0013_banking': banking,
   '0014_consent_renewal': consentRenewal,
   '0014_privacy_log_seal': privacyLogSeal,
+  '0015_alerts': alerts,
   '0016_push': push,
 };

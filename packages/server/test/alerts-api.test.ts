@@ -1,0 +1,160 @@
+import type { AlertPreferences, Business, CreatedApiKey, Message } from '@parley/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bsidFor } from '../src/business';
+import { alertBody, alertOk, postAlert, switchAlerts } from './alerts-fixtures';
+import { adminToken, createBusiness, createKey, manualClock, openStore } from './business-fixtures';
+import { createTestApp, dialects, type TestApp } from './context';
+import { openBankConversation, sandboxBank } from './messaging-client';
+import { signUpPerson, type TestPerson } from './people';
+import { codeOf, history, sendApi, sendBody } from './send-fixtures';
+
+// Who a bank may alert: only a person who switched that kind of alert on for that bank, named
+// by that bank's own BSID, with a key holding alerts:send — and each request stores one alert.
+
+const hour = 60 * 60 * 1000;
+
+describe.each(dialects)('Alert API on %s', (dialect) => {
+  const clock = manualClock(Date.UTC(2026, 10, 3, 9, 0, 0));
+  let t: TestApp;
+  let store: Awaited<ReturnType<typeof openStore>>;
+  let bank: Business;
+  let other: Business;
+  let key: CreatedApiKey;
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { config: { adminToken }, deps: { clock } });
+    store = await openStore(t.config, clock);
+    bank = await sandboxBank(t.app, await signUpPerson(t.app));
+    other = await createBusiness(t.app, 'Other Bank');
+    key = await createKey(t.app, bank.id, ['alerts:send', 'messages:send']);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await t?.close();
+  });
+
+  async function customer(): Promise<{ person: TestPerson; conversationId: string; bsid: string }> {
+    const person = await signUpPerson(t.app);
+    const conversation = await openBankConversation(t.app, person);
+    return { person, conversationId: conversation.id, bsid: await bsidFor(store.ctx, bank.id, person.me.id) };
+  }
+  const alertCards = async (person: TestPerson, conversationId: string): Promise<Message[]> =>
+    (await history(t.app, person, conversationId)).messages.filter((message) => message.content.contentType === 'alert');
+
+  it('lists every bank the person talks to with every kind off, and switches kinds one by one', async () => {
+    const { person } = await customer();
+    const listed = (await t.app.inject({ url: '/v1/alert-preferences', headers: { cookie: person.cookie } })).json() as AlertPreferences;
+    expect(listed.businesses).toEqual([
+      {
+        businessId: bank.id,
+        name: bank.name,
+        kinds: { card_transaction_review: false, low_balance: false, large_withdrawal: false, new_device_login: false, consent_expiring: false },
+      },
+    ]);
+    const on = await switchAlerts(t.app, person, bank.id, { card_transaction_review: true, low_balance: true });
+    expect(on.kinds).toMatchObject({ card_transaction_review: true, low_balance: true, large_withdrawal: false });
+    const off = await switchAlerts(t.app, person, bank.id, { low_balance: false });
+    expect(off.kinds).toMatchObject({ card_transaction_review: true, low_balance: false });
+    const again = (await t.app.inject({ url: '/v1/alert-preferences', headers: { cookie: person.cookie } })).json() as AlertPreferences;
+    expect(again.businesses[0]?.kinds).toEqual(off.kinds);
+  });
+
+  it('refuses switches for a bank the person has nothing to do with (404), and without the CSRF token', async () => {
+    const { person } = await customer();
+    const foreign = await t.app.inject({ method: 'PUT', url: `/v1/alert-preferences/${other.id}`, headers: person.headers, payload: { kinds: { low_balance: true } } });
+    expect([foreign.statusCode, codeOf(foreign)]).toEqual([404, 'ERR_NOT_FOUND']);
+    const forged = await t.app.inject({ method: 'PUT', url: `/v1/alert-preferences/${bank.id}`, headers: { cookie: person.cookie }, payload: { kinds: { low_balance: true } } });
+    expect([forged.statusCode, codeOf(forged)]).toEqual([403, 'ERR_CSRF']);
+  });
+
+  it('refuses an alert of a kind the person did not switch on with 403 ERR_ALERTS_NOT_ENABLED, and stores nothing', async () => {
+    const { person, conversationId, bsid } = await customer();
+    const before = await postAlert(t.app, key.secret, alertBody(bsid, {}, clock.now()));
+    expect([before.statusCode, codeOf(before)]).toEqual([403, 'ERR_ALERTS_NOT_ENABLED']);
+    expect(before.json()).toMatchObject({ error: { message: expect.stringContaining('card_transaction_review') } });
+
+    await switchAlerts(t.app, person, bank.id, { low_balance: true });
+    const otherKind = await postAlert(t.app, key.secret, alertBody(bsid, {}, clock.now()));
+    expect([otherKind.statusCode, codeOf(otherKind)]).toEqual([403, 'ERR_ALERTS_NOT_ENABLED']);
+    expect(await alertCards(person, conversationId)).toEqual([]);
+
+    await switchAlerts(t.app, person, bank.id, { card_transaction_review: true });
+    const accepted = await alertOk(t.app, key.secret, alertBody(bsid, {}, clock.now()));
+    expect(accepted.conversationId).toBe(conversationId);
+    const [card] = await alertCards(person, conversationId);
+    expect(card).toMatchObject({ seq: accepted.seq, sender: 'system', content: { contentType: 'alert', alertId: accepted.alertId, kind: 'card_transaction_review' } });
+
+    await switchAlerts(t.app, person, bank.id, { card_transaction_review: false });
+    const switchedOff = await postAlert(t.app, key.secret, alertBody(bsid, {}, clock.now()));
+    expect([switchedOff.statusCode, codeOf(switchedOff)]).toEqual([403, 'ERR_ALERTS_NOT_ENABLED']);
+  });
+
+  it("answers 404 for another bank's BSID, as for one that does not exist, and 403 to a key without alerts:send", async () => {
+    const { person, bsid } = await customer();
+    await switchAlerts(t.app, person, bank.id, { card_transaction_review: true });
+    const otherKey = await createKey(t.app, other.id, ['alerts:send']);
+    const foreign = await postAlert(t.app, otherKey.secret, alertBody(bsid, {}, clock.now()));
+    const unknown = await postAlert(t.app, otherKey.secret, alertBody('bsid_doesNotExist0000000000', {}, clock.now()));
+    expect([foreign.statusCode, codeOf(foreign)]).toEqual([404, 'ERR_NOT_FOUND']);
+    expect(foreign.json()).toEqual(unknown.json());
+
+    const sendOnly = await createKey(t.app, bank.id, ['messages:send']);
+    const scoped = await postAlert(t.app, sendOnly.secret, alertBody(bsid, {}, clock.now()));
+    expect([scoped.statusCode, codeOf(scoped)]).toEqual([403, 'ERR_SCOPE_MISSING']);
+  });
+
+  it('stores one alert per Idempotency-Key: a retry gets the first answer, another body with the key is 422', async () => {
+    const { person, conversationId, bsid } = await customer();
+    await switchAlerts(t.app, person, bank.id, { large_withdrawal: true });
+    const body = alertBody(bsid, { kind: 'large_withdrawal', headline: 'A withdrawal of €2,000.00 was just made at an ATM in Porto.' }, clock.now());
+    const first = await postAlert(t.app, key.secret, body, 'withdrawal-77');
+    const retry = await postAlert(t.app, key.secret, body, 'withdrawal-77');
+    expect(first.statusCode).toBe(201);
+    expect([retry.statusCode, retry.headers['idempotent-replayed']]).toEqual([201, 'true']);
+    expect(retry.json()).toEqual(first.json());
+    expect(await alertCards(person, conversationId)).toHaveLength(1);
+    const changed = await postAlert(t.app, key.secret, { ...body, headline: 'Something else' }, 'withdrawal-77');
+    expect([changed.statusCode, codeOf(changed)]).toEqual([422, 'ERR_IDEMPOTENCY_MISMATCH']);
+  });
+
+  it('refuses an expiry in the past or beyond 7 days, two actions with one id, four actions and facts it does not know', async () => {
+    const { person, bsid } = await customer();
+    await switchAlerts(t.app, person, bank.id, { card_transaction_review: true });
+    const base = alertBody(bsid, {}, clock.now());
+    const action = { id: 'confirm', label: 'Yes', style: 'primary', requiresStepUp: false };
+    for (const body of [
+      { ...base, expiresAt: clock.now() - 1 },
+      { ...base, expiresAt: clock.now() + 8 * 24 * hour },
+      { ...base, actions: [action, { ...action, label: 'Also yes' }] },
+      { ...base, actions: [1, 2, 3, 4].map((n) => ({ ...action, id: `a${n}` })) },
+      { ...base, facts: { ...base.facts, iban: 'PT50000201231234567890154' } },
+      { ...base, actions: [{ ...action, label: 'A label far too long for a button' }] },
+    ]) {
+      const refused = await postAlert(t.app, key.secret, body);
+      expect([refused.statusCode, codeOf(refused)]).toEqual([400, 'ERR_VALIDATION']);
+    }
+  });
+
+  it('opens the conversation for a person who linked the bank but never wrote, and puts the card in it', async () => {
+    const person = await signUpPerson(t.app);
+    const bsid = await bsidFor(store.ctx, bank.id, person.me.id);
+    // What linking leaves behind when the conversation is not there: a BSID and the switch.
+    await store.db.insertInto('alert_preferences').values({ person_id: person.me.id, business_id: bank.id, kind: 'consent_expiring', updated_at: clock.now() }).execute();
+    const body = alertBody(bsid, { kind: 'consent_expiring', headline: 'Your link to Sandbox Bank ends on 1 December.', facts: { expiresOn: '2026-12-01' }, actions: [{ id: 'renew', label: 'Renew', style: 'primary', requiresStepUp: false }] }, clock.now());
+    const accepted = await alertOk(t.app, key.secret, body);
+    expect(await alertCards(person, accepted.conversationId)).toHaveLength(1);
+  });
+
+  it('lets ALERT through the Send API outside the 24-hour window only to a person who enabled alerts from the bank', async () => {
+    const { person, bsid } = await customer();
+    const text = { contentType: 'text', text: 'Your card ending 4821 was declined in Lisbon.' };
+    const refused = await sendApi(t.app, key.secret, sendBody(bsid, text, 'ALERT'));
+    expect([refused.statusCode, codeOf(refused)]).toEqual([403, 'ERR_ALERTS_NOT_ENABLED']);
+    await switchAlerts(t.app, person, bank.id, { card_transaction_review: true });
+    clock.advance(48 * hour);
+    const late = await sendApi(t.app, key.secret, sendBody(bsid, text, 'RESPONSE'));
+    expect([late.statusCode, codeOf(late)]).toEqual([403, 'ERR_OUTSIDE_WINDOW']);
+    const alert = await sendApi(t.app, key.secret, sendBody(bsid, text, 'ALERT'));
+    expect(alert.statusCode).toBe(201);
+  });
+});
