@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AccessLogEntry, Receipt } from './privacy';
 import { Consent } from './banking';
+import { PushDevice } from './push';
 import { Id, Timestamp } from './schema';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -38,6 +39,8 @@ export const AccountExport = Type.Object({
   ),
   /** Which business (bank) knows me by which business-scoped id. */
   bsids: Type.Array(Type.Object({ business: BusinessRef, bsid: Type.String(), createdAt: Timestamp })),
+  /** Devices that get notifications (name and dates; never the push endpoint or keys). */
+  pushDevices: Type.Array(PushDevice),
   businessMemberships: Type.Array(Type.Object({ business: BusinessRef, role: Type.String(), createdAt: Timestamp })),
   consents: Type.Array(Consent),
   receipts: Type.Array(Receipt),

@@ -39,6 +39,10 @@ describe.each(dialects)('account export (%s)', (dialect) => {
     expect((await linkBank(world, bob, { username: 'bob' })).linked).toBe(world.institution.id);
     await say(bob, `bob says ${canary}`);
 
+    const endpoint = `https://push.example.net/send/${canary}`;
+    const device = { endpoint, keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'AAAAAAAAAAAAAAAAAAAAAA' }, deviceName: 'Alice phone' };
+    expect((await world.t.app.inject({ method: 'POST', url: '/v1/push/devices', headers: alice.headers, payload: device })).statusCode).toBe(201);
+
     const response = await world.t.app.inject({ url: '/v1/account/export', headers: { cookie: alice.cookie } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="parley-export-\d{4}-\d{2}-\d{2}\.json"$/);
@@ -55,6 +59,7 @@ describe.each(dialects)('account export (%s)', (dialect) => {
     expect(data.receipts).toEqual([expect.objectContaining({ kind: 'consent', jws: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) })]);
     expect(data.accessLog.entries.length).toBeGreaterThan(0);
     expect(data.accessLog.entries[0]?.seq).toBe(1);
+    expect(data.pushDevices).toEqual([expect.objectContaining({ deviceName: 'Alice phone' })]);
     expect(data.accessLog.chain).toEqual({ intact: true, entries: data.accessLog.entries.length, problem: null });
     expect(data.alertSettings).toEqual([]);
 

@@ -4,6 +4,7 @@ import { listConsents, revokeConsent } from '../banking';
 import { endAllSessions, type Principal } from '../identity';
 import { AppError } from '../platform/errors';
 import { destroyKeysOfPerson, getReceipt, listAccess, listReceipts, verifyChain } from '../privacy';
+import { listDevices } from '../push';
 import * as account from './account.repository';
 
 /** The whole access log, oldest first (the log pages newest first, 200 at a time). */
@@ -54,6 +55,7 @@ export async function exportAccount(ctx: ServerContext, principal: Principal): P
         .map((message) => ({ seq: Number(message.seq), sender: message.sender, contentType: message.content_type, content: parseBody(message.body), createdAt: Number(message.created_at) })),
     })),
     bsids: rows.bsids.map((row) => ({ business: row.business, bsid: row.bsid, createdAt: Number(row.created_at) })),
+    pushDevices: await listDevices(ctx, personId),
     businessMemberships: rows.memberships.map((row) => ({ business: row.business, role: row.role, createdAt: Number(row.created_at) })),
     consents: await listConsents(ctx, personId),
     receipts: await allReceipts(ctx, personId),

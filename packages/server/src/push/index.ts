@@ -12,6 +12,7 @@ import { pushRoutes } from './push.routes';
 import { enqueuePush, type PushRequest } from './push.service';
 import { ensureVapid } from './vapid.service';
 
+export { listDevices } from './push.service';
 export type { PushRequest } from './push.service';
 export type { PushTables } from './push.table';
 
