@@ -2,7 +2,7 @@ import type { StepUpAssertion, StepUpFor, StepUpOptions } from '@parley/protocol
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { PasskeyPerson } from './identity-fixtures';
 import type { TestPerson } from './people';
-import type { RequestOptions, SoftwareAuthenticator } from './webauthn-authenticator';
+import type { RequestOptions, SoftwareAuthenticator, WebAuthnResponseJson } from './webauthn-authenticator';
 
 /** A passkey person as the messaging fixtures take them. */
 export function asTestPerson(person: PasskeyPerson): TestPerson {
@@ -27,6 +27,12 @@ export function requestOptionsOf(options: StepUpOptions): RequestOptions {
   return options.publicKey as unknown as RequestOptions;
 }
 
+/** The authenticator's answer as the web app sends it with a step-up. */
+export function assertionOf(challengeId: string, response: WebAuthnResponseJson): StepUpAssertion {
+  // The software authenticator types its answer loosely; it has exactly the fields WebAuthnResponse names.
+  return { challengeId, response: response as unknown as StepUpAssertion['response'] };
+}
+
 /** Ask for a prompt for `target` and answer it with the authenticator: the assertion the web app would send. */
 export async function stepUpAssertion(
   app: FastifyInstance,
@@ -35,5 +41,5 @@ export async function stepUpAssertion(
   target: StepUpFor,
 ): Promise<StepUpAssertion> {
   const options = await stepUpOptions(app, person, target);
-  return { challengeId: options.challengeId, response: authenticator.authenticate(requestOptionsOf(options)) };
+  return assertionOf(options.challengeId, authenticator.authenticate(requestOptionsOf(options)));
 }

@@ -30,7 +30,7 @@ describe.each(dialects)('postbacks with step-up on %s', (dialect) => {
   let offerSeq: number;
 
   const unlock = { title: 'Unlock card', payload: 'UNLOCK_CARD' };
-  const unlockFor = (seq = offerSeq): StepUpFor => ({ kind: 'postback', conversationId: conversation.id, seq, payload: unlock.payload });
+  const unlockFor = (seq = offerSeq): Extract<StepUpFor, { kind: 'postback' }> => ({ kind: 'postback', conversationId: conversation.id, seq, payload: unlock.payload });
   const tap = (body: Record<string, unknown>): Promise<LightMyRequestResponse> =>
     t.app.inject({ method: 'POST', url: `/v1/conversations/${conversation.id}/postbacks`, headers: person.headers, payload: body });
   const postbacksInOutbox = async (payload: string) =>

@@ -10,7 +10,7 @@ import { createTestApp, dialects, type TestApp } from './context';
 import { ManualClock, minutes, openSideContext, signUpWithPasskey, type PasskeyPerson } from './identity-fixtures';
 import { sandboxBank } from './messaging-client';
 import { signUpPerson } from './people';
-import { askStepUp, asTestPerson, requestOptionsOf, stepUpAssertion, stepUpOptions } from './step-up-fixtures';
+import { askStepUp, assertionOf, asTestPerson, requestOptionsOf, stepUpAssertion, stepUpOptions } from './step-up-fixtures';
 import { SoftwareAuthenticator } from './webauthn-authenticator';
 
 // The person confirms an alert answer with their own passkey; Parley signs a proof the bank
@@ -60,7 +60,7 @@ describe.each(dialects)('passkey step-up on %s', (dialect) => {
     const options = await stepUpOptions(t.app, alice, lockCard);
     expect(options.publicKey).toMatchObject({ userVerification: 'required', rpId: 'localhost', allowCredentials: [{ id: aliceKeys.credentials[0]!.id }] });
 
-    const assertion = { challengeId: options.challengeId, response: aliceKeys.authenticate(requestOptionsOf(options)) };
+    const assertion = assertionOf(options.challengeId, aliceKeys.authenticate(requestOptionsOf(options)));
     const { proof, userVerified } = await complete(assertion);
     expect(userVerified).toBe(true);
 
@@ -100,7 +100,7 @@ describe.each(dialects)('passkey step-up on %s', (dialect) => {
     // Bob's authenticator answering Alice's prompt (say, on her unlocked laptop) proves nothing for Alice.
     const options = await stepUpOptions(t.app, alice, lockCard);
     const response = bobKeys.authenticate({ ...requestOptionsOf(options), allowCredentials: [] });
-    await expect(complete({ challengeId: options.challengeId, response })).rejects.toMatchObject({ code: 'ERR_STEP_UP_FAILED' });
+    await expect(complete(assertionOf(options.challengeId, response))).rejects.toMatchObject({ code: 'ERR_STEP_UP_FAILED' });
   });
 
   it('refuses a wrong signature, a phishing origin and a replayed signature counter', async () => {
@@ -112,12 +112,12 @@ describe.each(dialects)('passkey step-up on %s', (dialect) => {
 
     const phished = await stepUpOptions(t.app, alice, lockCard);
     const response = aliceKeys.authenticate(requestOptionsOf(phished), { origin: 'https://parley.example.evil' });
-    await expect(complete({ challengeId: phished.challengeId, response })).rejects.toMatchObject({ code: 'ERR_STEP_UP_FAILED' });
+    await expect(complete(assertionOf(phished.challengeId, response))).rejects.toMatchObject({ code: 'ERR_STEP_UP_FAILED' });
 
     // A cloned key replaying an old counter value.
     const cloned = await stepUpOptions(t.app, alice, lockCard);
     const stale = aliceKeys.authenticate(requestOptionsOf(cloned), { signCount: 1 });
-    await expect(complete({ challengeId: cloned.challengeId, response: stale })).rejects.toMatchObject({ code: 'ERR_STEP_UP_FAILED' });
+    await expect(complete(assertionOf(cloned.challengeId, stale))).rejects.toMatchObject({ code: 'ERR_STEP_UP_FAILED' });
   });
 
   it('refuses a challenge older than 5 minutes', async () => {
