@@ -43,7 +43,7 @@ const statusCommand: PrivacyCommand = {
 };
 
 const rotateSigningCommand: PrivacyCommand = {
-  usage: 'keys rotate-signing --use <receipts|bank-client>',
+  usage: 'keys rotate-signing --use <receipts|bank-client|step-up>',
   summary: 'Make a new signing key for a use; the old one stays published in the JWKS for verification.',
   flags: ['use'],
   async run(ctx, args) {
