@@ -1,6 +1,7 @@
 import type { ServerContext } from '../context';
 import { Counter } from 'prom-client';
-import { claimDue, pruneEvents, recordAttempt, releaseAllLeases, type ClaimedDelivery } from './delivery.repository';
+import { createBatcher } from '../platform/batcher';
+import { claimDue, pruneEvents, recordAttempts, releaseAllLeases, type AttemptResult, type ClaimedDelivery } from './delivery.repository';
 import { outboxTopic } from './outbox.service';
 import { eventRetentionMs, nextAttemptAt } from './retry.schedule';
 import type { SecretBox } from './secret.box';
@@ -34,6 +35,8 @@ export class WebhookDispatcher {
   #closed = false;
   #prunedAt = Number.NEGATIVE_INFINITY;
   readonly #attempts: Counter<'outcome'>;
+  /** Outcomes that finish together are recorded together (see recordAttempts). */
+  readonly #records = createBatcher((results: AttemptResult[]) => recordAttempts(this.#ctx.db, results));
 
   constructor(ctx: ServerContext, options: DispatcherOptions) {
     this.#ctx = ctx;
@@ -138,7 +141,9 @@ export class WebhookDispatcher {
         .finally(() => {
           this.#inFlight.delete(attempt);
           // A full claim may have left work behind.
-          if (claimed.length === room) this.wake();
+          // A full claim may have left rows behind: claim again once half the room is free, not
+          // after every post (a claim is a write transaction of its own).
+          if (claimed.length === room && this.#inFlight.size <= this.#options.maxInFlight / 2) this.wake();
         });
       this.#inFlight.add(attempt);
     }
@@ -151,12 +156,12 @@ export class WebhookDispatcher {
     const at = this.#ctx.clock.now();
     const record = { id: delivery.id, token: delivery.lease_token, at, statusCode: outcome.statusCode, error: outcome.error, response: outcome.response };
     if (outcome.ok) {
-      await recordAttempt(this.#ctx.db, { ...record, next: 'delivered', step: delivery.retry_step });
+      await this.#records.add({ ...record, next: 'delivered', step: delivery.retry_step });
       this.#attempts.labels('delivered').inc();
       return;
     }
     const next = nextAttemptAt({ failedAt: at, step: delivery.retry_step, giveUpAt: delivery.give_up_at, retryAfterMs: outcome.retryAfterMs });
-    await recordAttempt(this.#ctx.db, { ...record, next: next ?? 'dead', step: delivery.retry_step + 1 });
+    await this.#records.add({ ...record, next: next ?? 'dead', step: delivery.retry_step + 1 });
     this.#attempts.labels(next === null ? 'dead' : 'retry').inc();
   }
 
