@@ -47,7 +47,9 @@ async function replay(wsUrl: string, cookie: string, conversationId: string): Pr
     socket.on('message', (data) => {
       const frame = JSON.parse(String(data)) as ServerFrame;
       if (frame.type === 'message') messages.push(frame.message);
-      if (frame.type === 'resumed') (clearTimeout(timer), resolve());
+      if (frame.type !== 'resumed') return;
+      clearTimeout(timer);
+      resolve();
     });
   });
   socket.send(JSON.stringify({ type: 'resume', conversations: [{ conversationId, lastSeq: 0 }] }));
@@ -148,4 +150,3 @@ describe.each(dialects)('alerts across a crash on %s', (dialect) => {
     for (const ids of webhookIds.values()) expect(ids.size).toBe(1);
   });
 });
-
