@@ -32,7 +32,10 @@ export const StepUpFor = Type.Union([StepUpForAlert, StepUpForPostback]);
 export type StepUpFor = Static<typeof StepUpFor>;
 
 /** `POST /v1/step-up/options`: ask for a passkey prompt bound to one answer. */
-export const StepUpOptionsBody = Type.Object({ for: StepUpFor }, strict);
+export const StepUpOptionsBody = Type.Object(
+  { for: StepUpFor },
+  { ...strict, examples: [{ for: { kind: 'alert', alertId: 'alr_01JD3Y5C9Q8WZK2QX7RVTB0M4S', actionId: 'lock_card' } }] },
+);
 export type StepUpOptionsBody = Static<typeof StepUpOptionsBody>;
 
 const ChallengeId = Type.String({ minLength: 16, maxLength: 64 });
@@ -66,7 +69,27 @@ export const SendPostbackBody = Type.Object(
     seq: Seq,
     stepUp: Type.Optional(StepUpAssertion),
   },
-  strict,
+  {
+    ...strict,
+    examples: [
+      {
+        clientId: 'tap-01JD3Y5C9Q8WZK2QX7RVTB0M4S',
+        title: 'Unlock card',
+        payload: 'UNLOCK_CARD',
+        seq: 7,
+        stepUp: {
+          challengeId: 'c8Jr3kq0mX1uQv7bT2yWnA',
+          response: {
+            id: 'Kd2Y8sVq1w9v3Pz0bQ4mHg',
+            rawId: 'Kd2Y8sVq1w9v3Pz0bQ4mHg',
+            type: 'public-key',
+            response: { clientDataJSON: 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0Ii…', authenticatorData: 'SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAABQ', signature: 'MEUCIQ…' },
+            clientExtensionResults: {},
+          },
+        },
+      },
+    ],
+  },
 );
 export type SendPostbackBody = Static<typeof SendPostbackBody>;
 
