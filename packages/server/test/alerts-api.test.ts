@@ -145,6 +145,19 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
     expect(await alertCards(person, accepted.conversationId)).toHaveLength(1);
   });
 
+  it("erases the person's alerts and switches with their account", async () => {
+    const { person, bsid } = await customer();
+    await switchAlerts(t.app, person, bank.id, { card_transaction_review: true });
+    await alertOk(t.app, key.secret, alertBody(bsid, {}, clock.now()));
+    const deleted = await t.app.inject({ method: 'DELETE', url: '/v1/account', headers: person.headers, payload: { confirm: 'delete my account' } });
+    expect(deleted.statusCode).toBe(200);
+    for (const table of ['alerts', 'alert_preferences'] as const) {
+      expect([table, await store.db.selectFrom(table).select('person_id').where('person_id', '=', person.me.id).execute()]).toEqual([table, []]);
+    }
+    const after = await postAlert(t.app, key.secret, alertBody(bsid, {}, clock.now()));
+    expect(after.statusCode).toBe(404);
+  });
+
   it('lets ALERT through the Send API outside the 24-hour window only to a person who enabled alerts from the bank', async () => {
     const { person, bsid } = await customer();
     const text = { contentType: 'text', text: 'Your card ending 4821 was declined in Lisbon.' };

@@ -106,6 +106,9 @@ export async function eraseAccountRows(db: Db, personId: string): Promise<string
     await trx.deleteFrom('access_log').where('person_id', '=', personId).execute();
     await trx.deleteFrom('access_log_heads').where('person_id', '=', personId).execute();
     await trx.deleteFrom('auth_challenges').where('person_id', '=', personId).execute();
+    // Alerts carry financial facts (amounts, merchants, places) and the person's answers.
+    await trx.deleteFrom('alerts').where('person_id', '=', personId).execute();
+    await trx.deleteFrom('alert_preferences').where('person_id', '=', personId).execute();
     await trx.deleteFrom('people').where('id', '=', personId).execute();
     return consentIds;
   });
