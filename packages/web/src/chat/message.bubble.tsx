@@ -19,9 +19,16 @@ export function MessageBubble(props: {
   const sender = item.kind === 'pending' ? 'person' : item.message.sender;
   const content = item.kind === 'pending' ? item.pending.content : item.message.content;
   const sentAt = item.kind === 'message' ? item.message.sentAt : null;
-  const who = sender === 'person' ? 'You' : sender === 'business' ? props.businessName : 'Parley';
+  // A person at the bank (agent console) answers under their own name, never their email.
+  const agent = item.kind === 'message' ? (item.message.agent?.displayName ?? null) : null;
+  const who = sender === 'person' ? 'You' : sender === 'business' ? (agent ? `${agent} at ${props.businessName}` : props.businessName) : 'Parley';
   return (
     <li className={`message from-${sender}`} data-state={item.delivery ?? undefined} data-seq={item.kind === 'message' ? item.message.seq : undefined}>
+      {agent && (
+        <span className="message-agent" aria-hidden="true">
+          {agent} · {props.businessName}
+        </span>
+      )}
       <div className={isCard(content) ? 'bubble bubble-card' : 'bubble'}>
         <span className="sr-only">{who}: </span>
         <MessageBody content={content} conversationId={item.kind === 'message' ? item.message.conversationId : null} />

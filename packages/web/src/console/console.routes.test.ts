@@ -17,6 +17,7 @@ describe('console routes', () => {
     expect(parseConsoleRoute('/console/')).toEqual({ name: 'picker' });
     expect(parseConsoleRoute('/console/abc/nonsense')).toEqual({ name: 'picker' });
     expect(parseConsoleRoute('/console/invite/inv_abcdefgh12345')).toEqual({ name: 'invite', token: 'inv_abcdefgh12345' });
+    expect(parseConsoleRoute('/console/invite')).toEqual({ name: 'invite', token: null });
     expect(parseConsoleRoute('/console/abc/settings/unknown')).toEqual({ name: 'settings', businessId: 'abc', section: 'profile' });
   });
 });

@@ -5,7 +5,8 @@ export const settingsSections: readonly SettingsSection[] = ['profile', 'members
 
 export type ConsoleRoute =
   | { readonly name: 'picker' }
-  | { readonly name: 'invite'; readonly token: string }
+  /** `/console/invite#<token>` (the fragment never reaches a server log), or `/console/invite/<token>`. */
+  | { readonly name: 'invite'; readonly token: string | null }
   | { readonly name: 'inbox'; readonly businessId: string; readonly conversationId: string | null }
   | { readonly name: 'stats'; readonly businessId: string }
   | { readonly name: 'settings'; readonly businessId: string; readonly section: SettingsSection };
@@ -14,8 +15,8 @@ const id = '[A-Za-z0-9-]{1,64}';
 
 export function parseConsoleRoute(pathname: string): ConsoleRoute {
   const path = pathname.replace(/\/+$/, '');
-  const invite = /^\/console\/invite\/([A-Za-z0-9_-]{8,200})$/.exec(path);
-  if (invite?.[1]) return { name: 'invite', token: invite[1] };
+  const invite = /^\/console\/invite(?:\/([A-Za-z0-9_-]{8,200}))?$/.exec(path);
+  if (invite) return { name: 'invite', token: invite[1] ?? null };
   const match = new RegExp(`^/console/(${id})(?:/(inbox|stats|settings)(?:/(${id}))?)?$`).exec(path);
   const businessId = match?.[1];
   if (!match || !businessId || businessId === 'invite') return { name: 'picker' };

@@ -1,12 +1,14 @@
 /** The console of one business: a top bar (business, sections, presence, who) over the section. */
-import { roleCan } from '../api/console.api';
+import { useCallback, useEffect } from 'react';
+import { listMemberships, roleCan } from '../api/console.api';
 import { Link, navigate } from '../router';
 import { Avatar } from '../ui/avatar';
 import { ShieldIcon } from '../ui/icons';
 import { useConsole } from './console.context';
 import { consolePath, type ConsoleRoute } from './console.routes';
 import { InboxPage } from './inbox/inbox.page';
-import { InboxProvider } from './inbox/inbox.context';
+import { InboxProvider, useInboxState } from './inbox/inbox.context';
+import { unreadConversations } from './inbox/inbox.state';
 import { PresenceSwitch } from './inbox/presence.switch';
 import { SettingsPage } from './settings/settings.page';
 import { StatsPage } from './stats/stats.page';
@@ -14,60 +16,88 @@ import { StatsPage } from './stats/stats.page';
 type BusinessRoute = Extract<ConsoleRoute, { businessId: string }>;
 
 export function ConsoleShell(props: { route: BusinessRoute; onSignOut(): void }) {
+  // A refused socket may mean the session ended: any request that gets 401 signs the console out.
+  const checkSession = useCallback(() => void listMemberships().catch(() => undefined), []);
+  return (
+    <InboxProvider onSessionInDoubt={checkSession}>
+      <ConsoleFrame {...props} />
+    </InboxProvider>
+  );
+}
+
+function ConsoleFrame(props: { route: BusinessRoute; onSignOut(): void }) {
   const { route } = props;
   const { business, memberships, me, role } = useConsole();
-  const tab = (name: BusinessRoute['name'], to: string, label: string) => (
+  const state = useInboxState();
+  const unread = unreadConversations(state);
+  useEffect(() => {
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${business.name} · Parley Console`;
+  }, [unread, business.name]);
+  const tab = (name: BusinessRoute['name'], to: string, label: string, badge = 0) => (
     <Link to={to} className="console-tab" aria-current={route.name === name ? 'page' : undefined}>
       {label}
+      {badge > 0 && (
+        <span className="badge">
+          {badge}
+          <span className="sr-only"> with unread messages</span>
+        </span>
+      )}
     </Link>
   );
   return (
-    <InboxProvider>
-      <div className="console" data-section={route.name}>
-        <header className="console-bar">
-          <Link to={consolePath.inbox(business.id)} className="brand console-brand" aria-label={`Parley Console, ${business.name} inbox`}>
-            <ShieldIcon />
-            <span>Console</span>
-          </Link>
-          {memberships.length > 1 ? (
-            <label className="business-switch">
-              <span className="sr-only">Business</span>
-              <select value={business.id} onChange={(event) => navigate(consolePath.inbox(event.target.value))}>
-                {memberships.map((m) => (
-                  <option key={m.business.id} value={m.business.id}>
-                    {m.business.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : (
-            <span className="business-name">{business.name}</span>
-          )}
-          <nav className="console-tabs" aria-label="Console sections">
-            {tab('inbox', consolePath.inbox(business.id), 'Inbox')}
-            {tab('stats', consolePath.stats(business.id), 'Stats')}
-            {tab('settings', consolePath.settings(business.id, roleCan.editProfile(role) ? 'profile' : 'members'), 'Settings')}
-          </nav>
-          <span className="console-bar-end">
-            {roleCan.answer(role) && <PresenceSwitch />}
-            <span className="console-me" title={me.email ?? undefined}>
-              <Avatar name={me.displayName} />
-              <span className="console-me-text">
-                <span>{me.displayName}</span>
-                <span className="muted small">{role}</span>
-              </span>
+    <div className="console" data-section={route.name}>
+      <header className="console-bar">
+        <Link to={consolePath.inbox(business.id)} className="brand console-brand" aria-label={`Parley Console, ${business.name} inbox`}>
+          <ShieldIcon />
+          <span>Console</span>
+        </Link>
+        {memberships.length > 1 ? (
+          <label className="business-switch">
+            <span className="sr-only">Business</span>
+            <select value={business.id} onChange={(event) => navigate(consolePath.inbox(event.target.value))}>
+              {memberships.map((m) => (
+                <option key={m.business.id} value={m.business.id}>
+                  {m.business.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <span className="business-name">{business.name}</span>
+        )}
+        <nav className="console-tabs" aria-label="Console sections">
+          {tab('inbox', consolePath.inbox(business.id), 'Inbox', unread)}
+          {tab('stats', consolePath.stats(business.id), 'Stats')}
+          {tab('settings', consolePath.settings(business.id, roleCan.editProfile(role) ? 'profile' : 'members'), 'Settings')}
+        </nav>
+        <span className="console-bar-end">
+          {roleCan.answer(role) && <PresenceSwitch />}
+          <span className="console-me" title={me.email ?? undefined}>
+            <Avatar name={me.displayName} />
+            <span className="console-me-text">
+              <span>{me.displayName}</span>
+              <span className="muted small">{role}</span>
             </span>
-            <button type="button" className="button small" onClick={props.onSignOut}>
-              Sign out
-            </button>
           </span>
-        </header>
-        <div className="console-body">
-          {route.name === 'inbox' && <InboxPage conversationId={route.conversationId} />}
-          {route.name === 'stats' && <StatsPage />}
-          {route.name === 'settings' && <SettingsPage section={route.section} />}
-        </div>
+          <button type="button" className="button small" onClick={props.onSignOut}>
+            Sign out
+          </button>
+        </span>
+      </header>
+      <div className="sr-only" aria-live="polite" aria-atomic="true">
+        {state.announcement && <p key={state.announcement.id}>{state.announcement.text}</p>}
       </div>
-    </InboxProvider>
+      {roleCan.answer(role) && state.status === 'reconnecting' && (
+        <p className="console-connection" role="status">
+          <span className="spinner" aria-hidden="true" />
+          Reconnecting… The inbox catches up as soon as the connection is back.
+        </p>
+      )}
+      <div className="console-body">
+        {route.name === 'inbox' && <InboxPage conversationId={route.conversationId} />}
+        {route.name === 'stats' && <StatsPage />}
+        {route.name === 'settings' && <SettingsPage section={route.section} />}
+      </div>
+    </div>
   );
 }

@@ -17,12 +17,14 @@ type Memberships = { readonly state: 'loading' } | { readonly state: 'failed'; r
 export function ConsoleSignedIn(props: { me: Me; signedOut(notice?: string): void }) {
   const route = parseConsoleRoute(usePathname());
   const [memberships, setMemberships] = useState<Memberships>({ state: 'loading' });
-  const load = useCallback(() => {
-    listMemberships()
-      .then((list) => setMemberships({ state: 'ready', list }))
-      .catch((error: unknown) => setMemberships({ state: 'failed', message: describeError(error) }));
-  }, []);
-  useEffect(load, [load]);
+  const load = useCallback(
+    (): Promise<void> =>
+      listMemberships()
+        .then((list) => setMemberships({ state: 'ready', list }))
+        .catch((error: unknown) => setMemberships({ state: 'failed', message: describeError(error) })),
+    [],
+  );
+  useEffect(() => void load(), [load]);
   const leave = useCallback(() => {
     void signOut()
       .catch(() => undefined)
@@ -33,7 +35,7 @@ export function ConsoleSignedIn(props: { me: Me; signedOut(notice?: string): voi
   const list = memberships.state === 'ready' ? memberships.list : null;
   const membership = list?.find((m) => m.business.id === businessId) ?? null;
   const session = useMemo<ConsoleSession | null>(
-    () => (membership && list ? { me: props.me, business: membership.business, role: membership.role, memberships: list, reloadMemberships: load } : null),
+    () => (membership && list ? { me: props.me, business: membership.business, role: membership.role, memberships: list, reloadMemberships: () => void load() } : null),
     [membership, list, props.me, load],
   );
   // One business: no picker to click through.
@@ -44,7 +46,7 @@ export function ConsoleSignedIn(props: { me: Me; signedOut(notice?: string): voi
 
   if (route.name === 'invite') return <InviteAccept token={route.token} me={props.me} onAccepted={load} onSignOut={leave} />;
   if (memberships.state === 'loading' || only) return <Splash />;
-  if (memberships.state === 'failed') return <Splash message={memberships.message} onRetry={load} />;
+  if (memberships.state === 'failed') return <Splash message={memberships.message} onRetry={() => void load()} />;
   if (!session || route.name === 'picker') return <BusinessPicker me={props.me} memberships={memberships.list} unknown={businessId !== null} onSignOut={leave} />;
   return (
     <ConsoleContext.Provider value={session}>

@@ -25,6 +25,9 @@ export function previewOf(content: MessageContent): string {
       return `Alert: ${content.headline}`;
     case 'alert_answer':
       return `You answered: ${content.label}`;
+    case 'reveal_request':
+    case 'csat_survey':
+      return content.text;
     default:
       // A content type from a newer server.
       return 'Message';

@@ -3,6 +3,8 @@ import { Component, type ReactNode } from 'react';
 import { AlertAnswerNote, AlertCard } from '../../alerts/alert.card';
 import { BalanceCard } from './balance.card';
 import { ButtonsMessage } from './choices';
+import { CsatSurveyCard } from './csat.card';
+import { RevealRequestCard } from './reveal.card';
 import { ConfirmationCard, ReceiptCard } from './receipt.card';
 import { TransactionList } from './transaction.list';
 import './content.css';
@@ -36,6 +38,10 @@ function render(content: MessageContent, conversationId: string | null): ReactNo
       return <AlertCard content={content} conversationId={conversationId} />;
     case 'alert_answer':
       return <AlertAnswerNote content={content} />;
+    case 'reveal_request':
+      return <RevealRequestCard content={content} />;
+    case 'csat_survey':
+      return <CsatSurveyCard content={content} conversationId={conversationId} />;
     default:
       return <p className="message-unsupported">This message can’t be shown here.</p>;
   }
@@ -56,5 +62,6 @@ class ContentBoundary extends Component<{ children: ReactNode }, { failed: boole
 
 /** Content types that render as a card, wider than a text bubble. */
 export function isCard(content: MessageContent): boolean {
-  return content.contentType.startsWith('template.') || content.contentType === 'alert';
+  const { contentType } = content;
+  return contentType.startsWith('template.') || contentType === 'alert' || contentType === 'reveal_request' || contentType === 'csat_survey';
 }

@@ -1,3 +1,113 @@
+/** The business as people see it (name, logo, greeting, menu), how the inbox assigns work, and saved replies. */
+import type { BusinessSettings } from '@parley/protocol';
+import { useEffect, useState, type FormEvent } from 'react';
+import { roleCan } from '../../api/console.api';
+import { describeError } from '../../api/http.client';
+import { fetchSettings, updateSettings } from '../../api/inbox.api';
+import { useConsole } from '../console.context';
+import { CannedSection } from './canned.section';
+import { useLoad } from './use.load';
+
 export function ProfileSection() {
-  return <p>Profile</p>;
+  const { business, role } = useConsole();
+  const [settings] = useLoad(() => fetchSettings(business.id), [business.id]);
+  const menu = business.menu?.persistentMenu ?? [];
+  return (
+    <div className="settings-stack">
+      {settings.state === 'loading' && <p className="muted">Loading…</p>}
+      {settings.state === 'failed' && <p className="notice error">{settings.message}</p>}
+      {settings.state === 'ready' && <ProfileForm initial={settings.value} editable={roleCan.editProfile(role)} />}
+      <section className="settings-card" aria-labelledby="menu-title">
+        <h3 id="menu-title">Persistent menu</h3>
+        <p className="muted small">
+          Your bot sets the get-started button and menu with its API key (<code>PUT /v1/business/profile/menu</code>, see docs/menu.md), so the buttons always match what it answers.
+        </p>
+        {menu.length === 0 ? (
+          <p className="muted">No menu set.</p>
+        ) : (
+          <ul className="menu-preview">
+            {menu.map((item, index) => (
+              <li key={index}>
+                <strong>{item.title}</strong> <span className="muted small">{item.type === 'postback' ? `postback ${item.payload}` : item.url}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {roleCan.answer(role) && <CannedSection />}
+    </div>
+  );
+}
+
+function ProfileForm(props: { initial: BusinessSettings; editable: boolean }) {
+  const { business, reloadMemberships } = useConsole();
+  const [name, setName] = useState(props.initial.name);
+  const [greeting, setGreeting] = useState(props.initial.greeting ?? '');
+  const [logoUrl, setLogoUrl] = useState(props.initial.logoUrl ?? '');
+  const [autoAssign, setAutoAssign] = useState(props.initial.autoAssign);
+  const [maxPerAgent, setMaxPerAgent] = useState(props.initial.maxPerAgent);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => setResult(null), [name, greeting, logoUrl, autoAssign, maxPerAgent]);
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      await updateSettings(business.id, { name: name.trim(), greeting: greeting.trim() || null, logoUrl: logoUrl.trim() || null, autoAssign, maxPerAgent });
+      setResult({ ok: true, text: 'Saved. People see the change the next time they open the conversation.' });
+      reloadMemberships();
+    } catch (failure) {
+      setResult({ ok: false, text: describeError(failure) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const off = !props.editable;
+  return (
+    <section className="settings-card" aria-labelledby="profile-title">
+      <h3 id="profile-title">How people see {business.name}</h3>
+      {off && <p className="muted small">Only owners change the profile.</p>}
+      <form className="stacked-form" onSubmit={(event) => void submit(event)}>
+        <div className="profile-identity">
+          {logoUrl ? <img className="profile-logo" src={logoUrl} alt="" /> : <span className="profile-logo placeholder">{name.slice(0, 1).toUpperCase()}</span>}
+          <label className="field grow">
+            <span>Name</span>
+            <input value={name} onChange={(event) => setName(event.target.value)} maxLength={80} required disabled={off} />
+          </label>
+        </div>
+        <label className="field">
+          <span>Logo URL</span>
+          <input type="url" value={logoUrl} onChange={(event) => setLogoUrl(event.target.value)} placeholder="https://…/logo.png" disabled={off} />
+        </label>
+        <label className="field">
+          <span>Greeting</span>
+          <textarea rows={3} value={greeting} onChange={(event) => setGreeting(event.target.value)} maxLength={1000} placeholder="Shown when someone opens a conversation" disabled={off} />
+        </label>
+        <fieldset className="scopes">
+          <legend>Assignment</legend>
+          <label className="check">
+            <input type="checkbox" checked={autoAssign} onChange={(event) => setAutoAssign(event.target.checked)} disabled={off} />
+            <span>Give handed-over conversations to online agents in turn (round-robin)</span>
+          </label>
+          <label className="check">
+            <span>At most</span>
+            <input className="narrow-number" type="number" min={1} max={100} value={maxPerAgent} onChange={(event) => setMaxPerAgent(Number(event.target.value))} disabled={off || !autoAssign} />
+            <span>open conversations per agent</span>
+          </label>
+        </fieldset>
+        {result && (
+          <p className={`notice ${result.ok ? 'success' : 'error'}`} role={result.ok ? 'status' : 'alert'}>
+            {result.text}
+          </p>
+        )}
+        {props.editable && (
+          <div>
+            <button type="submit" className="button primary" disabled={busy}>
+              {busy ? 'Saving…' : 'Save profile'}
+            </button>
+          </div>
+        )}
+      </form>
+    </section>
+  );
 }

@@ -1,0 +1,134 @@
+/** One handed-over conversation: who has it and what can be done (header), the thread, the composer, and the customer panel. */
+import type { CannedResponse, InboxAgent, InboxConversation } from '@parley/protocol';
+import { useEffect, useState } from 'react';
+import { describeError } from '../../api/http.client';
+import { assignConversation, listCanned, listInboxAgents, resolveConversation, returnToBot, setInboxStatus } from '../../api/inbox.api';
+import { useConsole } from '../console.context';
+import { CustomerPanel } from './customer.panel';
+import { useInboxState, useInboxStore } from './inbox.context';
+import { emptyThread } from './inbox.state';
+import { shortBsid } from './inbox.list';
+import { ReplyComposer } from './reply.composer';
+import { ThreadView } from './thread.view';
+
+export function ConversationPane(props: { conversationId: string }) {
+  const { business } = useConsole();
+  const state = useInboxState();
+  const { conversationId } = props;
+  const row = state.conversations[conversationId];
+  const thread = state.threads[conversationId] ?? emptyThread;
+  const [canned, setCanned] = useState<CannedResponse[]>([]);
+  useEffect(() => {
+    listCanned(business.id)
+      .then(setCanned)
+      .catch(() => setCanned([]));
+  }, [business.id]);
+
+  if (!row) {
+    return (
+      <div className="console-empty">
+        {thread.error ? <p className="notice error">{thread.error}</p> : <p className="muted">Loading the conversation…</p>}
+      </div>
+    );
+  }
+  const closed = row.owner === 'bot' ? 'This conversation is with the bot again. It comes back here if the customer asks for a person.' : null;
+  return (
+    <div className="conversation">
+      <section className="conversation-main" aria-labelledby="conversation-title">
+        <ConversationHeader row={row} />
+        <ThreadView thread={thread} personRead={state.personRead[conversationId] ?? 0} typing={state.typing[conversationId] === true} handoverNote={row.handoverNote} handedOverAt={row.handedOverAt} />
+        <ReplyComposer key={conversationId} businessId={business.id} conversationId={conversationId} canned={canned} disabled={closed} />
+      </section>
+      <CustomerPanel row={row} context={thread.context} />
+    </div>
+  );
+}
+
+function ConversationHeader(props: { row: InboxConversation }) {
+  const { row } = props;
+  const { business } = useConsole();
+  const store = useInboxStore();
+  const { myMemberId } = useInboxState();
+  const [agents, setAgents] = useState<InboxAgent[] | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    listInboxAgents(business.id)
+      .then(setAgents)
+      .catch((failure: unknown) => setError(describeError(failure)));
+  }, [business.id, row.assignee?.memberId]);
+
+  const act = async (name: string, action: () => Promise<InboxConversation>): Promise<void> => {
+    setBusy(name);
+    setError(null);
+    try {
+      store.applied(await action());
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const open = row.owner === 'inbox';
+  const id = row.conversationId;
+  return (
+    <header className="conversation-header">
+      <div className="conversation-title">
+        <h2 id="conversation-title" title={row.bsid}>
+          {shortBsid(row.bsid)}
+        </h2>
+        <span className={`status-tag status-${row.status}`}>{row.status}</span>
+      </div>
+      <div className="conversation-actions">
+        <label className="assign">
+          <span className="muted small">Assigned to</span>
+          <select
+            aria-label="Assigned to"
+            value={row.assignee?.memberId ?? ''}
+            disabled={!open || busy !== null || agents === null}
+            onChange={(event) => void act('assign', () => assignConversation(business.id, id, event.target.value || null))}
+          >
+            <option value="">Nobody</option>
+            {row.assignee && !agents?.some((a) => a.memberId === row.assignee?.memberId) && <option value={row.assignee.memberId}>{row.assignee.displayName}</option>}
+            {agents?.map((agent) => (
+              <option key={agent.memberId} value={agent.memberId}>
+                {agent.memberId === myMemberId ? `${agent.displayName} (me)` : agent.displayName} · {agent.online ? 'online' : 'away'} · {agent.assigned} open
+              </option>
+            ))}
+          </select>
+        </label>
+        {open && myMemberId && row.assignee?.memberId !== myMemberId && (
+          <button type="button" className="button small" disabled={busy !== null} onClick={() => void act('assign', () => assignConversation(business.id, id, myMemberId))}>
+            Assign to me
+          </button>
+        )}
+        {open && (
+          <button
+            type="button"
+            className="button small"
+            disabled={busy !== null}
+            onClick={() => void act('status', () => setInboxStatus(business.id, id, row.status === 'pending' ? 'open' : 'pending'))}
+            title="Pending: waiting on the customer. Their next message makes it open again."
+          >
+            {row.status === 'pending' ? 'Mark open' : 'Mark pending'}
+          </button>
+        )}
+        {open && (
+          <button type="button" className="button small" disabled={busy !== null} onClick={() => void act('return', () => returnToBot(business.id, id))}>
+            {busy === 'return' ? 'Giving back…' : 'Give back to bot'}
+          </button>
+        )}
+        {open && (
+          <button type="button" className="button small primary" disabled={busy !== null} onClick={() => void act('resolve', () => resolveConversation(business.id, id))}>
+            {busy === 'resolve' ? 'Resolving…' : 'Resolve'}
+          </button>
+        )}
+      </div>
+      {error && (
+        <p className="notice error conversation-error" role="alert">
+          {error}
+        </p>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,232 @@
+/**
+ * The live inbox of one business: owns the console's WebSocket (the same gateway as the
+ * person's app, joined with `inbox.join`), loads the list and the open conversation over HTTP,
+ * and turns frames into state. React reads it with useSyncExternalStore (inbox.context.tsx).
+ */
+import type { InboxConversation, Message, Note, RevealRequest, ServerFrame } from '@parley/protocol';
+import { describeError } from '../../api/http.client';
+import { fetchInboxConversation, fetchThread, listInbox, listInboxAgents, markAgentRead } from '../../api/inbox.api';
+import { previewOf } from '../../chat/content/content.preview';
+import { gatewayUrl, LiveConnection } from '../../live/live.connection';
+import * as inbox from './inbox.state';
+
+/** The person shows as typing for this long after a `start`, unless they stop or send. */
+const typingShownMs = 8_000;
+
+export interface InboxStoreOptions {
+  businessId: string;
+  me: { displayName: string };
+  role: string;
+  /** Whether this member works the inbox (agent, owner): only they join it. */
+  answers: boolean;
+  onSessionInDoubt(): void;
+}
+
+export class InboxStore {
+  private state: inbox.InboxState = inbox.initialInboxState;
+  private readonly listeners = new Set<() => void>();
+  private readonly connection: LiveConnection;
+  private viewing: string | null = null;
+  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private listRequest = 0;
+  private announcementId = 0;
+
+  constructor(private readonly options: InboxStoreOptions) {
+    this.state = { ...this.state, available: readAvailable(options.businessId) };
+    this.connection = new LiveConnection(gatewayUrl(window.location), {
+      onReady: () => this.joined(),
+      onFrame: (frame) => this.receive(frame),
+      onStatus: (status) => this.set({ ...this.state, status }),
+      onRefused: () => options.onSessionInDoubt(),
+    });
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getState = (): inbox.InboxState => this.state;
+
+  start(): void {
+    document.addEventListener('visibilitychange', this.markViewedRead);
+    if (!this.options.answers) {
+      this.set({ ...this.state, listLoading: false });
+      return;
+    }
+    void this.findMe();
+    void this.refreshList();
+    this.connection.start();
+  }
+
+  stop(): void {
+    document.removeEventListener('visibilitychange', this.markViewedRead);
+    this.connection.stop();
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+  }
+
+  /** Online (round-robin may give me conversations) or away. */
+  setAvailable(available: boolean): void {
+    writeAvailable(this.options.businessId, available);
+    this.set({ ...this.state, available });
+    this.connection.send({ type: 'inbox.join', available });
+  }
+
+  setFilter(filter: Partial<inbox.InboxFilter>): void {
+    this.set({ ...this.state, filter: { ...this.state.filter, ...filter } });
+    void this.refreshList();
+  }
+
+  /** Load the rows of the current filter (the server's unread counts are the caller's). */
+  async refreshList(): Promise<void> {
+    const ticket = ++this.listRequest;
+    const { status, view, search } = this.state.filter;
+    const bsid = /^bsid_[A-Za-z0-9_-]{1,}$/.test(search.trim()) && search.trim().length >= 6 ? search.trim() : undefined;
+    this.set({ ...this.state, listLoading: true });
+    try {
+      const list = await listInbox(this.options.businessId, { view, ...(status === 'any' ? {} : { status }), ...(bsid ? { bsid } : {}), limit: 100 });
+      if (ticket !== this.listRequest) return;
+      const mine = view === 'mine' ? list.conversations.find((row) => row.assignee)?.assignee?.memberId : undefined;
+      this.set({ ...inbox.withListed(this.state, list.conversations), myMemberId: this.state.myMemberId ?? mine ?? null });
+    } catch (error) {
+      if (ticket === this.listRequest) this.set({ ...this.state, listLoading: false, listError: describeError(error) });
+    }
+  }
+
+  /** Open a conversation: load its thread, notes and customer context, and mark it read. */
+  async open(conversationId: string | null): Promise<void> {
+    this.viewing = conversationId;
+    if (!conversationId) return;
+    const businessId = this.options.businessId;
+    try {
+      const [view, page] = await Promise.all([fetchInboxConversation(businessId, conversationId), fetchThread(businessId, conversationId)]);
+      const held = this.state.threads[conversationId]?.messages ?? [];
+      const messages = page.messages.reduce<Message[]>((all, message) => inbox.insertBySeq(all, message), [...held]);
+      const thread: inbox.Thread = { messages, notes: view.notes, context: view.context, loaded: true, error: null };
+      const conversations = { ...this.state.conversations, [conversationId]: this.state.conversations[conversationId] ?? view.conversation };
+      this.set({ ...this.state, conversations, threads: { ...this.state.threads, [conversationId]: thread } });
+      this.markViewedRead();
+    } catch (error) {
+      const thread = { ...(this.state.threads[conversationId] ?? inbox.emptyThread), error: describeError(error) };
+      this.set({ ...this.state, threads: { ...this.state.threads, [conversationId]: thread } });
+    }
+  }
+
+  /** A change the console made itself over HTTP (assign, resolve…): show it now, before its frame. */
+  applied(row: InboxConversation): void {
+    this.set(inbox.withInboxEvent(this.state, row));
+  }
+
+  /** The agent's own reply, stored: into the thread now (its frame, if any, is a no-op). */
+  sent(message: Message): void {
+    this.set(inbox.withMessage(this.state, message, this.viewing));
+  }
+
+  noted(note: Note): void {
+    this.set(inbox.withNote(this.state, note));
+  }
+
+  revealAsked(reveal: RevealRequest): void {
+    this.set(inbox.withReveal(this.state, reveal));
+  }
+
+  private joined(): void {
+    this.connection.send({ type: 'inbox.join', available: this.state.available });
+    // After a drop the socket does not replay inbox changes: catch up over HTTP.
+    void this.refreshList();
+    if (this.viewing) void this.open(this.viewing);
+  }
+
+  private receive(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'inbox':
+        if (frame.conversation.businessId !== this.options.businessId) return;
+        if (!this.state.conversations[frame.conversation.conversationId] && frame.conversation.owner === 'inbox') {
+          this.announce(`New conversation handed over: ${frame.conversation.bsid}`);
+        }
+        this.set(inbox.withInboxEvent(this.state, frame.conversation));
+        return;
+      case 'message':
+        this.set(inbox.withMessage(this.state, frame.message, this.viewing));
+        if (frame.message.sender === 'person' && frame.message.conversationId === this.viewing) {
+          this.announce(`Customer: ${previewOf(frame.message.content)}`);
+          this.markViewedRead();
+        }
+        return;
+      case 'note':
+        if (frame.businessId === this.options.businessId) this.set(inbox.withNote(this.state, frame.note));
+        return;
+      case 'reveal':
+        if (frame.businessId === this.options.businessId) this.set(inbox.withReveal(this.state, frame.reveal));
+        return;
+      case 'typing':
+        if (frame.sender === 'person') this.personTyping(frame.conversationId, frame.state === 'start');
+        return;
+      case 'read':
+        if (frame.reader === 'person') this.set({ ...this.state, personRead: { ...this.state.personRead, [frame.conversationId]: frame.seq } });
+        return;
+      case 'inbox.joined':
+        this.set({ ...this.state, available: frame.available });
+        return;
+      case 'error':
+        if (frame.fatal) this.options.onSessionInDoubt();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private personTyping(conversationId: string, typing: boolean): void {
+    const timer = this.typingTimers.get(conversationId);
+    if (timer) clearTimeout(timer);
+    if (typing) this.typingTimers.set(conversationId, setTimeout(() => this.personTyping(conversationId, false), typingShownMs));
+    this.set({ ...this.state, typing: { ...this.state.typing, [conversationId]: typing } });
+  }
+
+  private readonly markViewedRead = (): void => {
+    const id = this.viewing;
+    if (!id || document.visibilityState !== 'visible') return;
+    const row = this.state.conversations[id];
+    if (!row || (row.unread === 0 && row.readSeq >= row.lastSeq)) return;
+    this.set(inbox.withRead(this.state, id));
+    void markAgentRead(this.options.businessId, id, row.lastSeq).catch(() => undefined);
+  };
+
+  /** My member id: the agents list names me (by name and role; the server knows no better way to say "you" yet). */
+  private async findMe(): Promise<void> {
+    try {
+      const agents = await listInboxAgents(this.options.businessId);
+      const me = agents.filter((agent) => agent.displayName === this.options.me.displayName && agent.role === this.options.role);
+      if (me.length === 1 && me[0]) this.set({ ...this.state, myMemberId: me[0].memberId });
+    } catch {
+      // The transfer menu shows the error when it loads the list itself.
+    }
+  }
+
+  private announce(text: string): void {
+    this.set({ ...this.state, announcement: { id: ++this.announcementId, text } });
+  }
+
+  private set(next: inbox.InboxState): void {
+    if (next === this.state) return;
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function readAvailable(businessId: string): boolean {
+  try {
+    return window.sessionStorage.getItem(`parley.console.away.${businessId}`) !== '1';
+  } catch {
+    return true;
+  }
+}
+
+function writeAvailable(businessId: string, available: boolean): void {
+  try {
+    if (available) window.sessionStorage.removeItem(`parley.console.away.${businessId}`);
+    else window.sessionStorage.setItem(`parley.console.away.${businessId}`, '1');
+  } catch {
+    // Storage blocked: the choice lasts as long as the page.
+  }
+}
