@@ -20,7 +20,12 @@ interface StoredLink {
   readonly webhookSecret: string;
   readonly endpointId: string;
   readonly webhookUrl: string;
+  /** The key's scopes; missing in links stored before alerts, whose key must be made again. */
+  readonly scopes?: string;
 }
+
+/** What the bot does at Parley: talk, alert (fraud alerts through the Alert API), and manage its webhook endpoint. */
+const bankKeyScopes = 'messages:send,alerts:send,webhooks:manage';
 
 function readStored(file: string): StoredLink | null {
   try {
@@ -43,7 +48,7 @@ function writeStored(file: string, link: StoredLink): void {
 async function createBankKey(env: NodeJS.ProcessEnv): Promise<string> {
   let out = '';
   let err = '';
-  const args = ['business', 'key', 'create', '--business', 'sandbox-bank', '--scopes', 'messages:send,webhooks:manage', '--name', 'Sandbox Bank bot', '--json'];
+  const args = ['business', 'key', 'create', '--business', 'sandbox-bank', '--scopes', bankKeyScopes, '--name', 'Sandbox Bank bot', '--json'];
   const code = await runCli(args, { env, stdout: (text) => (out += text), stderr: (text) => (err += text) });
   if (code !== 0) throw new Error(`could not make the Sandbox Bank's API key: ${err}`);
   return (JSON.parse(out) as { secret: string }).secret;
@@ -67,7 +72,9 @@ async function stillValid(parleyUrl: string, stored: StoredLink, webhookUrl: str
   try {
     const { endpoints } = await client.listWebhookEndpoints();
     const endpoint = endpoints.find((candidate) => candidate.id === stored.endpointId);
-    return endpoint && endpoint.url === webhookUrl && stored.webhookUrl === webhookUrl ? 'valid' : 'endpoint';
+    // An endpoint made before the bot handled more event types (alert.answered) is made again.
+    const allEvents = endpoint !== undefined && botEventTypes.every((type) => endpoint.eventTypes.includes(type));
+    return endpoint && allEvents && endpoint.url === webhookUrl && stored.webhookUrl === webhookUrl ? 'valid' : 'endpoint';
   } catch (error) {
     // Revoked, unknown (a new database) or lacking a scope: make a new key.
     if (error instanceof ParleyApiError && (error.status === 401 || error.status === 403)) return 'key';
@@ -88,7 +95,7 @@ async function provisionBankLink(input: { env: NodeJS.ProcessEnv; parleyUrl: str
   if (bankAddress.hostname === 'localhost') bankAddress.hostname = '127.0.0.1';
   const webhookUrl = new URL(webhookPath, bankAddress).href;
   const stored = readStored(file);
-  const state = stored ? await stillValid(input.parleyUrl, stored, webhookUrl) : 'key';
+  const state = stored && stored.scopes === bankKeyScopes ? await stillValid(input.parleyUrl, stored, webhookUrl) : 'key';
   if (stored && state === 'valid') return { url: input.parleyUrl, apiKey: stored.apiKey, webhookSecret: stored.webhookSecret };
   const apiKey = stored && state === 'endpoint' ? stored.apiKey : await createBankKey(input.env);
   const client = new ParleyClient({ baseUrl: input.parleyUrl, apiKey });
@@ -98,7 +105,7 @@ async function provisionBankLink(input: { env: NodeJS.ProcessEnv; parleyUrl: str
     const stale = endpoints.filter((endpoint) => endpoint.id === stored?.endpointId || endpoint.url === webhookUrl);
     for (const endpoint of stale) await client.deleteWebhookEndpoint(endpoint.id);
     const endpoint = await client.createWebhookEndpoint({ url: webhookUrl, eventTypes: [...botEventTypes] });
-    writeStored(file, { apiKey, webhookSecret: endpoint.secret, endpointId: endpoint.id, webhookUrl });
+    writeStored(file, { apiKey, webhookSecret: endpoint.secret, endpointId: endpoint.id, webhookUrl, scopes: bankKeyScopes });
     return { url: input.parleyUrl, apiKey, webhookSecret: endpoint.secret };
   } finally {
     await client.close();

@@ -12,8 +12,10 @@ import { runCli } from '../src/cli/main';
 import type { Clock } from '../src/platform/clock';
 import { adminToken, createKey, openStore } from './business-fixtures';
 import { createTestApp, type TestApp } from './context';
+import { signUpWithPasskey } from './identity-fixtures';
 import { clientId, connect, openBankConversation, sandboxBank, textSend, type TestSocket } from './messaging-client';
 import { signUpPerson, type TestPerson } from './people';
+import type { SoftwareAuthenticator } from './webauthn-authenticator';
 
 // A real Parley and a real Sandbox Bank whose bot talks to it only over HTTP (its API key and a
 // registered webhook endpoint), and people chatting with the bank over real WebSockets.
@@ -25,16 +27,19 @@ const answerTimeoutMs = 20_000;
 export interface BankParley {
   readonly t: TestApp;
   readonly bank: SandboxBank & { readonly url: string };
-  /** The bank's key at Parley (messages:send, webhooks:manage) and its webhook endpoint. */
+  /** The bank's key at Parley (messages:send, alerts:send, webhooks:manage) and its webhook endpoint. */
   readonly key: CreatedApiKey;
   readonly endpoint: CreatedWebhookEndpoint;
   /** A Business API client with the bank's key, for what a test checks at Parley. */
   readonly parley: ParleyClient;
   readonly bankBusinessId: string;
-  /** A new person who opens a conversation with the bank, connected over a WebSocket. */
-  newChat(name?: string): Promise<BankChat>;
+  /**
+   * A new person who opens a conversation with the bank, connected over a WebSocket; with
+   * `passkey`, they sign up with a passkey on that software authenticator (for step-up).
+   */
+  newChat(name?: string, options?: { passkey?: SoftwareAuthenticator }): Promise<BankChat>;
   /** A new chat, past the bot's greeting (which is returned). */
-  greetedChat(): Promise<{ chat: BankChat; greeting: Message }>;
+  greetedChat(options?: { passkey?: SoftwareAuthenticator }): Promise<{ chat: BankChat; greeting: Message }>;
   close(): Promise<void>;
 }
 
@@ -104,7 +109,7 @@ export async function startBankParley(options: { parleyClock?: Clock; webDistDir
   const t = await createTestApp('sqlite', { listen: true, config: parleyConfig, deps });
   const store = await openStore(t.config);
   const bankId = (await sandboxBank(t.app, await signUpPerson(t.app, 'Bank lookup'))).id;
-  const key = await createKey(t.app, bankId, ['messages:send', 'webhooks:manage'], 'Sandbox Bank bot');
+  const key = await createKey(t.app, bankId, ['messages:send', 'alerts:send', 'webhooks:manage'], 'Sandbox Bank bot');
   const parley = new ParleyClient({ baseUrl: t.baseUrl, apiKey: key.secret });
   const port = await freePort();
   const endpoint = await parley.createWebhookEndpoint({ url: `http://127.0.0.1:${port}${webhookPath}`, eventTypes: [...botEventTypes] });
@@ -125,8 +130,8 @@ export async function startBankParley(options: { parleyClock?: Clock; webDistDir
     endpoint,
     parley,
     bankBusinessId: bankId,
-    async newChat(name) {
-      const person = await signUpPerson(t.app, name);
+    async newChat(name, options = {}) {
+      const person = options.passkey ? await passkeyPerson(t, options.passkey, name) : await signUpPerson(t.app, name);
       const socket = await connect(t, person);
       const conversation = await openBankConversation(t.app, person);
       const bsid = await bsidFor(store.ctx, bankId, person.me.id);
@@ -134,8 +139,8 @@ export async function startBankParley(options: { parleyClock?: Clock; webDistDir
       chats.push(chat);
       return chat;
     },
-    async greetedChat() {
-      const chat = await world.newChat();
+    async greetedChat(options = {}) {
+      const chat = await world.newChat(undefined, options);
       for (;;) {
         const message = await chat.nextBankMessage();
         // Parley's own stored greeting (seq 1, text) comes first; the bot's greeting follows.
@@ -152,6 +157,11 @@ export async function startBankParley(options: { parleyClock?: Clock; webDistDir
     },
   };
   return world;
+}
+
+async function passkeyPerson(t: TestApp, authenticator: SoftwareAuthenticator, name = 'Passkey Person'): Promise<TestPerson> {
+  const { me, cookie, headers } = await signUpWithPasskey(t.app, authenticator, { displayName: name });
+  return { me, cookie, csrfToken: me.csrfToken, headers };
 }
 
 /** `linkable`: the bank knows Parley as its OpenID client by jwks_uri, as in banking-fixtures.ts. */

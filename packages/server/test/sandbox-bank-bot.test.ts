@@ -163,7 +163,7 @@ describe('the Sandbox Bank bot against a running Parley', () => {
     expect(list.transactions[0]).toMatchObject({ date: new Date(first.booked_at).toISOString().slice(0, 10), amount: { amount: formatMinor(first.amount_minor, first.currency), currency: first.currency } });
   });
 
-  it('locks the card the person picks, and the card network then declines it; "unlock my card" undoes it', async () => {
+  it('locks the card the person picks, and the card network then declines it; "unlock my card" asks for the passkey first', async () => {
     await alice.say('Lock my card!');
     const which = await alice.nextBankMessage();
     const cards = await listCards(world.bank.ctx, aliceId);
@@ -174,14 +174,18 @@ describe('the Sandbox Bank bot against a running Parley', () => {
     const attempt = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 350, merchant: 'Corner Café', mcc: '5814', country: 'GB' });
     expect([attempt.status, attempt.declineReason]).toEqual(['declined', 'card_locked']);
 
+    // Unlocking is offered as a button that needs the person's passkey (sandbox-bank-fraud.test.ts taps it).
     await alice.say('please unlock my card');
-    expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Card unlocked');
-    expect((await listCards(world.bank.ctx, aliceId)).every((card) => !card.locked)).toBe(true);
+    const offer = contentOf(await alice.nextBankMessage(), 'buttons');
+    expect(offer.buttons).toEqual([{ type: 'postback', title: 'Unlock with passkey', payload: `UNLOCK_CONFIRM:${debit.id}`, requiresStepUp: true }]);
+    expect((await listCards(world.bank.ctx, aliceId)).find((card) => card.id === debit.id)?.locked).toBe(true);
   });
 
   it('guides a dispute: a recent card payment, a reason, then a case number the bank knows', async () => {
     await alice.say('I want to dispute a charge');
+    const statement = contentOf(await alice.nextBankMessage(), 'template.transactions');
     const payments = await alice.nextBankMessage();
+    expect(statement.transactions.map((line) => line.id)).toHaveLength(contentOf(payments, 'quick_replies').quickReplies.length);
     const pick = contentOf(payments, 'quick_replies').quickReplies[0]!;
     expect(pick.payload).toMatch(/^DISPUTE_TX:/);
     await alice.tap(pick.payload, pick.title);

@@ -1,101 +1,181 @@
-import type { Message } from '@parley/protocol';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { AlertContent, Message, WebhookEventData } from '@parley/protocol';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, getAuthorization, listCards, type CardView } from '../../sandbox-bank/src/cards';
 import { findCustomerByUsername } from '../../sandbox-bank/src/customers';
-import { choice, contentOf, linkAccount, linkUrlIn, startBankParley, until, type BankChat, type BankParley } from './bank-parley-fixtures';
-import { manualClock } from './business-fixtures';
+import { signPayload } from '../src/webhooks/webhook.signer';
+import { contentOf, linkAccount, linkUrlIn, startBankParley, until, type BankChat, type BankParley } from './bank-parley-fixtures';
+import { openStore } from './business-fixtures';
+import { stepUpAssertion } from './step-up-fixtures';
+import { SoftwareAuthenticator } from './webauthn-authenticator';
 
-// The bot's side of the card network's fraud rules: a held payment reaches the customer's linked
-// chat, and their tap approves it, or declines it and locks the card. SQLite only, like
-// sandbox-bank-bot.test.ts: Parley's storage is tested on both stores elsewhere.
-
-/** A linked chat of this demo customer (past the "You're linked" message). */
-async function linkedChat(world: BankParley, username: 'alice' | 'bob'): Promise<{ chat: BankChat; linked: Message }> {
-  const { chat, greeting } = await world.greetedChat();
-  const done = await linkAccount({ bankUrl: world.bank.url, linkUrl: linkUrlIn(greeting)!, username, password: `${username}-sandbox` });
-  expect(done.status).toBe(200);
-  return { chat, linked: await chat.nextBankMessage() };
-}
+// The Sandbox Bank's fraud alerts end to end: the card network holds a payment, the bot alerts
+// the customer through Parley's Alert API (only if they switched card alerts on), and their
+// answer comes back as `alert.answered`; "No, lock my card" needs their passkey, and the bank
+// acts only on a step-up proof it verifies itself (Parley's JWKS, binding, replay). SQLite only,
+// like sandbox-bank-bot.test.ts: Parley's storage is tested on both stores elsewhere.
 
 // mcc 7995 (betting) is a risky merchant category: the fraud rules hold it whatever the amount.
 const suspicious = { merchant: 'Casino Lisboa', mcc: '7995', country: 'PT', city: 'Lisbon' };
 
-describe('fraud alerts in a linked chat', () => {
+describe('fraud alerts through the Alert API, answered with a passkey', () => {
   let world: BankParley;
   let alice: BankChat;
-  let cards: CardView[];
+  let aliceId: string;
+  let passkey: SoftwareAuthenticator;
+  let debit: CardView;
+  let credit: CardView;
+
+  const fraudRow = (authorizationId: string) =>
+    until('the alert to be recorded', () => world.bank.ctx.db.selectFrom('bot_fraud_alerts').selectAll().where('authorization_id', '=', authorizationId).executeTakeFirst());
+  const cardOf = async (cardId: string) => (await listCards(world.bank.ctx, aliceId)).find((card) => card.id === cardId)!;
+
+  /** The next alert card in Alice's chat (written by Parley, sender `system`). */
+  async function nextAlert(): Promise<{ message: Message; alert: AlertContent }> {
+    const frame = await alice.socket.take('message', (f) => f.message.conversationId === alice.conversation.id && f.message.content.contentType === 'alert');
+    return { message: frame.message, alert: contentOf(frame.message, 'alert') };
+  }
+
+  function answer(alertId: string, body: object) {
+    return world.t.app.inject({ method: 'POST', url: `/v1/alerts/${alertId}/answers`, headers: alice.person.headers, payload: body });
+  }
+
+  /** Deliver an event to the bank's webhook endpoint as Parley would: signed with the endpoint's secret, a new webhook-id. */
+  async function deliverToBank(type: 'alert.answered' | 'postback', data: object): Promise<number> {
+    const id = `msg_test_${randomUUID()}`;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
+    const response = await fetch(`${world.bank.url.replace('localhost', '127.0.0.1')}/parley/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signPayload(world.endpoint.secret, { id, timestamp, body }) },
+      body,
+    });
+    return response.status;
+  }
+
+  /** The events Parley recorded for the bank, newest last (the exact bodies it delivered). */
+  async function recordedEvents<T extends 'alert.answered' | 'postback'>(type: T): Promise<WebhookEventData<T>[]> {
+    const store = await openStore(world.t.config);
+    try {
+      const rows = await store.db.selectFrom('webhook_events').select('payload').where('type', '=', type).orderBy('id').execute();
+      return rows.map((row) => (JSON.parse(row.payload) as { data: WebhookEventData<T> }).data);
+    } finally {
+      await store.close();
+    }
+  }
 
   beforeAll(async () => {
     world = await startBankParley();
-    ({ chat: alice } = await linkedChat(world, 'alice'));
-    cards = await listCards(world.bank.ctx, (await findCustomerByUsername(world.bank.ctx.db, 'alice'))!.id);
+    passkey = new SoftwareAuthenticator(world.t.baseUrl);
+    const { chat, greeting } = await world.greetedChat({ passkey });
+    alice = chat;
+    const done = await linkAccount({ bankUrl: world.bank.url, linkUrl: linkUrlIn(greeting)!, username: 'alice', password: 'alice-sandbox' });
+    expect(done.status).toBe(200);
+    expect(contentOf(await alice.nextBankMessage(), 'quick_replies').text).toContain("You're linked as");
+    aliceId = (await findCustomerByUsername(world.bank.ctx.db, 'alice'))!.id;
+    const cards = await listCards(world.bank.ctx, aliceId);
+    debit = cards.find((card) => card.kind === 'debit')!;
+    credit = cards.find((card) => card.kind === 'credit')!;
   });
   afterAll(() => world?.close());
 
-  it('asks about a held payment, and "Yes, it was me" lets it through', async () => {
-    const debit = cards.find((card) => card.kind === 'debit')!;
-    const held = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 2_000, ...suspicious });
+  it('sends nothing while the person has not switched card alerts on: recorded as not_enabled, the payment stays held', async () => {
+    const held = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 1_200, ...suspicious });
     expect(held.status).toBe('held');
-    const alert = await alice.nextBankMessage();
-    expect(contentOf(alert, 'quick_replies').text).toContain(`Did you just spend £20.00 at Casino Lisboa in Lisbon, Portugal with your card ending ${debit.last4}?`);
-    await alice.tap(choice(alert, 'Yes, it was me'), 'Yes, it was me');
+    expect(await fraudRow(held.id)).toMatchObject({ bsid: alice.bsid, status: 'not_enabled', detail: 'ERR_ALERTS_NOT_ENABLED', alert_id: null });
+    expect(alice.socket.frames.filter((frame) => frame.type === 'message')).toEqual([]);
+    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('held');
+  });
+
+  it('alerts the person once card alerts are on, with the facts; "Yes, it was me" lets the payment through', async () => {
+    const enabled = await world.t.app.inject({
+      method: 'PUT',
+      url: `/v1/alert-preferences/${world.bankBusinessId}`,
+      headers: alice.person.headers,
+      payload: { kinds: { card_transaction_review: true } },
+    });
+    expect(enabled.statusCode).toBe(200);
+    const held = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 2_000, ...suspicious });
+    const { message, alert } = await nextAlert();
+    expect(message.sender).toBe('system');
+    expect(alert).toMatchObject({
+      kind: 'card_transaction_review',
+      headline: 'Did you just spend £20.00 at Casino Lisboa in Lisbon?',
+      facts: { amount: { amount: '20.00', currency: 'GBP' }, merchant: 'Casino Lisboa', place: 'Lisbon, Portugal', cardMask: debit.last4 },
+    });
+    expect(alert.actions.map((action) => [action.id, action.label, action.requiresStepUp])).toEqual([
+      ['confirm', 'Yes, it was me', false],
+      ['lock_card', 'No, lock my card', true],
+    ]);
+    expect(await fraudRow(held.id)).toMatchObject({ status: 'sent', alert_id: alert.alertId });
+
+    expect((await answer(alert.alertId, { actionId: 'confirm' })).statusCode).toBe(201);
     expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Payment approved');
     expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('approved');
-    expect((await listCards(world.bank.ctx, held.customerId)).find((card) => card.id === debit.id)?.locked).toBe(false);
+    expect((await fraudRow(held.id)).status).toBe('approved');
+    expect((await cardOf(debit.id)).locked).toBe(false);
   });
 
-  it('asks about a held payment, and "No, lock my card" declines it and locks the card', async () => {
-    const credit = cards.find((card) => card.kind === 'credit')!;
+  it('"No, lock my card" with the passkey: the bank verifies Parley\'s proof, declines the payment and locks the card; the next payment is declined', async () => {
     const held = await authorize(world.bank.ctx, { cardId: credit.id, amountMinor: 84_210, ...suspicious });
-    expect(held.status).toBe('held');
-    const alert = await alice.nextBankMessage();
-    expect(contentOf(alert, 'quick_replies').text).toContain('Did you just spend £842.10 at Casino Lisboa in Lisbon');
-    await alice.tap(choice(alert, 'No, lock my card'), 'No, lock my card');
+    const { alert } = await nextAlert();
+    // Without the passkey Parley refuses the answer, and nothing reaches the bank.
+    expect((await answer(alert.alertId, { actionId: 'lock_card' })).statusCode).toBe(403);
+    const stepUp = await stepUpAssertion(world.t.app, alice.person, passkey, { kind: 'alert', alertId: alert.alertId, actionId: 'lock_card' });
+    expect((await answer(alert.alertId, { actionId: 'lock_card', stepUp })).statusCode).toBe(201);
+    const confirmation = contentOf(await alice.nextBankMessage(), 'template.confirmation');
+    expect(confirmation.title).toBe('Payment declined, card locked');
+    expect(confirmation.text).toContain(`card ending ${credit.last4}`);
+    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('declined');
+    expect((await cardOf(credit.id)).locked).toBe(true);
+    const next = await authorize(world.bank.ctx, { cardId: credit.id, amountMinor: 350, merchant: 'Corner Café', mcc: '5814', country: 'GB' });
+    expect([next.status, next.declineReason]).toEqual(['declined', 'card_locked']);
+    // The proof is kept until it expires: the bank's replay check.
+    const proofs = await world.bank.ctx.db.selectFrom('bot_step_up_proofs').selectAll().execute();
+    expect(proofs).toHaveLength(1);
+  });
+
+  it('does not lock on a lock answer without a proof, with a forged proof, or with the proof of another alert — and says so', async () => {
+    const held = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 3_300, ...suspicious });
+    const { alert } = await nextAlert();
+    const [earlier] = await recordedEvents('alert.answered').then((events) => events.filter((event) => event.actionId === 'lock_card'));
+    expect(earlier?.stepUp).toBeTruthy();
+    const forger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const now = Math.floor(Date.now() / 1000);
+    const forged = await new SignJWT({ uv: true, kind: 'alert', ref: alert.alertId, act: 'lock_card' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'parley-step-up+jwt', kid: 'step-up' })
+      .setIssuer(world.t.baseUrl)
+      .setSubject(alice.bsid)
+      .setAudience(world.bankBusinessId)
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(forger);
+    const base = { bsid: alice.bsid, conversationId: alice.conversation.id, alertId: alert.alertId, kind: 'card_transaction_review', actionId: 'lock_card', answeredAt: Date.now() };
+    for (const stepUp of [undefined, forged, earlier!.stepUp]) {
+      expect(await deliverToBank('alert.answered', stepUp ? { ...base, stepUp } : base)).toBe(204);
+      expect(contentOf(await alice.nextBankMessage(), 'text').text).toMatch(/couldn't confirm with your passkey that it was you .* haven't locked your card/);
+    }
+    expect((await cardOf(debit.id)).locked).toBe(false);
+    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('held');
+    expect((await fraudRow(held.id)).detail).toBe('step_up_wrong_binding');
+
+    // The real answer, with Alice's passkey, still works.
+    const stepUp = await stepUpAssertion(world.t.app, alice.person, passkey, { kind: 'alert', alertId: alert.alertId, actionId: 'lock_card' });
+    expect((await answer(alert.alertId, { actionId: 'lock_card', stepUp })).statusCode).toBe(201);
     expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Payment declined, card locked');
-    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('declined');
-    expect((await listCards(world.bank.ctx, held.customerId)).find((card) => card.id === credit.id)?.locked).toBe(true);
-    // A second tap on the old alert changes nothing and says why.
-    await alice.tap(choice(alert, 'Yes, it was me'), 'Yes, it was me');
-    expect(contentOf(await alice.nextBankMessage(), 'text').text).toMatch(/already declined/);
-    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('declined');
+    expect((await cardOf(debit.id)).locked).toBe(true);
   });
 
-  it("does not act on an alert answer for another customer's payment", async () => {
-    const bobId = (await findCustomerByUsername(world.bank.ctx.db, 'bob'))!.id;
-    const bobsCard = (await listCards(world.bank.ctx, bobId)).find((card) => card.kind === 'debit')!;
-    const held = await authorize(world.bank.ctx, { cardId: bobsCard.id, amountMinor: 1_500, ...suspicious });
-    expect(held.status).toBe('held');
-    // Bob has no linked chat: nothing is sent, and that is recorded.
-    const recorded = await until('the alert to be recorded', async () =>
-      world.bank.ctx.db.selectFrom('bot_fraud_alerts').selectAll().where('authorization_id', '=', held.id).executeTakeFirst(),
-    );
-    expect(recorded).toMatchObject({ customer_id: bobId, status: 'not_linked' });
-    await alice.tap(`FRAUD_MINE:${held.id}`, 'Yes, it was me');
-    expect(contentOf(await alice.nextBankMessage(), 'text').text).toMatch(/couldn't find that payment/);
-    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('held');
-  });
-});
-
-describe('a fraud alert outside the 24-hour window', () => {
-  const clock = manualClock();
-  let world: BankParley;
-  afterAll(() => world?.close());
-
-  it('is refused by Parley, logged and recorded as not reached; the payment stays held', async () => {
-    world = await startBankParley({ parleyClock: clock });
-    const { chat, linked } = await linkedChat(world, 'bob');
-    expect(contentOf(linked, 'quick_replies').text).toContain("You're linked as Bob E.");
-
-    clock.advance(25 * 60 * 60 * 1000);
-    const bobId = (await findCustomerByUsername(world.bank.ctx.db, 'bob'))!.id;
-    const credit = (await listCards(world.bank.ctx, bobId)).find((card) => card.kind === 'credit')!;
-    const held = await authorize(world.bank.ctx, { cardId: credit.id, amountMinor: 42_000, ...suspicious });
-    expect(held.status).toBe('held');
-    const alert = await until('the alert to be recorded', async () =>
-      world.bank.ctx.db.selectFrom('bot_fraud_alerts').selectAll().where('authorization_id', '=', held.id).executeTakeFirst(),
-    );
-    expect(alert).toMatchObject({ customer_id: bobId, bsid: chat.bsid, status: 'unreachable', detail: 'ERR_OUTSIDE_WINDOW' });
-    expect(await chat.pendingBankMessages()).toEqual([]);
-    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('held');
+  it('refuses a replayed proof: the same alert.answered delivered again under a new webhook-id does not act twice', async () => {
+    const events = await recordedEvents('alert.answered');
+    const last = events.at(-1)!;
+    expect(last.stepUp).toBeTruthy();
+    // Make the card usable again behind the bot's back: a replay must not lock it.
+    await world.bank.ctx.db.updateTable('cards').set({ locked: 0 }).where('id', '=', debit.id).execute();
+    expect(await deliverToBank('alert.answered', last)).toBe(204);
+    expect(contentOf(await alice.nextBankMessage(), 'text').text).toMatch(/couldn't confirm with your passkey/);
+    expect((await cardOf(debit.id)).locked).toBe(false);
   });
 });

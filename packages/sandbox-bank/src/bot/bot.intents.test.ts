@@ -44,12 +44,14 @@ describe('what the bot reads from a tapped payload', () => {
     expect(intentOfPayload(payloads.unlock())).toEqual({ kind: 'unlock' });
     expect(intentOfPayload(payloads.disputePick('tx:1'))).toEqual({ kind: 'dispute.pick', transactionId: 'tx:1' });
     expect(intentOfPayload(payloads.disputeReason('tx:1', 'duplicate'))).toEqual({ kind: 'dispute.reason', transactionId: 'tx:1', reason: 'duplicate' });
-    expect(intentOfPayload(payloads.fraud('auth-1', false))).toEqual({ kind: 'fraud.answer', authorizationId: 'auth-1', mine: false });
+    expect(intentOfPayload(payloads.unlockConfirm('card-1'))).toEqual({ kind: 'unlock.confirm', cardId: 'card-1' });
   });
 
   it('treats a payload it never makes as not understood', () => {
     expect(intentOfPayload('DISPUTE_REASON:made_up:tx-1').kind).toBe('unknown');
     expect(intentOfPayload('LOCK_CARD:').kind).toBe('unknown');
     expect(intentOfPayload('SOMETHING_ELSE').kind).toBe('unknown');
+    // The quick replies of fraud alerts before the Alert API: "not me" must not lock without a passkey.
+    expect(intentOfPayload('FRAUD_NOT_MINE:auth-1').kind).toBe('unknown');
   });
 });

@@ -17,13 +17,14 @@ export type Intent =
   | { readonly kind: 'card.menu' }
   | { readonly kind: 'lock'; readonly cardId?: string }
   | { readonly kind: 'unlock'; readonly cardId?: string }
+  /** The tap on "Unlock with passkey": acted on only with a step-up proof. */
+  | { readonly kind: 'unlock.confirm'; readonly cardId: string }
   | { readonly kind: 'dispute' }
   | { readonly kind: 'dispute.pick'; readonly transactionId: string }
   | { readonly kind: 'dispute.reason'; readonly transactionId: string; readonly reason: DisputeReason }
   | { readonly kind: 'human' }
   | { readonly kind: 'link' }
   | { readonly kind: 'unlink' }
-  | { readonly kind: 'fraud.answer'; readonly authorizationId: string; readonly mine: boolean }
   | { readonly kind: 'unknown' };
 
 /** Payloads of the bot's buttons, quick replies and menu items. Ids ride after a colon. */
@@ -35,13 +36,13 @@ export const payloads = {
   cardMenu: 'CARD_MENU',
   lock: (cardId?: string) => (cardId ? `LOCK_CARD:${cardId}` : 'LOCK_CARD'),
   unlock: (cardId?: string) => (cardId ? `UNLOCK_CARD:${cardId}` : 'UNLOCK_CARD'),
+  unlockConfirm: (cardId: string) => `UNLOCK_CONFIRM:${cardId}`,
   dispute: 'DISPUTE',
   disputePick: (transactionId: string) => `DISPUTE_TX:${transactionId}`,
   disputeReason: (transactionId: string, reason: DisputeReason) => `DISPUTE_REASON:${reason}:${transactionId}`,
   human: 'HUMAN',
   link: 'LINK',
   unlink: 'UNLINK',
-  fraud: (authorizationId: string, mine: boolean) => `${mine ? 'FRAUD_MINE' : 'FRAUD_NOT_MINE'}:${authorizationId}`,
 } as const;
 
 const simple: Record<string, Intent> = {
@@ -78,16 +79,16 @@ export function intentOfPayload(payload: string): Intent {
       return { kind: 'lock', cardId: tail };
     case 'UNLOCK_CARD':
       return { kind: 'unlock', cardId: tail };
+    case 'UNLOCK_CONFIRM':
+      return { kind: 'unlock.confirm', cardId: tail };
     case 'DISPUTE_TX':
       return { kind: 'dispute.pick', transactionId: tail };
     case 'DISPUTE_REASON': {
       const [reason = '', ...id] = rest;
       return isReason(reason) && id.length > 0 ? { kind: 'dispute.reason', reason, transactionId: id.join(':') } : { kind: 'unknown' };
     }
-    case 'FRAUD_MINE':
-      return { kind: 'fraud.answer', authorizationId: tail, mine: true };
-    case 'FRAUD_NOT_MINE':
-      return { kind: 'fraud.answer', authorizationId: tail, mine: false };
+    // FRAUD_MINE / FRAUD_NOT_MINE were the quick replies of fraud alerts before the Alert API:
+    // answers now come as `alert.answered`, locking only with a passkey, so an old tap does nothing.
     default:
       return { kind: 'unknown' };
   }

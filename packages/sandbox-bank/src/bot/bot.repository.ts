@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { BankTables } from '../database';
-import type { BotFraudAlertRow, BotLinkRow, FraudAlertStatus } from './bot.table';
+import type { BotFraudAlertRow, BotLinkRow, BotStepUpOfferRow, FraudAlertStatus } from './bot.table';
 
 type Db = Kysely<BankTables>;
 
@@ -86,18 +86,69 @@ export async function saveFraudAlert(db: Db, row: BotFraudAlertRow): Promise<voi
   await db
     .insertInto('bot_fraud_alerts')
     .values(row)
-    .onConflict((conflict) => conflict.columns(['authorization_id', 'bsid']).doUpdateSet({ status: row.status, detail: row.detail, updated_at: row.updated_at }))
+    .onConflict((conflict) =>
+      conflict.columns(['authorization_id', 'bsid']).doUpdateSet({ status: row.status, detail: row.detail, alert_id: row.alert_id, updated_at: row.updated_at }),
+    )
     .execute();
 }
 
-export async function setFraudAlertStatus(db: Db, input: { authorizationId: string; status: FraudAlertStatus; at: number }): Promise<void> {
+export async function setFraudAlertStatus(db: Db, input: { authorizationId: string; status: FraudAlertStatus; detail?: string | null; at: number }): Promise<void> {
   await db
     .updateTable('bot_fraud_alerts')
-    .set({ status: input.status, updated_at: input.at })
+    .set({ status: input.status, ...(input.detail === undefined ? {} : { detail: input.detail }), updated_at: input.at })
     .where('authorization_id', '=', input.authorizationId)
     .execute();
 }
 
 export async function listFraudAlerts(db: Db, authorizationId: string): Promise<BotFraudAlertRow[]> {
   return db.selectFrom('bot_fraud_alerts').selectAll().where('authorization_id', '=', authorizationId).execute();
+}
+
+/** The fraud alert Parley knows by this alert id, sent to this BSID (another chat's alert id finds nothing). */
+export async function findFraudAlertByAlertId(db: Db, input: { alertId: string; bsid: string }): Promise<BotFraudAlertRow | undefined> {
+  return db.selectFrom('bot_fraud_alerts').selectAll().where('alert_id', '=', input.alertId).where('bsid', '=', input.bsid).executeTakeFirst();
+}
+
+/**
+ * Remember a step-up proof's `jti` until `expiresAt`; false when it was already there (a replay).
+ * One INSERT on the primary key, so two deliveries racing cannot both pass.
+ */
+export async function rememberStepUpProof(db: Db, input: { jti: string; expiresAt: number }): Promise<boolean> {
+  const result = await db
+    .insertInto('bot_step_up_proofs')
+    .values({ jti: input.jti, expires_at: input.expiresAt })
+    .onConflict((conflict) => conflict.column('jti').doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
+}
+
+/** Proofs past their `exp` fail verification by themselves: their jti need not be kept. */
+export async function forgetStepUpProofsBefore(db: Db, before: number): Promise<void> {
+  await db.deleteFrom('bot_step_up_proofs').where('expires_at', '<', before).execute();
+}
+
+/** Remember which messages offered a step-up button, so a proof is accepted only for a button the bot really offered. */
+export async function rememberStepUpOffers(db: Db, rows: readonly BotStepUpOfferRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('bot_step_up_offers')
+    .values([...rows])
+    .onConflict((conflict) => conflict.columns(['conversation_id', 'seq', 'payload']).doNothing())
+    .execute();
+}
+
+export async function isStepUpOffer(db: Db, offer: { conversationId: string; seq: number; payload: string }): Promise<boolean> {
+  const row = await db
+    .selectFrom('bot_step_up_offers')
+    .select('seq')
+    .where('conversation_id', '=', offer.conversationId)
+    .where('seq', '=', offer.seq)
+    .where('payload', '=', offer.payload)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Offers older than `before` are not worth keeping: Parley's step-up challenge lives 5 minutes. */
+export async function forgetStepUpOffersBefore(db: Db, before: number): Promise<void> {
+  await db.deleteFrom('bot_step_up_offers').where('created_at', '<', before).execute();
 }

@@ -1,4 +1,4 @@
-import type { BusinessContent, MessagingType, ParleyClient } from '@parley/sdk';
+import type { BusinessContent, MessagingType, ParleyClient, SendApiResult } from '@parley/sdk';
 import type { BankContext } from '../context';
 
 /** One chat with the bank, as every event names it. */
@@ -23,11 +23,14 @@ export class BotRuntime {
   /**
    * Send messages in order. Each gets the Idempotency-Key `${key}-${index}`, stable for the
    * event being answered, so a redelivered event or a retried send reaches the person once.
+   * Resolves to where each message landed (its conversation and seq), in order.
    */
-  async say(bsid: string, contents: readonly BusinessContent[], options: { key: string; messagingType?: MessagingType }): Promise<void> {
+  async say(bsid: string, contents: readonly BusinessContent[], options: { key: string; messagingType?: MessagingType }): Promise<SendApiResult[]> {
+    const sent: SendApiResult[] = [];
     for (const [index, content] of contents.entries()) {
-      await this.parley.sendMessage({ bsid, messagingType: options.messagingType ?? 'RESPONSE', content }, { idempotencyKey: `${options.key}-${index}` });
+      sent.push(await this.parley.sendMessage({ bsid, messagingType: options.messagingType ?? 'RESPONSE', content }, { idempotencyKey: `${options.key}-${index}` }));
     }
+    return sent;
   }
 
   /** Run work in the background, logged if it fails, awaited by `idle()`. */

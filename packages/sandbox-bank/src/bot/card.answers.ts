@@ -3,6 +3,7 @@ import { CardError, getAuthorization, listCards, lockCard, openDispute, resolveH
 import type { BankContext } from '../context';
 import { findTransactionById, formatMinor, listAccounts, recentTransactions, type TransactionRow } from '../customers';
 import { disputeReasons, payloads, type Intent } from './bot.intents';
+import { transactionLine } from './account.answers';
 import { chipTitle, reasonChoice, text } from './bot.replies';
 
 /** Money as people read it in a sentence: "£842.10". */
@@ -36,13 +37,32 @@ export async function lockAnswer(ctx: BankContext, input: { customerId: string; 
     ];
   }
   const card = candidates[0] as CardView;
-  const [changed] = await (input.lock ? lockCard(ctx, input.customerId, card.id) : unlockCard(ctx, input.customerId, card.id));
+  // Unlocking lets payments through again: only the customer, with their passkey (the tap is checked in unlock.service.ts).
+  if (!input.lock) return [unlockOffer(card)];
+  const [changed] = await lockCard(ctx, input.customerId, card.id);
   if (!changed) return [text(`I couldn't ${verb} that card. Please try again, or say "talk to a person".`)];
   return [
-    input.lock
-      ? { contentType: 'template.confirmation', title: 'Card locked', text: `Your ${cardName(card)} is locked: every payment with it will be declined until you unlock it. Say "unlock my card" to undo.` }
-      : { contentType: 'template.confirmation', title: 'Card unlocked', text: `Your ${cardName(card)} is unlocked and works again.` },
+    { contentType: 'template.confirmation', title: 'Card locked', text: `Your ${cardName(card)} is locked: every payment with it will be declined until you unlock it. Say "unlock my card" to undo.` },
   ];
+}
+
+/** The button that unlocks a card once the customer confirms with their passkey. */
+export function unlockOffer(card: CardView): BusinessContent {
+  return {
+    contentType: 'buttons',
+    text: `To unlock your ${cardName(card)}, confirm it's you with your passkey. Payments with it will work again straight away.`,
+    buttons: [{ type: 'postback', title: 'Unlock with passkey', payload: payloads.unlockConfirm(card.id), requiresStepUp: true }],
+  };
+}
+
+/** Unlock one card of the customer's, after the step-up proof was checked. */
+export async function unlockConfirmed(ctx: BankContext, input: { customerId: string; cardId: string }): Promise<BusinessContent[]> {
+  const card = (await listCards(ctx, input.customerId)).find((candidate) => candidate.id === input.cardId);
+  if (!card) return [text('I couldn\'t find that card. Say "unlock my card" to pick again.')];
+  if (!card.locked) return [text(`Your ${cardName(card)} isn't locked; it works as usual.`)];
+  const [changed] = await unlockCard(ctx, input.customerId, card.id);
+  if (!changed) return [text('I couldn\'t unlock that card. Please try again, or say "talk to a person".')];
+  return [{ contentType: 'template.confirmation', title: 'Card unlocked', text: `Your ${cardName(card)} is unlocked and works again.` }];
 }
 
 /** Payments made with the customer's cards (money out, with a country: card transactions only). */
@@ -60,7 +80,11 @@ export async function disputeAnswer(ctx: BankContext, customerId: string, intent
     const rows = await disputableTransactions(ctx, customerId);
     if (rows.length === 0) return [text("I can't see any recent card payments to dispute. Say \"talk to a person\" if you need help with an older one.")];
     const quickReplies = rows.map((row) => ({ title: chipTitle(`${spoken(-row.amount_minor, row.currency)} ${row.merchant_name ?? row.description}`), payload: payloads.disputePick(row.id) }));
-    return [{ contentType: 'quick_replies', text: `Which payment would you like to dispute?\n${rows.map((row) => `• ${paymentWords(row)}`).join('\n')}`, quickReplies }];
+    // The payments as a statement (dates, merchants, amounts), then one chip per payment to pick it.
+    return [
+      { contentType: 'template.transactions', title: 'Card payments you can dispute', transactions: rows.map(transactionLine) },
+      { contentType: 'quick_replies', text: `Which payment would you like to dispute?\n${rows.map((row) => `• ${paymentWords(row)}`).join('\n')}`, quickReplies },
+    ];
   }
   // The id came from a payload: it must be one of this customer's card payments.
   const row = await findTransactionById(ctx.db, intent.transactionId);

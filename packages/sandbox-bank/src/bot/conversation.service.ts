@@ -1,11 +1,15 @@
-import { ParleyApiError, type BusinessContent, type WebhookEvent } from '@parley/sdk';
+import { ParleyApiError, type BusinessContent, type WebhookEvent, type WebhookEventData } from '@parley/sdk';
 import { findCustomerById } from '../customers';
 import { balanceAnswer, transactionsAnswer } from './account.answers';
 import { intentOfPayload, intentOfText, type Intent } from './bot.intents';
 import * as replies from './bot.replies';
 import type { BotRuntime, Chat } from './bot.runtime';
-import { disputeAnswer, fraudAnswer, lockAnswer } from './card.answers';
+import { answerFraudAlert, replyToAlertAnswer } from './alert-answer.service';
+import { disputeAnswer, lockAnswer } from './card.answers';
 import { linkedCustomerId, offerLink, shortName, unlink } from './link.service';
+import { rememberOffers, unlockWithStepUp } from './unlock.service';
+
+type Postback = WebhookEventData<'postback'>;
 
 /** What one event asks of the bot: an intent in a chat, or nothing (the bot stays quiet). */
 function intentOf(event: WebhookEvent): { chat: Chat; intent: Intent | 'back' } | null {
@@ -31,13 +35,21 @@ function intentOf(event: WebhookEvent): { chat: Chat; intent: Intent | 'back' } 
 
 /** Handle one verified, first-seen event; `key` (from its webhook-id) makes every send idempotent. */
 export async function handleEvent(bot: BotRuntime, event: WebhookEvent, key: string): Promise<void> {
+  if (event.type === 'alert.answered') {
+    const contents = await answerFraudAlert(bot, event.data);
+    return replyToAlertAnswer(bot, { bsid: event.data.bsid, contents, key });
+  }
   const asked = intentOf(event);
   if (!asked) return;
   const { chat, intent } = asked;
-  if (intent === 'back') return bot.say(chat.bsid, [replies.backFromInbox()], { key });
+  if (intent === 'back') {
+    await bot.say(chat.bsid, [replies.backFromInbox()], { key });
+    return;
+  }
   if (intent.kind === 'human') return handOver(bot, chat, key);
-  const answer = await answerTo(bot, chat, intent);
-  await bot.say(chat.bsid, answer, { key });
+  const answer = await answerTo(bot, chat, intent, event.type === 'postback' ? event.data : null);
+  const sent = await bot.say(chat.bsid, answer, { key });
+  await rememberOffers(bot, answer, sent);
 }
 
 async function handOver(bot: BotRuntime, chat: Chat, key: string): Promise<void> {
@@ -57,13 +69,13 @@ const needs: Partial<Record<Intent['kind'], string>> = {
   'card.menu': 'help with your card',
   lock: 'lock your card',
   unlock: 'unlock your card',
+  'unlock.confirm': 'unlock your card',
   dispute: 'dispute a charge',
   'dispute.pick': 'dispute a charge',
   'dispute.reason': 'dispute a charge',
-  'fraud.answer': 'act on that payment',
 };
 
-async function answerTo(bot: BotRuntime, chat: Chat, intent: Exclude<Intent, { kind: 'human' }>): Promise<BusinessContent[]> {
+async function answerTo(bot: BotRuntime, chat: Chat, intent: Exclude<Intent, { kind: 'human' }>, postback: Postback | null): Promise<BusinessContent[]> {
   const { ctx } = bot;
   const customerId = await linkedCustomerId(ctx, chat.bsid);
   const customer = customerId ? await findCustomerById(ctx.db, customerId) : undefined;
@@ -89,13 +101,14 @@ async function answerTo(bot: BotRuntime, chat: Chat, intent: Exclude<Intent, { k
       await unlink(ctx, chat.bsid);
       return [replies.unlinked(await offerLink(ctx, chat.bsid))];
     default:
-      return customer ? bankingAnswer(bot, customer.id, intent) : [replies.notUnderstood(false)];
+      return customer ? bankingAnswer(bot, { customerId: customer.id, intent, postback }) : [replies.notUnderstood(false)];
   }
 }
 
-type BankingIntent = Extract<Intent, { kind: 'balance' | 'transactions' | 'card.menu' | 'lock' | 'unlock' | 'dispute' | 'dispute.pick' | 'dispute.reason' | 'fraud.answer' }>;
+type BankingIntent = Extract<Intent, { kind: 'balance' | 'transactions' | 'card.menu' | 'lock' | 'unlock' | 'unlock.confirm' | 'dispute' | 'dispute.pick' | 'dispute.reason' }>;
 
-function bankingAnswer(bot: BotRuntime, customerId: string, intent: BankingIntent): Promise<BusinessContent[]> {
+function bankingAnswer(bot: BotRuntime, input: { customerId: string; intent: BankingIntent; postback: Postback | null }): Promise<BusinessContent[]> {
+  const { customerId, intent, postback } = input;
   switch (intent.kind) {
     case 'balance':
       return balanceAnswer(bot.ctx, customerId);
@@ -110,7 +123,8 @@ function bankingAnswer(bot: BotRuntime, customerId: string, intent: BankingInten
     case 'dispute.pick':
     case 'dispute.reason':
       return disputeAnswer(bot.ctx, customerId, intent);
-    case 'fraud.answer':
-      return fraudAnswer(bot.ctx, { customerId, authorizationId: intent.authorizationId, mine: intent.mine });
+    case 'unlock.confirm':
+      // Only a tap carries a step-up proof; typed text never unlocks.
+      return postback ? unlockWithStepUp(bot, { customerId, cardId: intent.cardId, postback }) : Promise.resolve([replies.notUnderstood(true)]);
   }
 }

@@ -1,8 +1,9 @@
-import { ParleyApiError, type BusinessContent } from '@parley/sdk';
-import { getAuthorization } from '../cards';
+import type { AlertAction, AlertApiBody } from '@parley/protocol';
+import { ParleyApiError } from '@parley/sdk';
+import { getAuthorization, type AuthorizationView } from '../cards';
+import { formatMinor } from '../customers';
 import { listLinksOfCustomer, saveFraudAlert } from './bot.repository';
 import type { FraudAlertStatus } from './bot.table';
-import { payloads } from './bot.intents';
 import type { BotRuntime } from './bot.runtime';
 import { spoken } from './card.answers';
 
@@ -18,18 +19,61 @@ function where(city: string | null, country: string): string {
   return city ? `${city}, ${name}` : name;
 }
 
+/** How long the customer has to answer; after that the alert shows as expired and the payment stays held. */
+export const fraudAlertLifetimeMs = 60 * 60 * 1000;
+
+/** The alert's action ids, as `alert.answered` brings them back. */
+export const fraudActions = { confirm: 'confirm', lock: 'lock_card' } as const;
+
+const actions: AlertAction[] = [
+  { id: fraudActions.confirm, label: 'Yes, it was me', style: 'primary', requiresStepUp: false },
+  // Locking the card declines the payment and stops the card: only the customer, with their passkey.
+  { id: fraudActions.lock, label: 'No, lock my card', style: 'danger', requiresStepUp: true },
+];
+
+const clip = (value: string, max: number): string => (value.length <= max ? value : `${value.slice(0, max - 1)}…`);
+
+/** The Alert API body for one held payment, to one BSID. */
+export function fraudAlertBody(authorization: AuthorizationView, input: { bsid: string; now: number }): AlertApiBody {
+  const amount = spoken(authorization.amountMinor, authorization.currency);
+  const place = where(authorization.city, authorization.country);
+  return {
+    recipient: { bsid: input.bsid },
+    kind: 'card_transaction_review',
+    headline: clip(`Did you just spend ${amount} at ${authorization.merchantName} in ${authorization.city ?? place}?`, 140),
+    facts: {
+      amount: { amount: formatMinor(authorization.amountMinor, authorization.currency), currency: authorization.currency },
+      merchant: clip(authorization.merchantName, 100),
+      place: clip(place, 100),
+      time: new Date(authorization.at).toISOString(),
+      cardMask: authorization.cardLast4,
+      detail: "We've held this payment until you answer. If it wasn't you, we'll decline it and lock your card.",
+    },
+    actions,
+    expiresAt: input.now + fraudAlertLifetimeMs,
+  };
+}
+
 /**
- * The card network held a suspicious payment: ask the customer in every chat linked to them.
- *
- * For now this is a Send API message (messaging type UPDATE), so it reaches only a chat where the
- * person wrote in the last 24 hours; outside that window Parley answers 403 and the alert is
- * recorded as `unreachable` (the payment stays held). The alerts issue moves this to the Alert
- * API, which people opt in to and which is not bound to the window.
+ * The card network held a suspicious payment: alert the customer in every chat linked to them,
+ * through Parley's Alert API (a card with "Yes, it was me" and "No, lock my card"). Parley
+ * accepts it only if the person switched on card alerts from the bank; otherwise it is recorded
+ * as `not_enabled` and the payment stays held (the bank's own channels would take over).
+ * The Idempotency-Key is per authorization and BSID, so a retry alerts once.
  */
 export async function alertHeldAuthorization(bot: BotRuntime, held: { customerId: string; authorizationId: string }): Promise<void> {
   const { ctx } = bot;
-  const record = (bsid: string, status: FraudAlertStatus, detail: string | null = null) =>
-    saveFraudAlert(ctx.db, { authorization_id: held.authorizationId, customer_id: held.customerId, bsid, status, detail, created_at: ctx.clock.now(), updated_at: ctx.clock.now() });
+  const record = (bsid: string, status: FraudAlertStatus, detail: string | null = null, alertId: string | null = null) =>
+    saveFraudAlert(ctx.db, {
+      authorization_id: held.authorizationId,
+      customer_id: held.customerId,
+      bsid,
+      status,
+      detail,
+      alert_id: alertId,
+      created_at: ctx.clock.now(),
+      updated_at: ctx.clock.now(),
+    });
   const authorization = await getAuthorization(ctx, held.authorizationId);
   if (!authorization || authorization.status !== 'held') return;
   const links = await listLinksOfCustomer(ctx.db, held.customerId);
@@ -37,23 +81,16 @@ export async function alertHeldAuthorization(bot: BotRuntime, held: { customerId
     ctx.log.warn({ authorizationId: held.authorizationId }, 'bot: a held payment, and no linked chat to ask the customer in');
     return record('', 'not_linked');
   }
-  const content: BusinessContent = {
-    contentType: 'quick_replies',
-    text: `Did you just spend ${spoken(authorization.amountMinor, authorization.currency)} at ${authorization.merchantName} in ${where(authorization.city, authorization.country)} with your card ending ${authorization.cardLast4}? We've held the payment until you tell us.`,
-    quickReplies: [
-      { title: 'Yes, it was me', payload: payloads.fraud(authorization.id, true) },
-      { title: 'No, lock my card', payload: payloads.fraud(authorization.id, false) },
-    ],
-  };
   for (const { bsid } of links) {
     try {
-      await bot.say(bsid, [content], { key: `alert-${authorization.id}-${bsid}`, messagingType: 'UPDATE' });
-      await record(bsid, 'sent');
+      const sent = await bot.parley.sendAlert(fraudAlertBody(authorization, { bsid, now: ctx.clock.now() }), { idempotencyKey: `alert-${authorization.id}-${bsid}` });
+      await record(bsid, 'sent', null, sent.alertId);
     } catch (error) {
-      if (!(error instanceof ParleyApiError && error.status === 403)) throw error;
-      // Outside the 24 h window, or the person left: the customer could not be reached this way.
-      ctx.log.warn({ authorizationId: authorization.id, code: error.code }, 'bot: could not reach the customer about a held payment');
-      await record(bsid, 'unreachable', error.code);
+      if (!(error instanceof ParleyApiError && (error.status === 403 || error.status === 404))) throw error;
+      // Alerts switched off (ERR_ALERTS_NOT_ENABLED), or the person left: not reached this way.
+      const status: FraudAlertStatus = error.code === 'ERR_ALERTS_NOT_ENABLED' ? 'not_enabled' : 'unreachable';
+      ctx.log.warn({ authorizationId: authorization.id, code: error.code }, 'bot: could not alert the customer about a held payment');
+      await record(bsid, status, error.code);
     }
   }
 }

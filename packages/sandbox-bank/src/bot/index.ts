@@ -3,7 +3,7 @@ import { ParleyClient } from '@parley/sdk';
 import type { BankContext } from '../context';
 import { findCustomerById } from '../customers';
 import { registerLinkRoutes, type AccountLinking } from '../pages/link.routes';
-import { forgetWebhooksBefore } from './bot.repository';
+import { forgetStepUpOffersBefore, forgetStepUpProofsBefore, forgetWebhooksBefore } from './bot.repository';
 import { botMenu } from './bot.menu';
 import * as replies from './bot.replies';
 import { BotRuntime } from './bot.runtime';
@@ -19,7 +19,7 @@ export interface BankBot {
 }
 
 /** The event types the bot's endpoint subscribes to (`npm start` registers it with these). */
-export const botEventTypes = ['conversation.started', 'message.created', 'postback', 'standby', 'handover.returned'] as const;
+export const botEventTypes = ['conversation.started', 'message.created', 'postback', 'standby', 'handover.returned', 'alert.answered'] as const;
 
 // Parley retries an event for about three days; a week of webhook-ids is plenty to catch every redelivery.
 const rememberWebhooksMs = 7 * 24 * 60 * 60 * 1000;
@@ -37,7 +37,9 @@ function accountLinking(bot: BotRuntime): AccountLinking {
       const name = shortName((await customerName(customerId)) ?? 'you');
       // The page answers now; the chat hears about it a moment later. The key is per link, so a
       // retried send does not say it twice.
-      bot.inChat(bsid, 'saying the chat is linked', () => bot.say(bsid, [replies.linked(name)], { key: `linked-${bsid}-${ctx.clock.now()}` }));
+      bot.inChat(bsid, 'saying the chat is linked', async () => {
+        await bot.say(bsid, [replies.linked(name)], { key: `linked-${bsid}-${ctx.clock.now()}` });
+      });
       return true;
     },
   };
@@ -61,6 +63,8 @@ export async function registerBot(app: FastifyInstance, ctx: BankContext): Promi
   bot.track('setting the menu', () => parley.setMenu(botMenu));
   bot.track('housekeeping', async () => {
     await forgetWebhooksBefore(ctx.db, ctx.clock.now() - rememberWebhooksMs);
+    await forgetStepUpProofsBefore(ctx.db, ctx.clock.now());
+    await forgetStepUpOffersBefore(ctx.db, ctx.clock.now() - rememberWebhooksMs);
     await forgetExpiredLinkTokens(ctx);
   });
   return {

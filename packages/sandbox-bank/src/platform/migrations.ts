@@ -1,6 +1,6 @@
 import type { Migration } from 'kysely';
 import { cardsMigration } from '../cards/cards.migration';
-import { botMigration } from '../bot/bot.migration';
+import { botAlertsMigration, botMigration } from '../bot/bot.migration';
 import { customersMigration } from '../customers/customers.migration';
 import { oidcMigration } from '../oidc/oidc.migration';
 import { openBankingMigration } from '../open-banking/open-banking.migration';
@@ -12,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0003_open_banking': openBankingMigration,
   '0004_cards': cardsMigration,
   '0005_bot': botMigration,
+  '0006_bot_alerts': botAlertsMigration,
 };
