@@ -20,27 +20,42 @@ export async function deleteExpiredKey(db: Db, ref: KeyRef, cutoff: number): Pro
     .execute();
 }
 
-/** Reserve the key as in progress; false when a row for it exists already (whatever its state). */
-export async function insertKeyIfAbsent(
-  db: Db,
-  row: KeyRef & { requestHash: string; leaseToken: string; lockedUntil: number; createdAt: number },
-): Promise<boolean> {
+export type NewKey = KeyRef & { requestHash: string; leaseToken: string; lockedUntil: number; createdAt: number };
+
+const refId = (ref: KeyRef) => `${ref.businessId}\0${ref.key}`;
+
+/**
+ * Reserve keys as in progress, in one statement: for each, false when a row for it exists already
+ * (whatever its state) or an earlier one in the same batch took it.
+ */
+export async function insertKeysIfAbsent(db: Db, rows: readonly NewKey[]): Promise<boolean[]> {
+  const first = new Map<string, NewKey>();
+  for (const row of rows) if (!first.has(refId(row))) first.set(refId(row), row);
   const inserted = await db
     .insertInto('idempotency_keys')
-    .values({
-      business_id: row.businessId,
-      key: row.key,
-      request_hash: row.requestHash,
-      status: 'in_progress',
-      response: null,
-      lease_token: row.leaseToken,
-      locked_until: row.lockedUntil,
-      created_at: row.createdAt,
-    })
+    .values(
+      [...first.values()].map((row) => ({
+        business_id: row.businessId,
+        key: row.key,
+        request_hash: row.requestHash,
+        status: 'in_progress' as const,
+        response: null,
+        lease_token: row.leaseToken,
+        locked_until: row.lockedUntil,
+        created_at: row.createdAt,
+      })),
+    )
     .onConflict((oc) => oc.columns(['business_id', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  return inserted !== undefined;
+    .returning(['business_id', 'key', 'lease_token'])
+    .execute();
+  const won = new Set(inserted.map((row) => `${row.lease_token}`));
+  return rows.map((row) => won.has(row.leaseToken));
+}
+
+/** Reserve the key as in progress; false when a row for it exists already (whatever its state). */
+export async function insertKeyIfAbsent(db: Db, row: NewKey): Promise<boolean> {
+  const [inserted] = await insertKeysIfAbsent(db, [row]);
+  return inserted === true;
 }
 
 export async function findKey(db: Db, ref: KeyRef): Promise<IdempotencyKeyRow | undefined> {

@@ -79,12 +79,12 @@ function pause(ms: number, until?: Promise<void>): Promise<void> {
  * seen before (a retry, a race, an expired or abandoned reservation) is sorted out in one short
  * transaction of its own.
  */
-async function claim(ctx: IdempotencyContext, ref: keys.KeyRef, hash: string): Promise<Claim> {
+async function claim(ctx: IdempotencyContext, reserve: (key: keys.NewKey) => Promise<boolean>, ref: keys.KeyRef, hash: string): Promise<Claim> {
   const now = ctx.clock.now();
   // A uuid: Node makes them from a pooled buffer, cheaper per request than fresh random bytes.
   const leaseToken = ctx.random.uuid();
   const fresh = { ...ref, leaseToken, lockedUntil: now + leaseMs, requestHash: hash, createdAt: now };
-  if (await keys.insertKeyIfAbsent(ctx.db, fresh)) return { kind: 'owner', leaseToken, createdAt: now };
+  if (await reserve(fresh)) return { kind: 'owner', leaseToken, createdAt: now };
   return keys.inTransaction(ctx.db, async (trx) => {
     await keys.deleteExpiredKey(trx, ref, now - idempotencyKeyTtlMs);
     const lease = { leaseToken, lockedUntil: now + leaseMs };
@@ -115,6 +115,9 @@ export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?
   const maxWaitMs = options.maxWaitMs ?? defaultMaxWaitMs;
   const running = new Map<string, Promise<void>>();
   const completions = createBatcher((refs: (keys.KeyRef & { leaseToken: string; response: string })[]) => keys.completeKeys(ctx.db, refs));
+  // New keys arriving together are reserved in one INSERT: one commit for the burst, not one each.
+  const reservations = createBatcher((fresh: keys.NewKey[]) => keys.insertKeysIfAbsent(ctx.db, fresh));
+  const reserve = (fresh: keys.NewKey) => reservations.add(fresh);
   const localKey = (ref: keys.KeyRef) => `${ref.businessId} ${ref.key}`;
 
   async function own<A extends StoredAnswer>(ref: keys.KeyRef, claimed: { leaseToken: string; createdAt: number }, work: (reservation: Reservation) => Promise<A>) {
@@ -148,7 +151,7 @@ export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?
       const hash = requestHash(request);
       const deadline = Date.now() + maxWaitMs;
       for (let round = 0; ; round++) {
-        const claimed = await claim(ctx, ref, hash);
+        const claimed = await claim(ctx, reserve, ref, hash);
         if (claimed.kind === 'mismatch') throw new AppError('ERR_IDEMPOTENCY_MISMATCH');
         // Stored by `own` from what `work` returned for this same route and body.
         if (claimed.kind === 'done') return { answer: claimed.answer as A, replayed: true };

@@ -34,4 +34,9 @@ describe('createBatcher', () => {
     await Promise.all([first, batcher.add(2)]);
     expect(most).toBe(1);
   });
+
+  it('gives each add its own result when the flush answers per item', async () => {
+    const batcher = createBatcher(async (items: number[]) => items.map((item) => item * 10));
+    expect(await Promise.all([batcher.add(1), batcher.add(2), batcher.add(3)])).toEqual([10, 20, 30]);
+  });
 });

@@ -1,15 +1,18 @@
 /**
  * Gathers the items handed to `add` until the event loop next turns (setImmediate) and hands
- * them to `flush` together; every `add` settles when its batch does. One transaction of many
- * small writes costs about what one write costs, so writes that arrive in bursts (answers after
- * a group commit) are cheaper this way. While a flush runs, new items wait for the next one.
+ * them to `flush` together; every `add` settles when its batch does, with its own result when
+ * `flush` returns one per item (in order). One transaction of many small writes costs about what
+ * one write costs, so writes that arrive in bursts (requests, answers after a group commit) are
+ * cheaper this way. While a flush runs, new items wait for the next one.
  *
  * @example
  * const completions = createBatcher((rows: Row[]) => repository.completeAll(db, rows));
  * await completions.add(row);
+ * const reservations = createBatcher((rows: Row[]) => repository.insertAllIfAbsent(db, rows)); // Promise<boolean[]>
+ * const inserted: boolean = await reservations.add(row);
  */
-export function createBatcher<T>(flush: (items: T[]) => Promise<void>): { add(item: T): Promise<void> } {
-  let pending: { item: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
+export function createBatcher<T, R = void>(flush: (items: T[]) => Promise<R[] | void>): { add(item: T): Promise<R> } {
+  let pending: { item: T; resolve: (result: R) => void; reject: (error: unknown) => void }[] = [];
   let scheduled = false;
   let running: Promise<void> = Promise.resolve();
 
@@ -18,8 +21,8 @@ export function createBatcher<T>(flush: (items: T[]) => Promise<void>): { add(it
     const batch = pending;
     pending = [];
     try {
-      await flush(batch.map((entry) => entry.item));
-      for (const entry of batch) entry.resolve();
+      const results = await flush(batch.map((entry) => entry.item));
+      batch.forEach((entry, index) => entry.resolve((results ? results[index] : undefined) as R));
     } catch (error) {
       for (const entry of batch) entry.reject(error);
     }
@@ -27,7 +30,7 @@ export function createBatcher<T>(flush: (items: T[]) => Promise<void>): { add(it
 
   return {
     add(item) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<R>((resolve, reject) => {
         pending.push({ item, resolve, reject });
         if (scheduled) return;
         scheduled = true;
