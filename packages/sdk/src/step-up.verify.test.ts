@@ -115,6 +115,11 @@ describe('verifyStepUp', () => {
     await expect(verifyStepUp(presenceOnly, optionsFor({ requireUserVerification: false }))).resolves.toMatchObject({ uv: false });
   });
 
+  it('says the keys were unavailable, not that the proof is bad, when the JWKS cannot be fetched', async () => {
+    // Nothing listens on port 1: the fetch is refused at once.
+    expect(await refusal(await proofOf(claims()), optionsFor({ jwks: new URL('http://127.0.0.1:1/.well-known/jwks.json') }))).toBe('jwks_unavailable');
+  });
+
   it('refuses what is not a JWS at all', async () => {
     expect(await refusal('not.a.jws', optionsFor())).toBe('malformed');
     expect(await refusal('', optionsFor())).toBe('malformed');
