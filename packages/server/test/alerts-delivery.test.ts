@@ -1,4 +1,4 @@
-import type { AlertContent, Business, CreatedApiKey, Message } from '@parley/protocol';
+import type { AlertContent, Business, CreatedApiKey, Message, ServerFrame } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bsidFor } from '../src/business';
 import { alertBody, alertOk, answerOk, switchAlerts } from './alerts-fixtures';
@@ -10,8 +10,8 @@ import { signUpPerson, type TestPerson } from './people';
 // An accepted alert reaches every open socket of the person at once, and a socket that was away
 // gets it on resume — one card per alert id, however often the bank retries.
 
-const alertsIn = (frames: readonly { type: string; message?: Message }[]): AlertContent[] =>
-  frames.flatMap((frame) => (frame.type === 'message' && frame.message?.content.contentType === 'alert' ? [frame.message.content] : []));
+const alertsIn = (frames: readonly ServerFrame[]): AlertContent[] =>
+  frames.flatMap((frame) => (frame.type === 'message' && frame.message.content.contentType === 'alert' ? [frame.message.content] : []));
 
 describe.each(dialects)('alert delivery on %s', (dialect) => {
   let t: TestApp;

@@ -37,14 +37,28 @@ export async function findRecipient(db: Db, input: { businessId: string; bsid: s
   return { person_id: row.person_id, business_name: row.business_name, conversation_id: row.conversation_id ?? null, enabled: row.enabled_kind !== null && row.enabled_kind !== undefined };
 }
 
+/** Rows per INSERT: 13 parameters each stays far under SQLite's limit. */
+const insertChunk = 500;
+
 /**
- * Store the alert unless this business already stored one for the same request (`source_key`);
- * either way, answers the stored row.
+ * Store alerts in one transaction, each unless its business already stored one for the same
+ * request (`source_key`); answers the stored row of each, in order (the earlier one on a repeat).
  */
-export async function insertAlertIfAbsent(db: Db, row: AlertRow): Promise<AlertRow> {
-  await db.insertInto('alerts').values(row).onConflict((conflict) => conflict.columns(['business_id', 'source_key']).doNothing()).execute();
-  const stored = await db.selectFrom('alerts').selectAll().where('business_id', '=', row.business_id).where('source_key', '=', row.source_key).executeTakeFirstOrThrow();
-  return normalize(stored);
+export async function insertAlertsIfAbsent(db: Db, rows: readonly AlertRow[]): Promise<AlertRow[]> {
+  return db.transaction().execute(async (trx) => {
+    const stored = new Map<string, AlertRow>();
+    for (let start = 0; start < rows.length; start += insertChunk) {
+      const chunk = rows.slice(start, start + insertChunk);
+      await trx.insertInto('alerts').values(chunk).onConflict((conflict) => conflict.columns(['business_id', 'source_key']).doNothing()).execute();
+      const found = await trx.selectFrom('alerts').selectAll().where('source_key', 'in', chunk.map((row) => row.source_key)).execute();
+      for (const row of found) stored.set(`${row.business_id} ${row.source_key}`, normalize(row));
+    }
+    return rows.map((row) => {
+      const found = stored.get(`${row.business_id} ${row.source_key}`);
+      if (!found) throw new Error(`alert ${row.id} was neither inserted nor found`);
+      return found;
+    });
+  });
 }
 
 export async function findAlert(db: Db, alertId: string): Promise<AlertRow | undefined> {

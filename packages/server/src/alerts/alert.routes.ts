@@ -2,7 +2,7 @@ import { AlertApiBody, AlertApiResult, idempotencyHeaders, SendApiHeaders } from
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { businessOf, createIdempotency, requireApiKey } from '../business';
 import type { ServerContext } from '../context';
-import { sendAlert, type AlertMessaging } from './alert.service';
+import { createAlertWriter, sendAlert, type AlertMessaging } from './alert.service';
 
 const description = `Needs an API key with \`alerts:send\` and an \`Idempotency-Key\` header. Alerts the person the BSID names, as an interactive card in your conversation with them.
 Accepted only when the person switched this kind of alert on for your bank (all kinds are off until they do): otherwise 403 ERR_ALERTS_NOT_ENABLED.
@@ -14,6 +14,7 @@ The answer comes as the \`alert.answered\` webhook. See docs/alerts.md.`;
 export function alertApiRoutes(ctx: ServerContext, messaging: AlertMessaging): FastifyPluginAsyncTypebox {
   return async (app) => {
     const idempotency = createIdempotency(ctx);
+    const writer = createAlertWriter(ctx);
     app.post(
       '/v1/alerts',
       {
@@ -33,7 +34,7 @@ export function alertApiRoutes(ctx: ServerContext, messaging: AlertMessaging): F
           { businessId, key: request.headers[idempotencyHeaders.key], method: 'POST', path: '/v1/alerts', body: request.body },
           async ({ fingerprint }) => ({
             status: 201 as const,
-            body: await sendAlert(ctx, messaging, { businessId, body: request.body, sourceKey: fingerprint }),
+            body: await sendAlert(ctx, { messaging, writer }, { businessId, body: request.body, sourceKey: fingerprint }),
           }),
         );
         if (replayed) void reply.header(idempotencyHeaders.replayed, 'true');

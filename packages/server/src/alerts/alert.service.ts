@@ -1,6 +1,7 @@
 import { maxAlertLifetimeMs, type AlertApiBody, type AlertApiResult, type AlertContent, type AlertSummary, type AlertAnswer } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import type { Messaging } from '../messaging';
+import { createBatcher } from '../platform/batcher';
 import { AppError } from '../platform/errors';
 import { notifyPerson } from '../push';
 import * as alerts from './alert.repository';
@@ -8,6 +9,15 @@ import type { AlertRow } from './alert.repository';
 
 /** What alerts need of messaging: append a system message, open the person's conversation. */
 export type AlertMessaging = Pick<Messaging, 'append' | 'open'>;
+
+/** Stores new alerts, those of requests arriving together in one transaction (one fsync on SQLite). */
+export interface AlertWriter {
+  add(row: AlertRow): Promise<AlertRow>;
+}
+
+export function createAlertWriter(ctx: Pick<ServerContext, 'db'>): AlertWriter {
+  return createBatcher((rows: AlertRow[]) => alerts.insertAlertsIfAbsent(ctx.db, rows));
+}
 
 /** The card as it is stored in `alerts.body`. */
 export interface AlertCard {
@@ -46,9 +56,10 @@ function checkBody(ctx: ServerContext, body: AlertApiBody): void {
  */
 export async function sendAlert(
   ctx: ServerContext,
-  messaging: AlertMessaging,
+  deps: { messaging: AlertMessaging; writer: AlertWriter },
   input: { businessId: string; body: AlertApiBody; sourceKey: string },
 ): Promise<AlertApiResult> {
+  const { messaging, writer } = deps;
   const { body, businessId } = input;
   checkBody(ctx, body);
   const recipient = await alerts.findRecipient(ctx.db, { businessId, bsid: body.recipient.bsid, kind: body.kind });
@@ -58,7 +69,7 @@ export async function sendAlert(
   }
   const conversationId = recipient.conversation_id ?? (await messaging.open({ personId: recipient.person_id, businessId })).conversation.id;
   const card: AlertCard = { headline: body.headline, facts: body.facts, actions: body.actions };
-  const row = await alerts.insertAlertIfAbsent(ctx.db, {
+  const row = await writer.add({
     id: ctx.random.uuid(),
     business_id: businessId,
     person_id: recipient.person_id,
