@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorize, getAuthorization, listCards, type CardView } from '../../sandbox-bank/src/cards';
 import { findCustomerByUsername } from '../../sandbox-bank/src/customers';
 import { signPayload } from '../src/webhooks/webhook.signer';
-import { contentOf, linkAccount, linkUrlIn, startBankParley, until, type BankChat, type BankParley } from './bank-parley-fixtures';
+import { choice, contentOf, linkAccount, linkUrlIn, startBankParley, until, type BankChat, type BankParley } from './bank-parley-fixtures';
+import { clientId } from './messaging-client';
 import { openStore } from './business-fixtures';
 import { stepUpAssertion } from './step-up-fixtures';
 import { SoftwareAuthenticator } from './webauthn-authenticator';
@@ -177,5 +178,38 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
     expect(await deliverToBank('alert.answered', last)).toBe(204);
     expect(contentOf(await alice.nextBankMessage(), 'text').text).toMatch(/couldn't confirm with your passkey/);
     expect((await cardOf(debit.id)).locked).toBe(false);
+  });
+
+  it('unlocks a card only with the passkey: the tap needs a step-up at Parley, and the bank checks the proof, once', async () => {
+    await alice.say('lock my card');
+    expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Card locked');
+    expect((await cardOf(debit.id)).locked).toBe(true);
+    await alice.say('unlock my card');
+    // Both cards are locked now: which one, then the button that asks for the passkey.
+    const which = await alice.nextBankMessage();
+    await alice.tap(choice(which, `Debit •••• ${debit.last4}`), `Debit •••• ${debit.last4}`);
+    const offer = await alice.nextBankMessage();
+    const [button] = contentOf(offer, 'buttons').buttons;
+    expect(button).toEqual({ type: 'postback', title: 'Unlock with passkey', payload: `UNLOCK_CONFIRM:${debit.id}`, requiresStepUp: true });
+    const tap = { title: 'Unlock with passkey', payload: `UNLOCK_CONFIRM:${debit.id}`, seq: offer.seq };
+    const postback = (body: object) => world.t.app.inject({ method: 'POST', url: `/v1/conversations/${alice.conversation.id}/postbacks`, headers: alice.person.headers, payload: body });
+
+    expect((await postback({ ...tap, clientId: clientId() })).json()).toMatchObject({ error: { code: 'ERR_STEP_UP_REQUIRED' } });
+    const stepUp = await stepUpAssertion(world.t.app, alice.person, passkey, { kind: 'postback', conversationId: alice.conversation.id, seq: offer.seq, payload: tap.payload });
+    expect((await postback({ ...tap, clientId: clientId(), stepUp })).statusCode).toBe(201);
+    expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Card unlocked');
+    expect((await cardOf(debit.id)).locked).toBe(false);
+
+    // Locked again; the same proof replayed under a new webhook-id, or a tap with no proof, unlocks nothing.
+    await alice.say('lock my card');
+    expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Card locked');
+    const [confirmed] = (await recordedEvents('postback')).filter((event) => event.payload === tap.payload);
+    expect(confirmed?.stepUp).toBeTruthy();
+    const { stepUp: _proof, ...withoutProof } = confirmed!;
+    for (const event of [confirmed!, withoutProof]) {
+      expect(await deliverToBank('postback', event)).toBe(204);
+      expect(contentOf(await alice.nextBankMessage(), 'text').text).toMatch(/couldn't confirm with your passkey that it's you, so your card stays locked/);
+    }
+    expect((await cardOf(debit.id)).locked).toBe(true);
   });
 });
