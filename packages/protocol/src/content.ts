@@ -274,6 +274,7 @@ export const RevealRequestContent = Type.Object(
   },
   strict,
 );
+export type RevealRequestContent = Static<typeof RevealRequestContent>;
 
 /**
  * Parley-made: after an agent resolves the conversation, a one-tap 1–5 rating. The person answers
@@ -283,6 +284,7 @@ export const CsatSurveyContent = Type.Object(
   { contentType: Type.Literal('csat_survey'), surveyId: Type.String({ format: 'uuid' }), text: MessageText },
   strict,
 );
+export type CsatSurveyContent = Static<typeof CsatSurveyContent>;
 
 /** What a business may send (the Send API). */
 export const BusinessContent = Type.Union([

@@ -15,6 +15,7 @@ import { businessRoutes, ensureDemoBusiness, messengerRoutes, sendRoutes } from 
 import type { ServerContext } from './context';
 import type { Tables } from './database';
 import { identityRoutes, provideStepUpSigner } from './identity';
+import { consoleRoutes } from './inbox';
 import { createMessaging } from './messaging';
 import { createPush } from './push';
 import { createWebhooks, webhookSecretsKey } from './webhooks';
@@ -117,6 +118,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(businessRoutes(ctx));
   await app.register(messaging.routes);
   await app.register(messaging.gateway);
+  await app.register(consoleRoutes(ctx, messaging));
   await app.register(sendRoutes(ctx, messaging));
   await app.register(alertRoutes(ctx, messaging));
   await app.register(messengerRoutes(ctx, messaging));

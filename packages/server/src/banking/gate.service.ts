@@ -21,6 +21,8 @@ export interface FinancialDataRequest {
   readonly personId: string;
   /** A Money account id (`<consentId>.<bank account id>`); absent: every account of each linked bank. */
   readonly accountId?: string;
+  /** Without accountId: only the person's link with this bank (the agent console reads nothing of other banks). */
+  readonly institutionId?: string;
   readonly category: DataCategory;
   readonly purpose: AccessPurpose;
   /** `person`, `bank-bot`, `system` or `agent:<id>`. */
@@ -55,7 +57,8 @@ async function targetsOf(ctx: ServerContext, request: FinancialDataRequest): Pro
     const rows = await consents.listConsentsOfPerson(ctx.db, request.personId);
     // The newest consent per bank speaks for it: an old revoked one does not refuse a new link.
     const seen = new Set<string>();
-    return rows.filter((row) => !seen.has(row.institution_id) && seen.add(row.institution_id));
+    const latest = rows.filter((row) => !seen.has(row.institution_id) && seen.add(row.institution_id));
+    return request.institutionId === undefined ? latest : latest.filter((row) => row.institution_id === request.institutionId);
   }
   const parsed = parseAccountId(request.accountId);
   const row = parsed && (await consents.findConsentOfPerson(ctx.db, request.personId, parsed.consentId));

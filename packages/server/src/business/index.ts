@@ -9,7 +9,7 @@ export {
   demoBusiness,
   type BusinessContext,
 } from './business.service';
-export { addMember, listMembers, removeMember } from './member.service';
+export { addMember, listMembers, removeMember, authorizeMember, listMemberships } from './member.service';
 export { createApiKey, listApiKeys, revokeApiKey, authenticateApiKey, type ApiKeyPrincipal } from './api-key.service';
 export { requireApiKey, businessOf } from './api-key.hooks';
 export { bsidFor, bsidsFor, personForBsid } from './bsid.service';

@@ -23,10 +23,12 @@ export interface MessagingCore {
   readonly ctx: ServerContext;
   readonly owners: ConversationOwners;
   readonly committer: GroupCommitter;
+  /** Told after each handover move on this node (the agent inbox opens, assigns and closes its rows). */
+  readonly threadMoved?: Set<(event: { businessId: string; conversationId: string; move: 'pass' | 'take' | 'return'; metadata?: string | undefined }) => void | Promise<void>>;
 }
 
-export function toMessage(row: MessageRow): Message {
-  return {
+export function toMessage(row: Omit<MessageRow, 'agent_name'> & { agent_name?: string | null }): Message {
+  const message: Message = {
     conversationId: row.conversation_id,
     seq: Number(row.seq),
     clientId: row.client_id,
@@ -34,6 +36,8 @@ export function toMessage(row: MessageRow): Message {
     content: JSON.parse(row.body) as MessageContent,
     sentAt: Number(row.created_at),
   };
+  if (row.agent_name) message.agent = { displayName: row.agent_name };
+  return message;
 }
 
 function toConversation(row: conversations.ConversationViewRow, business: Business): Conversation {

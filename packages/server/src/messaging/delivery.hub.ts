@@ -34,8 +34,36 @@ export interface Subscriber {
  */
 export class DeliveryHub<S extends Subscriber> {
   readonly #people = new Map<string, { sockets: Set<S>; unsubscribe: () => void }>();
+  /** Agent-console sockets that joined a business's inbox (`inbox.join`), by business. */
+  readonly #businesses = new Map<string, { sockets: Set<S>; unsubscribe: () => void }>();
 
   constructor(private readonly bus: Bus) {}
+
+  /** Also deliver the business side of the gateway (businessTopic) to this socket. */
+  attachBusiness(socket: S, businessId: string): void {
+    let business = this.#businesses.get(businessId);
+    if (!business) {
+      const sockets = new Set<S>();
+      const unsubscribe = this.bus.subscribe(businessTopic(businessId), (payload) => {
+        const event = payload as DeliveryEvent;
+        let text: string | undefined;
+        const render = (): string => (text ??= JSON.stringify(event.frame));
+        for (const subscriber of sockets) subscriber.deliver(event, render);
+      });
+      business = { sockets, unsubscribe };
+      this.#businesses.set(businessId, business);
+    }
+    business.sockets.add(socket);
+  }
+
+  detachBusiness(socket: S, businessId: string): void {
+    const business = this.#businesses.get(businessId);
+    if (!business?.sockets.delete(socket)) return;
+    if (business.sockets.size === 0) {
+      business.unsubscribe();
+      this.#businesses.delete(businessId);
+    }
+  }
 
   attach(socket: S): void {
     let person = this.#people.get(socket.personId);
@@ -54,6 +82,7 @@ export class DeliveryHub<S extends Subscriber> {
   }
 
   detach(socket: S): void {
+    for (const businessId of [...this.#businesses.keys()]) this.detachBusiness(socket, businessId);
     const person = this.#people.get(socket.personId);
     if (!person?.sockets.delete(socket)) return;
     if (person.sockets.size === 0) {

@@ -38,6 +38,8 @@ export class Connection implements Subscriber, ReplayTarget {
   alive = true;
   readonly held = new Map<string, HeldRange>();
   readonly parked = new Map<string, { event: DeliveryEvent; render: () => string }[]>();
+  /** Set by the registry: what an `inbox.join` frame does (agent console). */
+  inboxJoin: ((available: boolean) => Promise<void>) | undefined;
   #closing = false;
   #corked = false;
   #slowCheck: NodeJS.Timeout | undefined;
@@ -87,6 +89,11 @@ export class Connection implements Subscriber, ReplayTarget {
       case 'typing': {
         const typing = { personId: this.personId, conversationId: frame.conversationId, state: frame.state };
         this.#serially(() => relayTyping(this.core, typing), frame.conversationId);
+        return;
+      }
+      case 'inbox.join': {
+        const join = this.inboxJoin;
+        if (join) this.#serially(() => join(frame.available ?? true));
         return;
       }
     }

@@ -3,6 +3,7 @@ import { keepSessionsAlive } from '../identity';
 import type { MessagingCore } from './conversation.service';
 import { DeliveryHub } from './delivery.hub';
 import { closeCodes, Connection, type SocketIdentity } from './gateway.connection';
+import { InboxPresence } from './inbox.presence';
 
 /** The server pings every socket this often and drops one that did not answer the last ping. */
 export const heartbeatMs = 30_000;
@@ -25,6 +26,8 @@ const tickMs = 1_000;
 export class SocketRegistry {
   readonly #connections = new Set<Connection>();
   readonly #hub: DeliveryHub<Connection>;
+  /** Agent-console sockets and who is online for the inbox. */
+  readonly presence: InboxPresence;
   readonly #timer: NodeJS.Timeout;
   #nextHeartbeat: number;
   #nextSessionCheck: number;
@@ -33,6 +36,7 @@ export class SocketRegistry {
 
   constructor(private readonly core: MessagingCore) {
     this.#hub = new DeliveryHub<Connection>(core.ctx.bus);
+    this.presence = new InboxPresence(core.ctx, this.#hub);
     const now = core.ctx.clock.now();
     this.#nextHeartbeat = now + heartbeatMs;
     this.#nextSessionCheck = now + sessionCheckMs;
@@ -58,6 +62,7 @@ export class SocketRegistry {
     }
     this.#connections.add(connection);
     this.#hub.attach(connection);
+    connection.inboxJoin = (available) => this.presence.join(connection, available);
     ctx.metrics.openSockets.inc();
     socket.on('message', (data, isBinary) => connection.onFrame(data, isBinary));
     socket.on('pong', () => {
@@ -65,6 +70,7 @@ export class SocketRegistry {
     });
     socket.once('close', () => {
       this.#connections.delete(connection);
+      this.presence.leave(connection);
       this.#hub.detach(connection);
       ctx.metrics.openSockets.dec();
     });

@@ -41,5 +41,11 @@ export async function moveThread(
   if (result === 'absent') throw new AppError('ERR_NOT_FOUND');
   if (result === 'unchanged') throw new AppError('ERR_CONFLICT', { message: `The thread is not owned by the ${from} now.` });
   notifyWebhooks(ctx);
+  // Awaited, so the inbox row exists (and is assigned) when the move answers; a failing listener does not undo the move.
+  for (const listener of core.threadMoved ?? []) {
+    await Promise.resolve(listener({ businessId, conversationId, move: options.move, metadata: options.metadata })).catch((error: unknown) =>
+      ctx.log.error({ err: error, conversationId }, 'a handover listener failed'),
+    );
+  }
   return { conversationId, owner: to };
 }

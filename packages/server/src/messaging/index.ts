@@ -3,6 +3,7 @@ import type { Conversation, Message, MessageContent } from '@parley/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
+import { createBusinessSide, type BusinessSide } from './business-side.service';
 import { ConversationOwners } from './conversation.owners';
 import { openConversation, type MessagingCore } from './conversation.service';
 import { gatewayRoutes } from './gateway.routes';
@@ -12,6 +13,7 @@ import { GroupCommitter } from './message.committer';
 import { messagingRoutes } from './messaging.routes';
 
 export { businessTopic, personTopic, type DeliveryEvent } from './delivery.hub';
+export type { BusinessSide, BusinessThreadRow } from './business-side.service';
 
 /** A message from the business side or Parley itself, stored and delivered like a person's. */
 export interface AppendMessageInput {
@@ -20,6 +22,8 @@ export interface AppendMessageInput {
   readonly content: MessageContent;
   /** Makes the append idempotent: the same clientId in the same conversation stores nothing new. */
   readonly clientId?: string;
+  /** A human agent wrote it (agent console): the name the person sees. */
+  readonly agent?: { readonly displayName: string };
 }
 
 export interface Messaging {
@@ -33,6 +37,8 @@ export interface Messaging {
   open(input: { personId: string; businessId: string }): Promise<{ conversation: Conversation; created: boolean }>;
   /** Whether the person has a socket open on this node now. */
   isConnected(personId: string): boolean;
+  /** The business side for the agent console: threads, history, read marks, typing, handover, presence. */
+  readonly businessSide: BusinessSide;
   /** Flush pending writes (acking them), then close sockets with 1001. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -48,7 +54,8 @@ const byContext = new WeakMap<ServerContext, Messaging>();
 
 export function createMessaging(ctx: ServerContext): Messaging {
   const owners = new ConversationOwners(ctx);
-  const core: MessagingCore = { ctx, owners, committer: new GroupCommitter(ctx, owners) };
+  const threadMoved: NonNullable<MessagingCore['threadMoved']> = new Set();
+  const core: MessagingCore = { ctx, owners, committer: new GroupCommitter(ctx, owners), threadMoved };
   const registry = new SocketRegistry(core);
   let closing: Promise<void> | undefined;
   const messaging: Messaging = {
@@ -62,6 +69,7 @@ export function createMessaging(ctx: ServerContext): Messaging {
       return result.message;
     },
     open: (input) => openConversation(core, input),
+    businessSide: createBusinessSide(core, registry.presence, threadMoved),
     isConnected: (personId) => registry.isConnected(personId),
     close() {
       closing ??= core.committer.close().then(() => registry.close());

@@ -3,9 +3,9 @@ import type { ServerContext } from '../context';
 import type { Db } from '../database';
 import { AppError } from '../platform/errors';
 import { notifyWebhooks, recordEvents } from '../webhooks';
-import type { ConversationBsid, ConversationOwners } from './conversation.owners';
+import type { ConversationBsid, ConversationOwner, ConversationOwners } from './conversation.owners';
 import { publishMessage } from './delivery.hub';
-import { findByClientIds, inTransaction, insertMessages, reserveSeqs, type ReservedSeqs, type StoredMessageRow } from './message.repository';
+import { findByClientIds, inTransaction, insertMessages, reserveSeqs, setAgentNames, type ReservedSeqs, type StoredMessageRow } from './message.repository';
 import { personMessageEvents } from './message.events';
 
 export type SendResult =
@@ -24,6 +24,8 @@ export interface SendRequest {
   readonly stepUp?: string;
   /** The socket the send came from: it gets the ack, the person's other sockets the message. */
   readonly origin?: string;
+  /** A business message written by a human agent (agent console): the name the person sees. */
+  readonly agent?: { readonly displayName: string };
   /** Called once, after the transaction committed (or failed). */
   readonly done: (result: SendResult) => void;
 }
@@ -50,6 +52,8 @@ interface Tick {
 interface Written {
   readonly outcomes: Outcome[];
   readonly recorded: boolean;
+  /** Conversations of the batch whose thread the human inbox owns (read under the row lock). */
+  readonly inboxOwned: ReadonlySet<string>;
 }
 
 function fail(code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' | 'ERR_UNAVAILABLE', message?: string): SendResult {
@@ -76,6 +80,9 @@ export class GroupCommitter {
   #running = false;
   #closed = false;
   #idle: (() => void)[] = [];
+
+  /** Called on this node after each new message in a conversation the human inbox owns is committed and published. */
+  readonly stored = new Set<(message: Message, owner: ConversationOwner) => void>();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -155,7 +162,7 @@ export class GroupCommitter {
     const written = await this.#writeWithRetry(accepted, { sentAt, bsids });
     if (!written) return;
     if (written.recorded) notifyWebhooks(this.ctx);
-    this.#deliver(accepted, written.outcomes, sentAt);
+    this.#deliver(accepted, written, sentAt);
   }
 
   async #writeWithRetry(batch: SendRequest[], tick: Tick): Promise<Written | undefined> {
@@ -189,13 +196,18 @@ export class GroupCommitter {
     const reserved: Map<string, ReservedSeqs> = flatCounts.length > 0 ? await reserveSeqs(trx, dialect, { counts: flatCounts, at: sentAt }) : new Map();
     const params = assignSeqs({ batch, outcomes, counts, reserved, sentAt });
     if (params.length > 0) await insertMessages(trx, dialect, params);
+    const byAgents = agentNamesOf(batch, outcomes);
+    if (byAgents.length > 0) await setAgentNames(trx, byAgents);
     const events = personMessageEvents({ batch, outcomes, reserved, bsids, sentAt });
     const recorded = events.length > 0 ? await recordEvents(trx, this.ctx, events) : [];
-    return { outcomes, recorded: recorded.some((event) => event.eventId !== null) };
+    const inboxOwned = new Set<string>();
+    if (this.stored.size > 0) for (const [conversationId, seqs] of reserved) if (seqs.threadOwner === 'inbox') inboxOwned.add(conversationId);
+    return { outcomes, recorded: recorded.some((event) => event.eventId !== null), inboxOwned };
   }
 
   /** After the commit: ack every sender, publish every new message to both sides. */
-  #deliver(batch: SendRequest[], outcomes: Outcome[], sentAt: number): void {
+  #deliver(batch: SendRequest[], written: Written, sentAt: number): void {
+    const { outcomes, inboxOwned } = written;
     let persisted = 0;
     const messages: (Message | undefined)[] = new Array(batch.length);
     for (let i = 0; i < batch.length; i++) {
@@ -219,16 +231,18 @@ export class GroupCommitter {
       messages[i] = message;
       persisted++;
       settle(request, { ok: true, message, duplicate: false });
-      this.#publish(request, message);
+      this.#publish(request, message, inboxOwned);
     }
     if (persisted === 0) return;
     this.ctx.metrics.messagesPersisted.inc(persisted);
     this.ctx.metrics.commitBatchSize.observe(persisted);
   }
 
-  #publish(request: SendRequest, message: Message): void {
+  #publish(request: SendRequest, message: Message, inboxOwned: ReadonlySet<string>): void {
     const owner = this.owners.peek(request.conversationId);
-    if (owner) publishMessage(this.ctx.bus, { ...owner, message, skipSocket: request.origin });
+    if (!owner) return;
+    publishMessage(this.ctx.bus, { ...owner, message, skipSocket: request.origin });
+    if (inboxOwned.has(request.conversationId)) for (const listener of this.stored) listener(message, owner);
   }
 }
 
@@ -241,7 +255,20 @@ function settle(request: SendRequest, result: SendResult): void {
 }
 
 function toWire(request: SendRequest, seq: number, sentAt: number): Message {
-  return { conversationId: request.conversationId, seq, clientId: request.clientId, sender: request.sender, content: request.content, sentAt };
+  const message: Message = { conversationId: request.conversationId, seq, clientId: request.clientId, sender: request.sender, content: request.content, sentAt };
+  if (request.agent) message.agent = { displayName: request.agent.displayName };
+  return message;
+}
+
+/** The new messages of a batch that human agents wrote (rare: the hot path of people's sends skips it). */
+function agentNamesOf(batch: SendRequest[], outcomes: Outcome[]): { conversationId: string; seq: number; name: string }[] {
+  const named: { conversationId: string; seq: number; name: string }[] = [];
+  for (let i = 0; i < batch.length; i++) {
+    const request = batch[i]!;
+    const outcome = outcomes[i]!;
+    if (request.agent && outcome.kind === 'new') named.push({ conversationId: request.conversationId, seq: outcome.seq, name: request.agent.displayName });
+  }
+  return named;
 }
 
 function fromStored(conversationId: string, row: StoredMessageRow): Message {

@@ -137,3 +137,10 @@ export async function insertMessages(db: Db, dialect: Dialect, params: readonly 
     await run(db, text, chunk as unknown[]);
   }
 }
+
+/** Name the human agent of each of these just-inserted business messages (agent console replies). */
+export async function setAgentNames(db: Db, rows: readonly { conversationId: string; seq: number; name: string }[]): Promise<void> {
+  for (const row of rows) {
+    await db.updateTable('messages').set({ agent_name: row.name }).where('conversation_id', '=', row.conversationId).where('seq', '=', row.seq).execute();
+  }
+}

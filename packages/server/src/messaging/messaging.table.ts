@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export interface ConversationsTable {
   id: string;
@@ -27,6 +27,8 @@ export interface MessagesTable {
   /** The MessageContent as JSON. */
   body: string;
   created_at: number;
+  /** The display name of the human agent who wrote a business message (agent console); null otherwise. */
+  agent_name: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type MessageRow = Selectable<MessagesTable>;
 

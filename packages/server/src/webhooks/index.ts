@@ -4,6 +4,7 @@ import type { ServerContext } from '../context';
 import { createSecretBox, createSecretBoxFromKey, loadMasterKey } from './secret.box';
 import type { ResolveAll } from './url.guard';
 import { WebhookDispatcher } from './webhook.dispatcher';
+import { webhookConsoleRoutes } from './webhook-console.routes';
 import { webhookRoutes } from './webhook.routes';
 import { createWebhookSender } from './webhook.sender';
 
@@ -50,7 +51,13 @@ export function createWebhooks(ctx: ServerContext, options: { resolveAll?: Resol
   const core = { ctx, secrets, resolveAll: options.resolveAll };
   let closing: Promise<void> | undefined;
   const webhooks: Webhooks = {
-    routes: withAppDecoration(webhookRoutes(core) as FastifyPluginAsync, () => webhooks),
+    routes: withAppDecoration(
+      async (app) => {
+        await app.register(webhookRoutes(core));
+        await app.register(webhookConsoleRoutes(core));
+      },
+      () => webhooks,
+    ),
     start: () => dispatcher.start(),
     flush: () => dispatcher.flush(),
     close() {

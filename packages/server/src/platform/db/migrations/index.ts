@@ -13,6 +13,7 @@ import * as banking from './0013_banking';
 import * as consentRenewal from './0014_consent_renewal';
 import * as alerts from './0015_alerts';
 import * as push from './0016_push';
+import * as inbox from './0017_inbox';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0014_privacy_log_seal': privacyLogSeal,
   '0015_alerts': alerts,
   '0016_push': push,
+  '0017_inbox': inbox,
 };
