@@ -81,7 +81,7 @@ export const AlertAnswerBody = Type.Object(
     actionId: AlertActionId,
     stepUp: Type.Optional(StepUpAssertion),
   },
-  strict,
+  { ...strict, examples: [{ actionId: 'confirm' }] },
 );
 export type AlertAnswerBody = Static<typeof AlertAnswerBody>;
 
@@ -157,7 +157,7 @@ export type AlertPreferences = Static<typeof AlertPreferences>;
  */
 export const AlertPreferencesUpdate = Type.Object(
   { kinds: Type.Partial(AlertKindSwitches, { ...strict, minProperties: 1 }) },
-  strict,
+  { ...strict, examples: [{ kinds: { card_transaction_review: true, large_withdrawal: true } }] },
 );
 export type AlertPreferencesUpdate = Static<typeof AlertPreferencesUpdate>;
 export const AlertPreferencesParams = Type.Object({ businessId: Id });
