@@ -4,6 +4,7 @@ import { runCli } from '../../server/src/cli/main';
 import { startBankParley, type BankParley } from '../../server/test/bank-parley-fixtures';
 import { signUpPerson, type TestPerson } from '../../server/test/people';
 import { launchChromium, recordContext, screenshot, webDistDir } from './harness';
+import { bubble, newPerson, sendMessage, signUpWithPassword } from './people';
 
 // The agent console with the real Sandbox Bank: its bot hands a conversation over, a member of
 // the bank answers it in /console, and the person sees it all in the person's app.
@@ -11,6 +12,7 @@ import { launchChromium, recordContext, screenshot, webDistDir } from './harness
 const password = 'correct horse battery staple';
 const desktop = { width: 1440, height: 900 };
 const laptop = { width: 1280, height: 760 };
+const phone = { width: 390, height: 844 };
 
 /** `parley business member add`, as an operator makes someone a member of the Sandbox Bank. */
 async function makeMember(world: BankParley, person: TestPerson, role: 'owner' | 'developer' | 'agent'): Promise<void> {
@@ -53,12 +55,15 @@ describe('the agent console', () => {
     await world?.close();
   });
 
-  it('lets an owner make an API key shown once, and revoke it; someone with no business gets a plain explanation', async () => {
+  it('lets an owner make an API key shown once and revoke it, and invite someone by a one-time link who then joins', async () => {
     const owner = await signUpPerson(world.t.app, 'Olivia Owner');
     await makeMember(world, owner, 'owner');
     const page = await open(desktop);
     await signInToConsole(page, world, owner);
     await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'How people see Sandbox Bank' }).waitFor();
+    await screenshot(page, 'console-settings-profile');
+
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name').fill('Console test key');
     await page.getByRole('button', { name: 'Make key' }).click();
@@ -74,14 +79,102 @@ describe('the agent console', () => {
     await page.getByRole('button', { name: 'I have stored it' }).click();
     expect(await page.content()).not.toContain(secret);
 
-    await page.getByRole('link', { name: 'Members' }).click();
-    await page.getByRole('row', { name: /Olivia Owner/ }).waitFor();
-    await screenshot(page, 'console-settings-members');
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    // The bank's bot endpoint, registered by startBankParley, and its deliveries.
+    await page.getByRole('row', { name: /sandbox-bank|\/parley\/webhooks|127\.0\.0\.1/ }).first().waitFor();
+    await screenshot(page, 'console-settings-webhooks');
 
-    const stranger = await signUpPerson(world.t.app, 'Sam Stranger');
+    // Someone with no business is told plainly, then joins by the owner's one-time link.
+    const stranger = await signUpPerson(world.t.app, 'Sam Newcomer');
     const other = await open(laptop);
     await signInToConsole(other, world, stranger);
     await other.getByRole('heading', { name: 'No business yet' }).waitFor();
     expect(await other.getByRole('main').innerText()).toContain('not a member of any business');
+
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('button', { name: 'Make invite link' }).click();
+    const inviteUrl = await page.getByTestId('invite-url').innerText();
+    expect(inviteUrl).toContain('/console/invite');
+    await page.getByRole('row', { name: /Olivia Owner \(you\)/ }).waitFor();
+    await screenshot(page, 'console-settings-members');
+
+    await other.goto(inviteUrl.replace(/^https?:\/\/[^/]+/, world.t.baseUrl));
+    await other.getByRole('button', { name: 'Join Sandbox Bank' }).click();
+    await other.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
+    // Used once: the same link is refused now.
+    await other.goto(inviteUrl.replace(/^https?:\/\/[^/]+/, world.t.baseUrl));
+    await other.getByRole('heading', { name: 'This invite can’t be used' }).waitFor();
+    await page.reload();
+    await page.getByRole('row', { name: /Sam Newcomer/ }).waitFor();
+  });
+
+  it('hands a conversation from the bot to an agent live; the agent answers, notes, asks to reveal and resolves; the person rates, and the rating shows in the stats', async () => {
+    const agent = await signUpPerson(world.t.app, 'Ana Agent');
+    await makeMember(world, agent, 'agent');
+    const desk = await open(desktop);
+    await signInToConsole(desk, world, agent);
+    await desk.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
+    await desk.getByRole('switch', { name: /Online/ }).waitFor();
+
+    // The person, on a phone, asks the bank's real bot for a person.
+    const person = await open(phone);
+    await person.goto(`${world.t.baseUrl}/`);
+    await signUpWithPassword(person, newPerson('Pat Person'));
+    await person.getByRole('button', { name: 'Message Sandbox Bank' }).click();
+    await person.getByRole('region', { name: 'Messages' }).getByText(/Sandbox Bank assistant/).waitFor();
+    await sendMessage(person, 'Can I talk to a person please?');
+    await bubble(person, "I'm passing you to a member of our team").waitFor();
+
+    // It appears in the agent's inbox without a reload.
+    const row = desk.locator('a.inbox-row').first();
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/open/i);
+    await screenshot(desk, 'console-inbox-new');
+    await row.click();
+    const thread = desk.getByRole('log', { name: 'Conversation' });
+    await thread.getByText('Can I talk to a person please?').waitFor();
+    // The bot's own words are in the thread too.
+    await thread.getByText(/passing you to a member of our team/).waitFor();
+
+    const composer = desk.getByRole('textbox', { name: 'Reply to the customer' });
+    await composer.fill('Hi, this is Ana. How can I help?');
+    await composer.press('Enter');
+    await bubble(person, 'Hi, this is Ana. How can I help?').waitFor();
+    expect(await bubble(person, 'Hi, this is Ana. How can I help?').innerText()).toContain('Ana Agent');
+
+    // An internal note: on the agent's side only.
+    await desk.getByRole('tab', { name: 'Internal note' }).click();
+    await desk.getByRole('textbox', { name: 'Internal note' }).fill('Sounds worried about a card payment');
+    await desk.getByRole('button', { name: 'Add note' }).click();
+    await thread.locator('.thread-note', { hasText: 'Sounds worried about a card payment' }).waitFor();
+    await desk.getByRole('tab', { name: 'Reply to customer' }).click();
+
+    // Ask to reveal one field; the person declines with one tap and the agent sees it live.
+    await desk.getByLabel('Field to ask for').selectOption('account_mask');
+    await desk.getByRole('button', { name: 'Ask', exact: true }).click();
+    const revealCard = person.locator('.reveal-card');
+    await revealCard.getByRole('button', { name: 'Decline' }).waitFor();
+    await screenshot(person, 'console-person-reveal-phone');
+    await revealCard.getByRole('button', { name: 'Decline' }).click();
+    await revealCard.getByText('You declined. Nothing was shared.').waitFor();
+    await desk.locator('.reveal-declined').waitFor();
+    await screenshot(desk, 'console-conversation-desktop');
+    await desk.setViewportSize(laptop);
+    await screenshot(desk, 'console-conversation-laptop');
+    await desk.setViewportSize(desktop);
+
+    await desk.getByRole('button', { name: 'Resolve', exact: true }).click();
+    const survey = person.locator('.csat-card');
+    await survey.waitFor();
+    await survey.getByRole('button', { name: '5 out of 5, Excellent' }).click();
+    await survey.getByText('Thank you — you rated 5 out of 5.').waitFor();
+    await screenshot(person, 'console-person-rated-phone');
+    expect(await person.locator('body').innerText()).not.toContain('Sounds worried');
+
+    await desk.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Stats' }).click();
+    const anaRow = desk.getByRole('row', { name: /Ana Agent/ });
+    await anaRow.waitFor();
+    expect(await anaRow.innerText()).toContain('5.00 / 5');
+    await screenshot(desk, 'console-stats');
   });
 });

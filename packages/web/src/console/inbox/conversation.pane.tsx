@@ -92,7 +92,7 @@ function ConversationHeader(props: { row: InboxConversation }) {
             {row.assignee && !agents?.some((a) => a.memberId === row.assignee?.memberId) && <option value={row.assignee.memberId}>{row.assignee.displayName}</option>}
             {agents?.map((agent) => (
               <option key={agent.memberId} value={agent.memberId}>
-                {agent.memberId === myMemberId ? `${agent.displayName} (me)` : agent.displayName} · {agent.online ? 'online' : 'away'} · {agent.assigned} open
+                {agent.memberId === myMemberId ? `${agent.displayName} (me)` : agent.displayName} — {agent.online ? 'online' : 'away'}, {agent.assigned} open
               </option>
             ))}
           </select>
@@ -105,7 +105,7 @@ function ConversationHeader(props: { row: InboxConversation }) {
         {open && (
           <button
             type="button"
-            className="button small"
+            className="button small push"
             disabled={busy !== null}
             onClick={() => void act('status', () => setInboxStatus(business.id, id, row.status === 'pending' ? 'open' : 'pending'))}
             title="Pending: waiting on the customer. Their next message makes it open again."

@@ -14,7 +14,7 @@ import { CopyButton } from '../settings/copy.button';
 import { useInboxStore } from './inbox.context';
 
 export const revealFieldText: Record<RevealField, string> = {
-  account_mask: 'Last four digits of their account',
+  account_mask: 'Last 4 digits of account',
   balance: 'Account balance',
   account_type: 'Account type',
 };

@@ -1,5 +1,5 @@
 /** The inbox's left column: filters (status, whose, BSID search) and the rows, live; arrow keys move between rows. */
-import type { InboxConversation, InboxStatus, InboxView } from '@parley/protocol';
+import type { InboxConversation, InboxStatus, InboxView, Message } from '@parley/protocol';
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { previewOf } from '../../chat/content/content.preview';
 import { Link } from '../../router';
@@ -95,7 +95,7 @@ function InboxRow(props: { row: InboxConversation; selected: boolean }) {
   const { typing } = useInboxState();
   const { row } = props;
   const last = row.lastMessage;
-  const preview = typing[row.conversationId] ? 'Typing…' : last ? `${last.sender === 'person' ? '' : last.agent ? `${last.agent.displayName}: ` : 'Bot: '}${previewOf(last.content)}` : (row.handoverNote ?? 'Handed over');
+  const preview = typing[row.conversationId] ? 'Typing…' : last ? `${senderPrefix(last)}${previewOf(last.content)}` : (row.handoverNote ?? 'Handed over');
   return (
     <Link to={consolePath.inbox(business.id, row.conversationId)} className="inbox-row" aria-current={props.selected ? 'page' : undefined} data-unread={row.unread > 0}>
       <span className="inbox-row-top">
@@ -115,6 +115,12 @@ function InboxRow(props: { row: InboxConversation; selected: boolean }) {
       </span>
     </Link>
   );
+}
+
+function senderPrefix(message: Message): string {
+  if (message.sender === 'person') return '';
+  if (message.sender === 'system') return 'Parley: ';
+  return message.agent ? `${message.agent.displayName}: ` : 'Bot: ';
 }
 
 /** A BSID is long; its start tells people apart at a glance (the full one is in the customer panel). */

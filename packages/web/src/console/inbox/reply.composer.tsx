@@ -117,7 +117,7 @@ export function ReplyComposer(props: { businessId: string; conversationId: strin
       <textarea
         id={`agent-input-${conversationId}`}
         ref={input}
-        rows={3}
+        rows={2}
         value={text}
         maxLength={4000}
         placeholder={note ? 'Write a note for your team…' : 'Write a reply…'}
@@ -129,41 +129,43 @@ export function ReplyComposer(props: { businessId: string; conversationId: strin
         onBlur={() => typing.stopped()}
         onKeyDown={keyDown}
       />
-      {!note && (
-        <div className="composer-choices">
-          {quickReplies.map((reply) => (
-            <span key={reply.title} className="choice-chip">
-              {reply.title}
-              <button type="button" aria-label={`Remove quick reply ${reply.title}`} onClick={() => setQuickReplies(quickReplies.filter((q) => q !== reply))}>
-                ×
-              </button>
-            </span>
-          ))}
-          <input
-            className="choice-input"
-            aria-label="Add a quick reply"
-            placeholder="+ Quick reply"
-            value={choice}
-            maxLength={maxChoiceTitleLength}
-            onChange={(event) => setChoice(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                addChoice();
-              }
-            }}
-          />
-        </div>
-      )}
-      <div className="composer-actions">
-        {error && (
-          <span className="form-error" role="alert">
-            {error}
-          </span>
+      <div className="composer-footer">
+        {!note && (
+          <div className="composer-choices">
+            {quickReplies.map((reply) => (
+              <span key={reply.title} className="choice-chip">
+                {reply.title}
+                <button type="button" aria-label={`Remove quick reply ${reply.title}`} onClick={() => setQuickReplies(quickReplies.filter((q) => q !== reply))}>
+                  ×
+                </button>
+              </span>
+            ))}
+            <input
+              className="choice-input"
+              aria-label="Add a quick reply"
+              placeholder="+ Quick reply"
+              value={choice}
+              maxLength={maxChoiceTitleLength}
+              onChange={(event) => setChoice(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') {
+                  event.preventDefault();
+                  addChoice();
+                }
+              }}
+            />
+          </div>
         )}
-        <button type="submit" className={`button ${note ? 'note-button' : 'primary'}`} disabled={busy || text.trim() === ''}>
-          {busy ? 'Sending…' : note ? 'Add note' : 'Send'}
-        </button>
+        <div className="composer-actions">
+          {error && (
+            <span className="form-error" role="alert">
+              {error}
+            </span>
+          )}
+          <button type="submit" className={`button ${note ? 'note-button' : 'primary'}`} disabled={busy || text.trim() === ''}>
+            {busy ? 'Sending…' : note ? 'Add note' : 'Send'}
+          </button>
+        </div>
       </div>
     </form>
   );

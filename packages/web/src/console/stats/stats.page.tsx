@@ -73,7 +73,7 @@ function StatsBody(props: { stats: InboxStats }) {
           <p className="muted">Nothing yet in this period.</p>
         ) : (
           <>
-            <DayChart days={perDay} />
+            <DayChart stats={props.stats} />
             <FiguresTable rows={[...perDay].reverse().map((row) => ({ key: row.day, label: row.day, figures: row }))} first="Day (UTC)" />
           </>
         )}
@@ -123,27 +123,46 @@ function FiguresTable(props: { rows: { key: string; label: string; figures: Inbo
   );
 }
 
+/** Every UTC day of the period, the quiet ones too, so the bars keep their place in time. */
+function daysOf(stats: InboxStats): InboxStats['perDay'] {
+  const byDay = new Map(stats.perDay.map((day) => [day.day, day]));
+  const days: InboxStats['perDay'] = [];
+  const first = new Date(stats.from);
+  first.setUTCHours(0, 0, 0, 0);
+  for (let at = first.getTime(); at <= stats.to && days.length < 400; at += dayMs) {
+    const day = new Date(at).toISOString().slice(0, 10);
+    days.push(byDay.get(day) ?? { day, handled: 0, medianFirstResponseMs: null, medianResolutionMs: null, csatAverage: null, csatCount: 0 });
+  }
+  return days;
+}
+
 /** Conversations handled per day as bars, and CSAT as a number over each: enough to see a trend. */
-function DayChart(props: { days: InboxStats['perDay'] }) {
-  const max = Math.max(1, ...props.days.map((d) => d.handled));
+function DayChart(props: { stats: InboxStats }) {
+  const days = daysOf(props.stats);
+  const max = Math.max(1, ...days.map((d) => d.handled));
   const width = 28;
-  const height = 120;
+  const height = 100;
+  const labelEvery = days.length > 31 ? 7 : 1;
   return (
-    <svg className="day-chart" viewBox={`0 0 ${props.days.length * width} ${height + 34}`} role="img" aria-label="Conversations handled per day">
-      {props.days.map((day, index) => {
+    <svg className="day-chart" viewBox={`0 0 ${days.length * width} ${height + 34}`} role="img" aria-label="Conversations handled per day; the table below has the figures">
+      <line x1={0} x2={days.length * width} y1={height + 14} y2={height + 14} className="day-axis" />
+      {days.map((day, index) => {
         const bar = Math.round((day.handled / max) * height);
-        const x = index * width + 4;
+        const x = index * width + 5;
+        const middle = x + (width - 10) / 2;
         return (
           <g key={day.day}>
-            <rect x={x} y={height - bar + 14} width={width - 8} height={Math.max(bar, 1)} rx={3} className="day-bar" />
+            {day.handled > 0 && <rect x={x} y={height - bar + 14} width={width - 10} height={bar} rx={3} className="day-bar" />}
             {day.csatAverage !== null && (
-              <text x={x + (width - 8) / 2} y={height - bar + 10} textAnchor="middle" className="day-csat">
+              <text x={middle} y={height - bar + 10} textAnchor="middle" className="day-csat">
                 {day.csatAverage.toFixed(1)}
               </text>
             )}
-            <text x={x + (width - 8) / 2} y={height + 30} textAnchor="middle" className="day-label">
-              {day.day.slice(8)}
-            </text>
+            {index % labelEvery === 0 && (
+              <text x={middle} y={height + 30} textAnchor="middle" className="day-label">
+                {day.day.slice(8)}
+              </text>
+            )}
           </g>
         );
       })}
