@@ -1,9 +1,12 @@
 import type { AlertPreferences, Business, CreatedApiKey, Message } from '@parley/protocol';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mendUndelivered } from '../src/alerts';
 import { bsidFor } from '../src/business';
 import { alertBody, alertOk, postAlert, switchAlerts } from './alerts-fixtures';
 import { adminToken, createBusiness, createKey, manualClock, openStore } from './business-fixtures';
 import { createTestApp, dialects, type TestApp } from './context';
+import { openSideContext } from './identity-fixtures';
 import { openBankConversation, sandboxBank } from './messaging-client';
 import { signUpPerson, type TestPerson } from './people';
 import { codeOf, history, sendApi, sendBody } from './send-fixtures';
@@ -143,6 +146,38 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
     const body = alertBody(bsid, { kind: 'consent_expiring', headline: 'Your link to Sandbox Bank ends on 1 December.', facts: { expiresOn: '2026-12-01' }, actions: [{ id: 'renew', label: 'Renew', style: 'primary', requiresStepUp: false }] }, clock.now());
     const accepted = await alertOk(t.app, key.secret, body);
     expect(await alertCards(person, accepted.conversationId)).toHaveLength(1);
+  });
+
+  it('mends a crash between storing an alert (or its answer) and its message: the card and the answer appear once, however often it runs', async () => {
+    const { person, conversationId, bsid } = await customer();
+    const side = await openSideContext(t, clock);
+    try {
+      const stored = (id: string, answeredAt: number | null) => ({
+        id,
+        business_id: bank.id,
+        person_id: person.me.id,
+        bsid,
+        conversation_id: conversationId,
+        kind: 'card_transaction_review' as const,
+        body: JSON.stringify({ headline: 'Did you just spend €9.99 in Faro?', facts: {}, actions: [{ id: 'confirm', label: 'Yes', style: 'primary', requiresStepUp: false }] }),
+        source_key: `crashed-${id}`,
+        expires_at: clock.now() + hour,
+        created_at: clock.now(),
+        answer_action_id: answeredAt === null ? null : 'confirm',
+        answered_at: answeredAt,
+        answer_stepped_up: answeredAt === null ? null : 0,
+      });
+      const open = randomUUID();
+      const answered = randomUUID();
+      await store.db.insertInto('alerts').values([stored(open, null), stored(answered, clock.now())]).execute();
+      expect(await mendUndelivered(side.ctx, t.app.messaging)).toBe(2);
+      expect(await mendUndelivered(side.ctx, t.app.messaging)).toBe(0);
+      const contents = (await history(t.app, person, conversationId)).messages.map((m) => m.content);
+      expect(contents.filter((c) => c.contentType === 'alert').map((c) => (c.contentType === 'alert' ? c.alertId : ''))).toEqual([open]);
+      expect(contents.filter((c) => c.contentType === 'alert_answer').map((c) => (c.contentType === 'alert_answer' ? [c.alertId, c.actionId] : []))).toEqual([[answered, 'confirm']]);
+    } finally {
+      await side.close();
+    }
   });
 
   it("erases the person's alerts and switches with their account", async () => {

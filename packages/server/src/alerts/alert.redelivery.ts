@@ -1,20 +1,24 @@
 import type { ServerContext } from '../context';
 import * as alerts from './alert.repository';
-import { alertContentOf, answerClientId, answerOf, cardClientId, type AlertMessaging } from './alert.service';
+import { alertContentOf, answerClientId, answerOf, cardClientId, pushAlert, type AlertMessaging } from './alert.service';
 
 /** Answers older than this are not mended: the conversation has long moved on. */
 const answerLookbackMs = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * After a crash: append the cards of open alerts, and the answers of answered ones, that were
- * stored but never reached the conversation (the process died between the two writes). The
- * clientIds make this safe to run any number of times: a card or answer is never two messages.
+ * After a crash: append the cards of open alerts (and owe their Web Push), and the answers of
+ * answered ones, that were stored but never reached the conversation (the process died between
+ * the two writes). The clientIds make this safe to run any number of times: a card or answer is
+ * never two messages.
  */
 export async function mendUndelivered(ctx: ServerContext, messaging: AlertMessaging): Promise<number> {
   const now = ctx.clock.now();
   const { cards, answers } = await alerts.findUndelivered(ctx.db, { now, since: now - answerLookbackMs });
   const appends = [
-    ...cards.map((row) => messaging.append({ conversationId: row.conversation_id, sender: 'system', content: alertContentOf(row), clientId: cardClientId(row.id) })),
+    ...cards.map(async (row) => {
+      await messaging.append({ conversationId: row.conversation_id, sender: 'system', content: alertContentOf(row), clientId: cardClientId(row.id) });
+      await pushAlert(ctx, row, row.business_name);
+    }),
     ...answers.flatMap((row) => {
       const answer = answerOf(row);
       if (!answer) return [];

@@ -104,11 +104,13 @@ export async function listAlerts(db: Db, input: { personId: string; before?: Ale
  * crash between storing the alert (or its answer) and appending the message left behind.
  * Only alerts still open, or answered, since `since`.
  */
-export async function findUndelivered(db: Db, input: { now: number; since: number }): Promise<{ cards: AlertRow[]; answers: AlertRow[] }> {
+export async function findUndelivered(db: Db, input: { now: number; since: number }): Promise<{ cards: AlertHistoryRow[]; answers: AlertRow[] }> {
   const cards = await db
     .selectFrom('alerts as a')
+    .innerJoin('businesses as b', 'b.id', 'a.business_id')
     .leftJoin('messages as m', (join) => join.onRef('m.conversation_id', '=', 'a.conversation_id').on('m.client_id', '=', sql<string>`'alert_' || a.id`))
     .selectAll('a')
+    .select('b.name as business_name')
     .where('m.seq', 'is', null)
     .where('a.expires_at', '>', input.now)
     .where('a.answered_at', 'is', null)
@@ -120,7 +122,7 @@ export async function findUndelivered(db: Db, input: { now: number; since: numbe
     .where('m.seq', 'is', null)
     .where('a.answered_at', '>=', input.since)
     .execute();
-  return { cards: cards.map(normalize), answers: answers.map(normalize) };
+  return { cards: cards.map((row) => ({ ...normalize(row), business_name: row.business_name })), answers: answers.map(normalize) };
 }
 
 /** PostgreSQL returns bigint columns as strings. */

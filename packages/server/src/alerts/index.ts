@@ -7,6 +7,7 @@ import type { AlertMessaging } from './alert.service';
 import { personAlertRoutes } from './person.routes';
 
 export type { AlertTables } from './alert.table';
+export { mendUndelivered } from './alert.redelivery';
 
 /**
  * Every alert route (the bank's Alert API and the person's answers, history and switches), and
