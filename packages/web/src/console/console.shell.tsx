@@ -33,6 +33,11 @@ function ConsoleFrame(props: { route: BusinessRoute; onSignOut(): void }) {
   useEffect(() => {
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${business.name} · Parley Console`;
   }, [unread, business.name]);
+  // A developer works in settings: the inbox and its stats are for those who answer.
+  const answers = roleCan.answer(role);
+  useEffect(() => {
+    if (!answers && route.name !== 'settings') navigate(consolePath.settings(business.id, 'keys'), { replace: true });
+  }, [answers, route.name, business.id]);
   const tab = (name: BusinessRoute['name'], to: string, label: string, badge = 0) => (
     <Link to={to} className="console-tab" aria-current={route.name === name ? 'page' : undefined}>
       {label}
@@ -66,12 +71,12 @@ function ConsoleFrame(props: { route: BusinessRoute; onSignOut(): void }) {
           <span className="business-name">{business.name}</span>
         )}
         <nav className="console-tabs" aria-label="Console sections">
-          {tab('inbox', consolePath.inbox(business.id), 'Inbox', unread)}
-          {tab('stats', consolePath.stats(business.id), 'Stats')}
+          {answers && tab('inbox', consolePath.inbox(business.id), 'Inbox', unread)}
+          {answers && tab('stats', consolePath.stats(business.id), 'Stats')}
           {tab('settings', consolePath.settings(business.id, roleCan.editProfile(role) ? 'profile' : 'members'), 'Settings')}
         </nav>
         <span className="console-bar-end">
-          {roleCan.answer(role) && <PresenceSwitch />}
+          {answers && <PresenceSwitch />}
           <span className="console-me" title={me.email ?? undefined}>
             <Avatar name={me.displayName} />
             <span className="console-me-text">
@@ -87,7 +92,7 @@ function ConsoleFrame(props: { route: BusinessRoute; onSignOut(): void }) {
       <div className="sr-only" aria-live="polite" aria-atomic="true">
         {state.announcement && <p key={state.announcement.id}>{state.announcement.text}</p>}
       </div>
-      {roleCan.answer(role) && state.status === 'reconnecting' && (
+      {answers && state.status === 'reconnecting' && (
         <p className="console-connection" role="status">
           <span className="spinner" aria-hidden="true" />
           Reconnecting… The inbox catches up as soon as the connection is back.

@@ -78,7 +78,7 @@ describe('the inbox state', () => {
     const mine = row({ assignee: { memberId: me, displayName: 'Me' }, updatedAt: 5_000 });
     const nobody = row({ updatedAt: 6_000 });
     const done = row({ status: 'resolved', updatedAt: 7_000 });
-    const base = { ...withListed(initialInboxState, [mine, nobody, done]), myMemberId: me };
+    const base: InboxState = { ...withListed(initialInboxState, [mine, nobody, done]), myMemberId: me, filter: { status: 'any', view: 'all', search: '' } };
     const ids = (state: InboxState) => visibleRows(state).map((r) => r.conversationId);
     expect(ids(base)).toEqual([done.conversationId, nobody.conversationId, mine.conversationId]);
     expect(ids({ ...base, filter: { status: 'open', view: 'all', search: '' } })).toEqual([nobody.conversationId, mine.conversationId]);

@@ -45,7 +45,7 @@ export const initialInboxState: InboxState = {
   available: true,
   myMemberId: null,
   conversations: {},
-  filter: { status: 'any', view: 'all', search: '' },
+  filter: { status: 'open', view: 'all', search: '' },
   listLoading: true,
   listError: null,
   threads: {},

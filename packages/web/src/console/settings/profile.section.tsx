@@ -10,13 +10,22 @@ import { useLoad } from './use.load';
 
 export function ProfileSection() {
   const { business, role } = useConsole();
-  const [settings] = useLoad(() => fetchSettings(business.id), [business.id]);
+  // Agents may not read the settings (owner, developer): they see the profile as people do.
+  const readable = role !== 'agent';
+  const [settings] = useLoad(() => (readable ? fetchSettings(business.id) : Promise.resolve(null)), [business.id, readable]);
   const menu = business.menu?.persistentMenu ?? [];
   return (
     <div className="settings-stack">
       {settings.state === 'loading' && <p className="muted">Loading…</p>}
       {settings.state === 'failed' && <p className="notice error">{settings.message}</p>}
-      {settings.state === 'ready' && <ProfileForm initial={settings.value} editable={roleCan.editProfile(role)} />}
+      {settings.state === 'ready' && settings.value && <ProfileForm initial={settings.value} editable={roleCan.editProfile(role)} />}
+      {!readable && (
+        <section className="settings-card" aria-labelledby="profile-title">
+          <h3 id="profile-title">How people see {business.name}</h3>
+          <p>{business.greeting ?? 'No greeting set.'}</p>
+          <p className="muted small">Owners change the profile.</p>
+        </section>
+      )}
       <section className="settings-card" aria-labelledby="menu-title">
         <h3 id="menu-title">Persistent menu</h3>
         <p className="muted small">
