@@ -1,4 +1,4 @@
-import type { AlertContent, Business, CreatedApiKey, Message, ServerFrame } from '@parley/protocol';
+import type { AlertContent, Business, CreatedApiKey, Message, PushPayload, ServerFrame } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bsidFor } from '../src/business';
 import { alertBody, alertOk, answerOk, switchAlerts } from './alerts-fixtures';
@@ -6,6 +6,7 @@ import { adminToken, createKey, openStore } from './business-fixtures';
 import { createTestApp, dialects, type TestApp } from './context';
 import { connect, openBankConversation, sandboxBank, type TestSocket } from './messaging-client';
 import { signUpPerson, type TestPerson } from './people';
+import { makeDevice, startPushService } from './push-fixtures';
 
 // An accepted alert reaches every open socket of the person at once, and a socket that was away
 // gets it on resume — one card per alert id, however often the bank retries.
@@ -24,7 +25,7 @@ describe.each(dialects)('alert delivery on %s', (dialect) => {
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp(dialect, { listen: true, config: { adminToken } });
+    t = await createTestApp(dialect, { listen: true, config: { adminToken, webhookAllowPrivate: true } });
     store = await openStore(t.config);
     person = await signUpPerson(t.app);
     bank = await sandboxBank(t.app, person);
@@ -75,6 +76,27 @@ describe.each(dialects)('alert delivery on %s', (dialect) => {
     for (const socket of [phone!, laptop!]) {
       const frame = await socket.take('message', (f) => f.message.content.contentType === 'alert_answer');
       expect(frame.message.content).toMatchObject({ alertId, actionId: 'confirm', steppedUp: false });
+    }
+  });
+
+  it('reaches a subscribed device by Web Push when the person has no socket open, once per alert however often the bank retries', async () => {
+    const service = await startPushService();
+    try {
+      const away = await signUpPerson(t.app);
+      const awayConversation = (await openBankConversation(t.app, away)).id;
+      await switchAlerts(t.app, away, bank.id, { card_transaction_review: true });
+      const device = makeDevice(service.endpoint('phone'));
+      const subscribed = await t.app.inject({ method: 'POST', url: '/v1/push/devices', headers: away.headers, payload: device.subscription });
+      expect(subscribed.statusCode).toBe(201);
+      const body = alertBody(await bsidFor(store.ctx, bank.id, away.me.id));
+      const { alertId } = await alertOk(t.app, key.secret, body, 'pushed-1');
+      await alertOk(t.app, key.secret, body, 'pushed-1');
+      await t.app.push.flush();
+      expect(service.received).toHaveLength(1);
+      const payload = JSON.parse(device.decrypt(service.received[0]!.body)) as PushPayload;
+      expect(payload).toEqual({ title: bank.name, body: body.headline, url: `/app/c/${awayConversation}`, tag: alertId });
+    } finally {
+      await service.close();
     }
   });
 

@@ -84,8 +84,11 @@ export async function sendAlert(
     answered_at: null,
     answer_stepped_up: null,
   });
-  const message = await messaging.append({ conversationId, sender: 'system', content: alertContentOf(row), clientId: cardClientId(row.id) });
-  await pushAlert(ctx, row, recipient.business_name);
+  // The push row does not wait for the group commit: both only need the stored alert.
+  const [message] = await Promise.all([
+    messaging.append({ conversationId, sender: 'system', content: alertContentOf(row), clientId: cardClientId(row.id) }),
+    pushAlert(ctx, row, recipient.business_name),
+  ]);
   return { alertId: row.id, conversationId, seq: message.seq };
 }
 
