@@ -6,7 +6,7 @@ import { acceptInvite, previewInvite } from '../api/inbox.api';
 import { Link, navigate } from '../router';
 import { ShieldIcon } from '../ui/icons';
 import { consolePath } from './console.routes';
-import { roleDescriptions } from './settings/members.section';
+import { roleDescriptions } from './settings/role.picker';
 
 type Step = { readonly state: 'loading' } | { readonly state: 'invalid'; readonly message: string } | { readonly state: 'ready'; readonly preview: InvitePreview };
 

@@ -6,7 +6,7 @@ import { createInvite, listInvites, revokeInvite } from '../../api/inbox.api';
 import { formatDateTime } from '../../ui/format';
 import { useConsole } from '../console.context';
 import { CopyButton } from './copy.button';
-import { RolePicker } from './members.section';
+import { RolePicker } from './role.picker';
 import { useLoad } from './use.load';
 
 export function InviteForm(props: { onInvited(): void }) {

@@ -1,6 +1,5 @@
 /** Members: who works in this business and as what; an owner invites by a one-time link, adds by email, and removes. */
 import type { BusinessRole, Member } from '@parley/protocol';
-import { businessRoles } from '@parley/protocol';
 import { useState, type FormEvent } from 'react';
 import { addMember, listMembers, removeMember, roleCan } from '../../api/console.api';
 import { describeError } from '../../api/http.client';
@@ -8,13 +7,9 @@ import { ConfirmDialog } from '../../ui/confirm.dialog';
 import { formatDateTime } from '../../ui/format';
 import { useConsole } from '../console.context';
 import { InviteForm } from './invite.form';
+import { RolePicker } from './role.picker';
 import { useLoad } from './use.load';
 
-export const roleDescriptions: Record<BusinessRole, string> = {
-  owner: 'Members, keys, webhooks, settings and the inbox',
-  developer: 'API keys, webhooks and delivery logs',
-  agent: 'The inbox only',
-};
 
 export function MembersSection() {
   const { business, role, me } = useConsole();
@@ -140,20 +135,5 @@ function AddByEmail(props: { onAdded(): void }) {
         </p>
       )}
     </section>
-  );
-}
-
-export function RolePicker(props: { value: BusinessRole; onChange(role: BusinessRole): void }) {
-  return (
-    <label className="field">
-      <span>Role</span>
-      <select value={props.value} onChange={(event) => props.onChange(event.target.value as BusinessRole)}>
-        {businessRoles.map((r) => (
-          <option key={r} value={r}>
-            {r} — {roleDescriptions[r]}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }
