@@ -1,11 +1,12 @@
 import type { InboxStatus } from '@parley/protocol';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../database';
 import type { InboxConversationRow, InboxConversationsTable, InboxEpisodesTable } from './inbox.table';
 
 /** An inbox row with what a list shows: the thread, the BSID, the assignee's name, the last message and the viewer's unread count. */
 export interface InboxViewRow extends InboxConversationRow {
   last_seq: number;
+  person_id: string;
   thread_owner: 'bot' | 'inbox';
   bsid: string | null;
   assignee_name: string | null;
@@ -45,7 +46,7 @@ export async function findInboxViews(db: Db, filter: InboxFilter): Promise<Inbox
     )
     .leftJoin('messages as m', (join) => join.onRef('m.conversation_id', '=', 'c.id').onRef('m.seq', '=', 'c.last_seq'))
     .selectAll('ic')
-    .select(['c.last_seq', 'c.thread_owner', 'b.bsid', 'p.display_name as assignee_name', 'r.seq as read_seq'])
+    .select(['c.last_seq', 'c.person_id', 'c.thread_owner', 'b.bsid', 'p.display_name as assignee_name', 'r.seq as read_seq'])
     .select(['m.seq as m_seq', 'm.client_id as m_client_id', 'm.sender as m_sender', 'm.body as m_body', 'm.created_at as m_created_at', 'm.agent_name as m_agent_name'])
     .select((eb) =>
       eb
@@ -61,7 +62,8 @@ export async function findInboxViews(db: Db, filter: InboxFilter): Promise<Inbox
   if (filter.status !== undefined) query = query.where('ic.status', '=', filter.status);
   if (filter.assignee?.kind === 'member') query = query.where('ic.assignee_member_id', '=', filter.assignee.memberId);
   if (filter.assignee?.kind === 'none') query = query.where('ic.assignee_member_id', 'is', null);
-  if (filter.bsidPrefix !== undefined) query = query.where('b.bsid', 'like', `${filter.bsidPrefix.replace(/[%_\\]/g, '\\$&')}%`);
+  // substr, not LIKE: `_` is a LIKE wildcard, and SQLite's LIKE ignores case.
+  if (filter.bsidPrefix !== undefined) query = query.where(sql<string>`substr(b.bsid, 1, ${sql.lit(filter.bsidPrefix.length)})`, '=', filter.bsidPrefix);
   if (filter.before !== undefined) query = query.where('ic.updated_at', '<', filter.before);
   const rows = await query.orderBy('ic.updated_at', 'desc').orderBy('ic.conversation_id').limit(filter.limit ?? 1).execute();
   return rows as InboxViewRow[];
