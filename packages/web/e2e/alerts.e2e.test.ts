@@ -110,16 +110,40 @@ describe('a fraud alert, answered with a passkey', () => {
       // Unlocking asks for the passkey too, through the bot's step-up button.
       await sendMessage(page, 'unlock my card');
       await page.getByRole('button', { name: /Unlock with passkey/ }).click();
-      await page.getByRole('region', { name: 'Messages' }).getByText('Card unlocked').waitFor();
+      const unlocked = page.getByRole('region', { name: 'Messages' }).getByText('Card unlocked');
+      // A refusal is shown under the button: fail with its words rather than a timeout.
+      await unlocked.or(page.locator('.step-up-error')).first().waitFor();
+      expect(await page.locator('.step-up-error').allInnerTexts()).toEqual([]);
+      await unlocked.waitFor();
       expect((await listCards(world.bank.ctx, alice.id)).find((candidate) => candidate.id === held!.cardId)?.locked).toBe(false);
       await screenshot(page, 'unlock-with-passkey');
 
-      // The Alerts page: the switch as set, and the alert with its answer.
+      // An alert that ends while it is on screen shows as expired and offers no answer any more.
+      const { bsid } = await world.bank.ctx.db.selectFrom('bot_links').select('bsid').where('customer_id', '=', alice.id).executeTakeFirstOrThrow();
+      await world.parley.sendAlert(
+        {
+          recipient: { bsid },
+          kind: 'card_transaction_review',
+          headline: 'Did you just spend £12.00 at Corner Shop in Leeds?',
+          facts: { amount: { amount: '12.00', currency: 'GBP' }, merchant: 'Corner Shop', place: 'Leeds, United Kingdom', time: new Date().toISOString() },
+          actions: [{ id: 'confirm', label: 'Yes, it was me', style: 'primary', requiresStepUp: false }],
+          expiresAt: Date.now() + 3_000,
+        },
+        { idempotencyKey: 'e2e-expiring-alert' },
+      );
+      const expiring = page.getByRole('article', { name: /£12\.00 at Corner Shop/ });
+      await expiring.getByRole('button', { name: 'Yes, it was me' }).waitFor();
+      await expiring.getByText(/This alert expired at .* and can no longer be answered\./).waitFor({ timeout: 15_000 });
+      expect(await expiring.getByRole('button').count()).toBe(0);
+      await screenshot(page, 'alert-expired');
+
+      // The Alerts page: the switch as set, and the alerts with their answers.
       await page.getByRole('link', { name: 'Alerts', exact: true }).click();
       const history = page.getByRole('list', { name: 'Alerts' });
       const entry = history.getByRole('listitem').filter({ hasText: 'Did you just spend £842.10' });
       await entry.filter({ hasText: 'Answered' }).filter({ hasText: '“No, lock my card”' }).filter({ hasText: 'confirmed with your passkey' }).waitFor();
       expect(await entry.innerText()).toContain('Sandbox Bank');
+      await history.getByRole('listitem').filter({ hasText: 'Corner Shop' }).filter({ hasText: 'Expired' }).waitFor();
       expect(await page.getByRole('list', { name: 'Alerts from Sandbox Bank' }).getByRole('switch', { name: 'Card payments to check' }).isChecked()).toBe(true);
       await screenshot(page, 'alerts-page-desktop');
       await page.getByRole('heading', { name: 'Alert history' }).scrollIntoViewIfNeeded();

@@ -35,12 +35,12 @@ function useAnswerMessage(conversationId: string | null, alertId: string): Alert
   return null;
 }
 
-// What an answer's refusal means to the person, when the server's own sentence is not enough.
-const refusalWords: Record<string, string> = {
-  ERR_STEP_UP_FAILED: 'Your passkey could not confirm this choice. Nothing was sent to your bank; try again.',
-  ERR_STEP_UP_REQUIRED: 'This choice needs your passkey. Nothing was sent to your bank; try again.',
-  ERR_ALERT_ANSWERED: 'This alert was already answered, perhaps on another of your devices. Your bank acts on the first answer.',
-};
+/** What a refused answer means to the person: Parley's sentence, and for a step-up refusal that the bank heard nothing. */
+function refusalWords(failure: unknown): string {
+  if (!(failure instanceof ApiError)) return describeError(failure);
+  if (failure.code === 'ERR_ALERT_ANSWERED') return 'This alert was already answered, perhaps on another of your devices. Your bank acts on the first answer.';
+  return failure.code.startsWith('ERR_STEP_UP') || failure.code === 'ERR_CHALLENGE_EXPIRED' ? `${failure.message} Nothing was sent to your bank.` : failure.message;
+}
 
 export function AlertCard(props: { content: ContentOf<'alert'>; conversationId: string | null }) {
   const { content } = props;
@@ -62,7 +62,7 @@ export function AlertCard(props: { content: ContentOf<'alert'>; conversationId: 
       setSent(result.answer);
     } catch (failure) {
       if (failure instanceof ApiError && failure.code === 'ERR_ALERT_EXPIRED') setClosed(true);
-      else setError(failure instanceof ApiError ? (refusalWords[failure.code] ?? failure.message) : describeError(failure));
+      else setError(refusalWords(failure));
     } finally {
       setBusy(null);
     }
