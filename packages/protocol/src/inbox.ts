@@ -162,18 +162,18 @@ export const AgentReplyAck = Type.Object({ message: Message });
 export type AgentReplyAck = Static<typeof AgentReplyAck>;
 
 /** Assign to a member who works the inbox (agent or owner), or `null` to unassign. */
-export const AssignBody = Type.Object({ memberId: Type.Union([Id, Type.Null()]) }, strict);
+export const AssignBody = Type.Object({ memberId: Type.Union([Id, Type.Null()]) }, { ...strict, examples: [{ memberId: '0b7c1f2e-5a4d-4e3f-8a9b-1c2d3e4f5a6b' }, { memberId: null }] });
 export type AssignBody = Static<typeof AssignBody>;
 /** Mark a conversation open or pending (waiting on the customer); resolving has its own route. A person's message makes a pending one open again. */
-export const SetInboxStatusBody = Type.Object({ status: Type.Union([Type.Literal('open'), Type.Literal('pending')]) }, strict);
+export const SetInboxStatusBody = Type.Object({ status: Type.Union([Type.Literal('open'), Type.Literal('pending')]) }, { ...strict, examples: [{ status: 'pending' }] });
 export type SetInboxStatusBody = Static<typeof SetInboxStatusBody>;
-export const ReturnToBotBody = Type.Object({ metadata: Type.Optional(Type.String({ maxLength: 1000 })) }, strict);
+export const ReturnToBotBody = Type.Object({ metadata: Type.Optional(Type.String({ maxLength: 1000 })) }, { ...strict, examples: [{ metadata: 'Card replaced; the bot can take it from here.' }] });
 export type ReturnToBotBody = Static<typeof ReturnToBotBody>;
 /** The agent's read position (raised only). */
-export const AgentReadBody = Type.Object({ seq: Seq }, strict);
+export const AgentReadBody = Type.Object({ seq: Seq }, { ...strict, examples: [{ seq: 14 }] });
 export type AgentReadBody = Static<typeof AgentReadBody>;
 /** Relayed to the person's sockets as `typing` from `business`; nothing is stored. */
-export const AgentTypingBody = Type.Object({ state: Type.Union([Type.Literal('start'), Type.Literal('stop')]) }, strict);
+export const AgentTypingBody = Type.Object({ state: Type.Union([Type.Literal('start'), Type.Literal('stop')]) }, { ...strict, examples: [{ state: 'start' }] });
 export type AgentTypingBody = Static<typeof AgentTypingBody>;
 
 /** An internal note: seen by the business's members only — never the person, never a webhook, never an export. */
@@ -340,7 +340,10 @@ export type CreateInviteBody = Static<typeof CreateInviteBody>;
 export const CreatedInvite = Type.Object({ invite: Invite, token: Type.String(), url: Type.String() });
 export type CreatedInvite = Static<typeof CreatedInvite>;
 /** The token travels in the body, not the URL. An unknown, used, revoked or expired one is 410 ERR_INVITE_INVALID. */
-export const InviteTokenBody = Type.Object({ token: Type.String({ minLength: 20, maxLength: 128, pattern: '^inv_[A-Za-z0-9_-]+$' }) }, strict);
+export const InviteTokenBody = Type.Object(
+  { token: Type.String({ minLength: 20, maxLength: 128, pattern: '^inv_[A-Za-z0-9_-]+$' }) },
+  { ...strict, examples: [{ token: 'inv_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5' }] },
+);
 export type InviteTokenBody = Static<typeof InviteTokenBody>;
 /** What an invite offers, before accepting it. */
 export const InvitePreview = Type.Object({ businessId: Id, businessName: Type.String(), role: BusinessRole, expiresAt: Timestamp });
