@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/src/cli/main';
 import { startBankParley, type BankParley } from '../../server/test/bank-parley-fixtures';
 import { signUpPerson, type TestPerson } from '../../server/test/people';
@@ -13,6 +13,7 @@ const password = 'correct horse battery staple';
 const desktop = { width: 1440, height: 900 };
 const laptop = { width: 1280, height: 760 };
 const phone = { width: 390, height: 844 };
+const botAnswerMs = 45_000;
 
 /** `parley business member add`, as an operator makes someone a member of the Sandbox Bank. */
 async function makeMember(world: BankParley, person: TestPerson, role: 'owner' | 'developer' | 'agent'): Promise<void> {
@@ -48,6 +49,11 @@ describe('the agent console', () => {
   beforeAll(async () => {
     world = await startBankParley({ webDistDir });
     browser = await launchChromium();
+  });
+  afterEach(({ task }) => {
+    // What every page said (console errors, requests, socket frames), to read when a test fails.
+    if (task.result?.state === 'fail') for (const log of logs) console.log(log.slice(-200).join('\n'));
+    logs.length = 0;
   });
   afterAll(async () => {
     for (const context of contexts) await context.close();
@@ -121,13 +127,14 @@ describe('the agent console', () => {
     await person.goto(`${world.t.baseUrl}/`);
     await signUpWithPassword(person, newPerson('Pat Person'));
     await person.getByRole('button', { name: 'Message Sandbox Bank' }).click();
-    await person.getByRole('region', { name: 'Messages' }).getByText(/Sandbox Bank assistant/).waitFor();
+    // The bot answers through a signed webhook and the Send API; on a loaded machine that can take a while.
+    await person.getByRole('region', { name: 'Messages' }).getByText(/Sandbox Bank assistant/).waitFor({ timeout: botAnswerMs });
     await sendMessage(person, 'Can I talk to a person please?');
-    await bubble(person, "I'm passing you to a member of our team").waitFor();
+    await bubble(person, "I'm passing you to a member of our team").waitFor({ timeout: botAnswerMs });
 
     // It appears in the agent's inbox without a reload.
     const row = desk.locator('a.inbox-row').first();
-    await row.waitFor();
+    await row.waitFor({ timeout: botAnswerMs });
     expect(await row.innerText()).toMatch(/open/i);
     await screenshot(desk, 'console-inbox-new');
     await row.click();
@@ -176,5 +183,5 @@ describe('the agent console', () => {
     await anaRow.waitFor();
     expect(await anaRow.innerText()).toContain('5.00 / 5');
     await screenshot(desk, 'console-stats');
-  });
+  }, 120_000);
 });
