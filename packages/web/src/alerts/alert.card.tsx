@@ -46,34 +46,15 @@ export function AlertCard(props: { content: ContentOf<'alert'>; conversationId: 
   const { content } = props;
   const stored = useAnswerMessage(props.conversationId, content.alertId);
   const [sent, setSent] = useState<AlertAnswer | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [closed, setClosed] = useState(false);
   const now = useNow(content.expiresAt);
   const answer = stored ?? sent;
   const expired = !answer && (closed || now >= content.expiresAt);
-
-  const choose = async (action: AlertAction): Promise<void> => {
-    setBusy(action.id);
-    setError(null);
-    try {
-      const stepUp = action.requiresStepUp ? await confirmWithPasskey({ kind: 'alert', alertId: content.alertId, actionId: action.id }) : undefined;
-      const result = await answerAlert(content.alertId, stepUp ? { actionId: action.id, stepUp } : { actionId: action.id });
-      setSent(result.answer);
-    } catch (failure) {
-      if (failure instanceof ApiError && failure.code === 'ERR_ALERT_EXPIRED') setClosed(true);
-      else setError(refusalWords(failure));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const kind = alertKindWords[content.kind];
   return (
     <article className="alert-card" data-kind={content.kind} data-state={answer ? 'answered' : expired ? 'expired' : 'open'} aria-label={`Alert: ${content.headline}`}>
       <p className="alert-kind">
         <AlertIcon />
-        {kind.title}
+        {alertKindWords[content.kind].title}
       </p>
       <p className="alert-headline">{content.headline}</p>
       <AlertFactsList facts={content.facts} />
@@ -85,29 +66,55 @@ export function AlertCard(props: { content: ContentOf<'alert'>; conversationId: 
           <span>This alert expired at {formatWhen(content.expiresAt)} and can no longer be answered.</span>
         </p>
       ) : (
-        <>
-          <ul className="alert-actions" aria-label="Answers">
-            {content.actions.map((action) => (
-              <li key={action.id}>
-                <button type="button" className={`button ${buttonStyle[action.style]}`} disabled={busy !== null} onClick={() => void choose(action)}>
-                  {action.requiresStepUp && <KeyIcon />}
-                  {busy === action.id ? (action.requiresStepUp ? 'Waiting for your passkey…' : 'Sending…') : action.label}
-                  {action.requiresStepUp && <span className="sr-only"> (asks for your passkey)</span>}
-                </button>
-              </li>
-            ))}
-          </ul>
-          {error && (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          )}
-          <p className="alert-footnote">
-            Answer by {formatWhen(content.expiresAt)}.{stepUpNote(content.actions)}
-          </p>
-        </>
+        <AlertActions content={content} onAnswered={setSent} onExpired={() => setClosed(true)} />
       )}
     </article>
+  );
+}
+
+/** The bank's actions as buttons; a tap answers, after the passkey for an action that requires it. */
+function AlertActions(props: { content: ContentOf<'alert'>; onAnswered(answer: AlertAnswer): void; onExpired(): void }) {
+  const { content } = props;
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const choose = async (action: AlertAction): Promise<void> => {
+    setBusy(action.id);
+    setError(null);
+    try {
+      const stepUp = action.requiresStepUp ? await confirmWithPasskey({ kind: 'alert', alertId: content.alertId, actionId: action.id }) : undefined;
+      const result = await answerAlert(content.alertId, stepUp ? { actionId: action.id, stepUp } : { actionId: action.id });
+      props.onAnswered(result.answer);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.code === 'ERR_ALERT_EXPIRED') props.onExpired();
+      else setError(refusalWords(failure));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <>
+      <ul className="alert-actions" aria-label="Answers">
+        {content.actions.map((action) => (
+          <li key={action.id}>
+            <button type="button" className={`button ${buttonStyle[action.style]}`} disabled={busy !== null} onClick={() => void choose(action)}>
+              {action.requiresStepUp && <KeyIcon />}
+              {busy === action.id ? (action.requiresStepUp ? 'Waiting for your passkey…' : 'Sending…') : action.label}
+              {action.requiresStepUp && <span className="sr-only"> (asks for your passkey)</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <p className="alert-footnote">
+        Answer by {formatWhen(content.expiresAt)}.{stepUpNote(content.actions)}
+      </p>
+    </>
   );
 }
 

@@ -3,7 +3,25 @@ import type { AlertSummary } from '@parley/protocol';
 import { Link } from '../router';
 import { alertKindWords, formatWhen } from './alert.words';
 
-export function AlertHistory(props: { alerts: readonly AlertSummary[] }) {
+/** The history as a section of the Alerts page, 20 at a time, with "Show older alerts". */
+export function AlertHistorySection(props: { alerts: readonly AlertSummary[] | null; loading: boolean; hasMore: boolean; loadingMore: boolean; onMore(): void }) {
+  const { alerts } = props;
+  return (
+    <section className="card" aria-labelledby="alert-history-heading">
+      <h2 id="alert-history-heading">Alert history</h2>
+      {props.loading && <p className="muted">Loading…</p>}
+      {alerts?.length === 0 && <p className="muted">No alerts yet. When a bank alerts you, the alert and your answer are kept here.</p>}
+      {alerts && alerts.length > 0 && <AlertHistory alerts={alerts} />}
+      {props.hasMore && (
+        <button type="button" className="button small" disabled={props.loadingMore} onClick={props.onMore}>
+          {props.loadingMore ? 'Loading…' : 'Show older alerts'}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function AlertHistory(props: { alerts: readonly AlertSummary[] }) {
   return (
     <ul className="alert-history" aria-label="Alerts">
       {props.alerts.map((alert) => (

@@ -35,31 +35,9 @@ export function AlertSwitches(props: { preferences: AlertBusinessPreferences; on
   return (
     <>
       <ul className="alert-switches" aria-label={`Alerts from ${name}`}>
-        {offeredKinds.map((kind) => {
-          const words = alertKindWords[kind];
-          return (
-            <li key={kind} className="alert-switch">
-              <span className="alert-switch-text">
-                <label className="alert-switch-title" htmlFor={`${id}-${kind}`}>
-                  {words.title}
-                </label>
-                <span className="alert-switch-description" id={`${id}-${kind}-description`}>
-                  {words.description}
-                </span>
-              </span>
-              <input
-                type="checkbox"
-                role="switch"
-                className="switch-input"
-                id={`${id}-${kind}`}
-                aria-describedby={`${id}-${kind}-description`}
-                checked={kinds[kind]}
-                disabled={saving !== null}
-                onChange={(event) => void flip(kind, event.currentTarget.checked)}
-              />
-            </li>
-          );
-        })}
+        {offeredKinds.map((kind) => (
+          <SwitchRow key={kind} id={`${id}-${kind}`} kind={kind} on={kinds[kind]} disabled={saving !== null} onFlip={(on) => void flip(kind, on)} />
+        ))}
       </ul>
       {error && (
         <p className="form-error" role="alert">
@@ -70,5 +48,31 @@ export function AlertSwitches(props: { preferences: AlertBusinessPreferences; on
         {said}
       </p>
     </>
+  );
+}
+
+function SwitchRow(props: { id: string; kind: AlertKind; on: boolean; disabled: boolean; onFlip(on: boolean): void }) {
+  const words = alertKindWords[props.kind];
+  return (
+    <li className="alert-switch">
+      <span className="alert-switch-text">
+        <label className="alert-switch-title" htmlFor={props.id}>
+          {words.title}
+        </label>
+        <span className="alert-switch-description" id={`${props.id}-description`}>
+          {words.description}
+        </span>
+      </span>
+      <input
+        type="checkbox"
+        role="switch"
+        className="switch-input"
+        id={props.id}
+        aria-describedby={`${props.id}-description`}
+        checked={props.on}
+        disabled={props.disabled}
+        onChange={(event) => props.onFlip(event.currentTarget.checked)}
+      />
+    </li>
   );
 }

@@ -6,7 +6,7 @@ import { describeError } from '../api/http.client';
 import { Link } from '../router';
 import { NotificationsSection } from '../push/notifications.section';
 import { PageHeader } from '../ui/page.header';
-import { AlertHistory } from './alert.history';
+import { AlertHistorySection } from './alert.history';
 import { AlertSwitches } from './alert.switches';
 import './alerts.css';
 
@@ -59,34 +59,30 @@ export function AlertsPage() {
             </button>
           </div>
         )}
-        <section className="card" aria-labelledby="alert-settings-heading">
-          <h2 id="alert-settings-heading">What your banks may alert you about</h2>
-          {banks === null && !error && <p className="muted">Loading…</p>}
-          {banks?.length === 0 && (
-            <p className="muted">
-              No bank can alert you yet. <Link to="/app/money">Link a bank</Link> or start a conversation with one, then choose its alerts here.
-            </p>
-          )}
-          {banks?.map((bank) => (
-            <div key={bank.businessId} className="alert-bank">
-              <h3 className="alert-bank-heading">{bank.name}</h3>
-              <AlertSwitches preferences={bank} />
-            </div>
-          ))}
-        </section>
+        <AlertSettings banks={banks} loading={banks === null && !error} />
         <NotificationsSection />
-        <section className="card" aria-labelledby="alert-history-heading">
-          <h2 id="alert-history-heading">Alert history</h2>
-          {alerts === null && !error && <p className="muted">Loading…</p>}
-          {alerts?.length === 0 && <p className="muted">No alerts yet. When a bank alerts you, the alert and your answer are kept here.</p>}
-          {alerts && alerts.length > 0 && <AlertHistory alerts={alerts} />}
-          {hasMore && (
-            <button type="button" className="button small" disabled={loadingMore} onClick={loadMore}>
-              {loadingMore ? 'Loading…' : 'Show older alerts'}
-            </button>
-          )}
-        </section>
+        <AlertHistorySection alerts={alerts} loading={alerts === null && !error} hasMore={hasMore} loadingMore={loadingMore} onMore={loadMore} />
       </div>
     </div>
+  );
+}
+
+function AlertSettings(props: { banks: AlertBusinessPreferences[] | null; loading: boolean }) {
+  return (
+    <section className="card" aria-labelledby="alert-settings-heading">
+      <h2 id="alert-settings-heading">What your banks may alert you about</h2>
+      {props.loading && <p className="muted">Loading…</p>}
+      {props.banks?.length === 0 && (
+        <p className="muted">
+          No bank can alert you yet. <Link to="/app/money">Link a bank</Link> or start a conversation with one, then choose its alerts here.
+        </p>
+      )}
+      {props.banks?.map((bank) => (
+        <div key={bank.businessId} className="alert-bank">
+          <h3 className="alert-bank-heading">{bank.name}</h3>
+          <AlertSwitches preferences={bank} />
+        </div>
+      ))}
+    </section>
   );
 }
