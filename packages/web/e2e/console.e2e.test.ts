@@ -14,6 +14,7 @@ const desktop = { width: 1440, height: 900 };
 const laptop = { width: 1280, height: 760 };
 const phone = { width: 390, height: 844 };
 const botAnswerMs = 45_000;
+const cannedText = 'Hi, I am here to help. What can I do for you?';
 
 /** `parley business member add`, as an operator makes someone a member of the Sandbox Bank. */
 async function makeMember(world: BankParley, person: TestPerson, role: 'owner' | 'developer' | 'agent'): Promise<void> {
@@ -117,6 +118,16 @@ describe('the agent console', () => {
   it('hands a conversation from the bot to an agent live; the agent answers, notes, asks to reveal and resolves; the person rates, and the rating shows in the stats', async () => {
     const agent = await signUpPerson(world.t.app, 'Ana Agent');
     await makeMember(world, agent, 'agent');
+    // An owner saves a reply the agent will use by its shortcut.
+    const owner = await signUpPerson(world.t.app, 'Omar Owner');
+    await makeMember(world, owner, 'owner');
+    const saved = await world.t.app.inject({
+      method: 'POST',
+      url: `/v1/business/${world.bankBusinessId}/canned`,
+      headers: owner.headers,
+      payload: { shortcut: 'hello', text: cannedText },
+    });
+    expect(saved.statusCode).toBe(201);
     const desk = await open(desktop);
     await signInToConsole(desk, world, agent);
     await desk.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
@@ -143,11 +154,21 @@ describe('the agent console', () => {
     // The bot's own words are in the thread too.
     await thread.getByText(/passing you to a member of our team/).waitFor();
 
+    // A saved reply by its shortcut: "/" and the start of it, Enter to use it, Enter to send.
     const composer = desk.getByRole('textbox', { name: 'Reply to the customer' });
-    await composer.fill('Hi, this is Ana. How can I help?');
+    await composer.fill('/hel');
+    await desk.getByRole('listbox', { name: 'Saved replies' }).waitFor();
     await composer.press('Enter');
-    await bubble(person, 'Hi, this is Ana. How can I help?').waitFor();
-    expect(await bubble(person, 'Hi, this is Ana. How can I help?').innerText()).toContain('Ana Agent');
+    expect(await composer.inputValue()).toBe(cannedText);
+    await composer.press('Enter');
+    await bubble(person, cannedText).waitFor();
+    expect(await bubble(person, cannedText).innerText()).toContain('Ana Agent');
+
+    // The person's typing shows in the console, then their words.
+    await person.getByRole('textbox', { name: /^Message to / }).fill('My card payment');
+    await thread.getByText('Customer is typing…').waitFor();
+    await sendMessage(person, 'My card payment looks wrong');
+    await thread.getByText('My card payment looks wrong').waitFor();
 
     // An internal note: on the agent's side only.
     await desk.getByRole('tab', { name: 'Internal note' }).click();
