@@ -98,6 +98,13 @@ describe.each(dialects)('agent inbox on %s', (dialect) => {
     expect(stats.perAgent).toEqual([expect.objectContaining({ memberId: world.agent.memberId, displayName: 'Ana Agent', csatCount: 1, csatAverage: 4 })]);
     expect(stats.perDay).toHaveLength(1);
     await Promise.all([agentSocket.close(), personSocket.close()]);
+
+    // The person deletes their account: the conversation leaves the inbox with its notes, reveals and episodes.
+    const deleted = await t.app.inject({ method: 'DELETE', url: '/v1/account', headers: person.headers, payload: { confirm: 'delete my account' } });
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    expect((await asMember(t, world.agent, 'GET', `${base()}/inbox/${conversation.id}`)).json().error.code).toBe('ERR_NOT_FOUND');
+    expect((await inboxOf(t, world.agent, world.bank.id)).map((c) => c.conversationId)).not.toContain(conversation.id);
+    expect(((await asMember(t, world.agent, 'GET', `${base()}/inbox/stats`)).json() as InboxStats).overall.handled).toBe(0);
   });
 
   it('gives a thread back to the bot and takes it again from the console, telling the bank each time', async () => {
