@@ -18,7 +18,7 @@ import { identityRoutes, provideStepUpSigner } from './identity';
 import { consoleRoutes } from './inbox';
 import { createMessaging } from './messaging';
 import { createPush } from './push';
-import { createWebhooks, webhookSecretsKey } from './webhooks';
+import { createWebhooks, loadPayloadKey, webhookSecretsKey } from './webhooks';
 import { ensureSigningKeys, evictDestroyedKeysFromBus, KeyRing, privacyRoutes, serviceKey, signJws } from './privacy';
 import { createInProcessBus, type Bus } from './platform/bus';
 import { cryptoRandom, systemClock, type Clock, type Random } from './platform/clock';
@@ -65,6 +65,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
     metrics: createMetrics(),
     keys: new KeyRing(config),
   };
+  // Outbox payloads are sealed inside their change's transaction, where the key cannot be read: load it now.
+  await loadPayloadKey(ctx);
 
   const app = Fastify({
     // pino 10's Logger type is wider than the one Fastify declares; the instance is the same.

@@ -2,6 +2,7 @@ import type { AccessLogEntry, AccountDeleted, AccountExport, Receipt } from '@pa
 import type { ServerContext } from '../context';
 import { listConsents, revokeConsent } from '../banking';
 import { endAllSessions, type Principal } from '../identity';
+import { openBodies } from '../messaging';
 import { AppError } from '../platform/errors';
 import { destroyKeysOfPerson, getReceipt, listAccess, listReceipts, verifyChain } from '../privacy';
 import { listDevices } from '../push';
@@ -37,6 +38,8 @@ export async function exportAccount(ctx: ServerContext, principal: Principal): P
   const { personId } = principal;
   const rows = await account.readAccountRows(ctx.db, personId, principal.sessionId);
   if (!rows.person) throw new AppError('ERR_NOT_FOUND');
+  // Bodies are sealed under the person's key (docs/privacy.md): the export carries them opened.
+  const messages = await openBodies(ctx, rows.messages.map((message) => ({ ...message, person_id: personId })));
   const chain = await verifyChain(ctx, personId);
   const num = (value: number | null) => (value === null ? null : Number(value));
   return {
@@ -50,7 +53,7 @@ export async function exportAccount(ctx: ServerContext, principal: Principal): P
       business: conversation.business,
       createdAt: Number(conversation.created_at),
       lastMessageAt: Number(conversation.last_message_at),
-      messages: rows.messages
+      messages: messages
         .filter((message) => message.conversation_id === conversation.id)
         .map((message) => ({ seq: Number(message.seq), sender: message.sender, contentType: message.content_type, content: parseBody(message.body), createdAt: Number(message.created_at) })),
     })),

@@ -1,6 +1,6 @@
 import type { InboxConversation, InboxList, InboxQuery, Message, MessageContent } from '@parley/protocol';
 import type { ServerContext } from '../context';
-import { businessTopic, type AppendMessageInput, type BusinessSide, type DeliveryEvent } from '../messaging';
+import { businessTopic, openPreviews, type AppendMessageInput, type BusinessSide, type DeliveryEvent } from '../messaging';
 import { AppError } from '../platform/errors';
 import type { ConsoleMember } from './console.access';
 import { findInboxRow, findInboxViews, type InboxFilter, type InboxViewRow } from './inbox.repository';
@@ -49,6 +49,11 @@ export function toInboxConversation(row: InboxViewRow): InboxConversation {
   };
 }
 
+/** Message bodies are sealed at rest (docs/privacy.md): the previews open through messaging. */
+function openedViews(core: InboxCore, rows: InboxViewRow[]): Promise<InboxViewRow[]> {
+  return openPreviews(core.ctx, rows, (row) => ({ conversationId: row.conversation_id, personId: row.person_id }));
+}
+
 /** The inbox row of one of the business's conversations, or ERR_NOT_FOUND (never handed over, or another business's). */
 export async function requireInboxRow(core: InboxCore, businessId: string, conversationId: string): Promise<InboxConversationRow> {
   const row = await findInboxRow(core.ctx.db, conversationId);
@@ -58,7 +63,7 @@ export async function requireInboxRow(core: InboxCore, businessId: string, conve
 
 /** One conversation as `viewer` sees it (their unread count); null viewer: the assignee's. */
 export async function inboxSummary(core: InboxCore, options: { businessId: string; conversationId: string; viewerMemberId: string | null }): Promise<InboxConversation> {
-  const [row] = await findInboxViews(core.ctx.db, { businessId: options.businessId, conversationId: options.conversationId, viewerMemberId: options.viewerMemberId });
+  const [row] = await openedViews(core, await findInboxViews(core.ctx.db, { businessId: options.businessId, conversationId: options.conversationId, viewerMemberId: options.viewerMemberId }));
   if (!row) throw new AppError('ERR_NOT_FOUND');
   return toInboxConversation(row);
 }
@@ -75,7 +80,7 @@ export async function listInbox(core: InboxCore, member: ConsoleMember & { busin
     before: query.before,
     limit: limit + 1,
   };
-  const rows = await findInboxViews(core.ctx.db, filter);
+  const rows = await openedViews(core, await findInboxViews(core.ctx.db, filter));
   return { conversations: rows.slice(0, limit).map(toInboxConversation), hasMore: rows.length > limit };
 }
 

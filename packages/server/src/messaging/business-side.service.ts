@@ -3,6 +3,7 @@ import { AppError } from '../platform/errors';
 import { findBusinessThread, raiseBusinessReadSeq, type BusinessThreadRow } from './business-side.repository';
 import * as conversations from './conversation.repository';
 import { toMessage, type MessagingCore } from './conversation.service';
+import { openBodies } from './message.body';
 import { businessTopic, personTopic } from './delivery.hub';
 import { moveThread, type HandoverMove } from './handover.service';
 import type { InboxPresence } from './inbox.presence';
@@ -45,7 +46,7 @@ export function createBusinessSide(core: MessagingCore, presence: InboxPresence,
       await thread(options.businessId, options.conversationId);
       const limit = options.limit ?? 50;
       const rows = await conversations.findMessagesBefore(core.ctx.db, { conversationId: options.conversationId, before: options.before, limit: limit + 1 });
-      return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+      return { messages: (await openBodies(core.ctx, rows.slice(0, limit).reverse())).map(toMessage), hasMore: rows.length > limit };
     },
     async markRead(options) {
       const row = await thread(options.businessId, options.conversationId);

@@ -14,6 +14,7 @@ import { notifyWebhooks, recordEvents } from '../webhooks';
 import type { ConversationOwners } from './conversation.owners';
 import * as conversations from './conversation.repository';
 import { businessTopic, personTopic, publishMessage } from './delivery.hub';
+import { openBodies, openPreviews, sealBody } from './message.body';
 import type { GroupCommitter } from './message.committer';
 import type { MessageRow } from './messaging.table';
 import { refuseUnprovenPostback } from './postback.guard';
@@ -65,7 +66,8 @@ function toConversation(row: conversations.ConversationViewRow, business: Busine
   };
 }
 
-async function describe(core: MessagingCore, rows: conversations.ConversationViewRow[]): Promise<Conversation[]> {
+async function describe(core: MessagingCore, views: conversations.ConversationViewRow[]): Promise<Conversation[]> {
+  const rows = await openPreviews(core.ctx, views, (row) => ({ conversationId: row.id, personId: row.person_id }));
   const businesses = new Map<string, Business | undefined>();
   for (const row of rows) {
     if (!businesses.has(row.business_id)) businesses.set(row.business_id, await getBusiness(core.ctx, row.business_id));
@@ -131,7 +133,7 @@ async function createConversation(
       client_id: null,
       sender: 'business',
       content_type: greeting.content.contentType,
-      body: JSON.stringify(greeting.content),
+      body: await sealBody(ctx, { personId, conversationId: id, seq: 1 }, greeting.content),
       created_at: now,
     },
     alsoInTransaction: (trx) => recordEvents(trx, ctx, [{ businessId: business.id, type: 'conversation.started', data: { bsid, conversationId: id } }]),
@@ -165,12 +167,12 @@ export async function readHistory(
   const limit = options.limit ?? 50;
   const rows = await conversations.findMessagesBefore(core.ctx.db, { conversationId: options.conversationId, before: options.before, limit: limit + 1 });
   const hasMore = rows.length > limit;
-  return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+  return { messages: (await openBodies(core.ctx, rows.slice(0, limit).reverse())).map(toMessage), hasMore };
 }
 
 /** Messages above `after`, oldest first, for a resume; the caller checked ownership. */
 export async function readMissed(core: MessagingCore, options: { conversationId: string; after: number; limit: number }): Promise<Message[]> {
-  return (await conversations.findMessagesAfter(core.ctx.db, options)).map(toMessage);
+  return (await openBodies(core.ctx, await conversations.findMessagesAfter(core.ctx.db, options))).map(toMessage);
 }
 
 /** last_seq of each conversation that is the person's; the others are absent. */

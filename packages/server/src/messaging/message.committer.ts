@@ -5,6 +5,7 @@ import { AppError } from '../platform/errors';
 import { notifyWebhooks, recordEvents } from '../webhooks';
 import type { ConversationBsid, ConversationOwner, ConversationOwners } from './conversation.owners';
 import { publishMessage } from './delivery.hub';
+import { bodySealerFor, openBodies, type BodySealer } from './message.body';
 import { findByClientIds, inTransaction, insertMessages, reserveSeqs, setAgentNames, type ReservedSeqs, type StoredMessageRow } from './message.repository';
 import { personMessageEvents } from './message.events';
 
@@ -40,12 +41,14 @@ type Outcome =
   | { kind: 'new'; seq: number }
   | { kind: 'stored'; row: StoredMessageRow }
   | { kind: 'same'; index: number }
-  | { kind: 'failed'; code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' };
+  | { kind: 'failed'; code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' | 'ERR_UNAVAILABLE' };
 
 /** What every write of one batch shares: its time, and the BSIDs its events name people by. */
 interface Tick {
   readonly sentAt: number;
   readonly bsids: ReadonlyMap<string, ConversationBsid>;
+  /** Seals each new body under its person's data key, loaded before the transaction. */
+  readonly sealer: BodySealer;
 }
 
 /** What a batch's transaction wrote: each send's outcome, and whether any webhook event is waiting. */
@@ -152,15 +155,26 @@ export class GroupCommitter {
       return;
     }
     const accepted: SendRequest[] = [];
+    const personOf = new Map<string, string>();
     for (const request of batch) {
       const owner = this.owners.peek(request.conversationId);
-      if (!owner || (request.personId !== null && owner.personId !== request.personId)) settle(request, fail('ERR_NOT_FOUND'));
-      else accepted.push(request);
+      if (!owner || (request.personId !== null && owner.personId !== request.personId)) {
+        settle(request, fail('ERR_NOT_FOUND'));
+        continue;
+      }
+      accepted.push(request);
+      personOf.set(request.conversationId, owner.personId);
     }
     if (accepted.length === 0) return;
+    const sealer = await bodySealerFor(this.ctx, personOf).catch((error: unknown) => {
+      this.ctx.log.error({ err: error }, 'loading the data keys of a batch failed');
+      for (const request of accepted) settle(request, fail('ERR_UNAVAILABLE'));
+    });
+    if (!sealer) return;
     const sentAt = this.ctx.clock.now();
-    const written = await this.#writeWithRetry(accepted, { sentAt, bsids });
+    const written = await this.#writeWithRetry(accepted, { sentAt, bsids, sealer });
     if (!written) return;
+    await this.#openResent(written.outcomes, personOf);
     if (written.recorded) notifyWebhooks(this.ctx);
     this.#deliver(accepted, written, sentAt);
   }
@@ -194,15 +208,29 @@ export class GroupCommitter {
     for (let i = 0; i < batch.length; i++) if (outcomes[i]!.kind === 'new' && batch[i]!.sender === 'person') personWrote.add(batch[i]!.conversationId);
     for (const [conversationId, count] of counts) flatCounts.push(conversationId, count, personWrote.has(conversationId) ? 1 : 0);
     const reserved: Map<string, ReservedSeqs> = flatCounts.length > 0 ? await reserveSeqs(trx, dialect, { counts: flatCounts, at: sentAt }) : new Map();
-    const params = assignSeqs({ batch, outcomes, counts, reserved, sentAt });
+    const params = assignSeqs({ batch, outcomes, counts, reserved, sentAt, sealer: tick.sealer });
     if (params.length > 0) await insertMessages(trx, dialect, params);
     const byAgents = agentNamesOf(batch, outcomes);
     if (byAgents.length > 0) await setAgentNames(trx, byAgents);
     const events = personMessageEvents({ batch, outcomes, reserved, bsids, sentAt });
-    const recorded = events.length > 0 ? await recordEvents(trx, this.ctx, events) : [];
+    const recorded = events.length > 0 ? await recordEvents(trx, this.ctx, events, { personKeys: tick.sealer }) : [];
     const inboxOwned = new Set<string>();
     if (this.stored.size > 0) for (const [conversationId, seqs] of reserved) if (seqs.threadOwner === 'inbox') inboxOwned.add(conversationId);
     return { outcomes, recorded: recorded.some((event) => event.eventId !== null), inboxOwned };
+  }
+
+  /** Resends answer with the stored message: open those bodies (rare; after the transaction, which must not wait on key reads). */
+  async #openResent(outcomes: Outcome[], personOf: ReadonlyMap<string, string>): Promise<void> {
+    const resent = outcomes.flatMap((outcome, i) => (outcome.kind === 'stored' ? [i] : []));
+    if (resent.length === 0) return;
+    try {
+      const rows = resent.map((i) => (outcomes[i] as { row: StoredMessageRow }).row);
+      const opened = await openBodies(this.ctx, rows.map((row) => ({ ...row, person_id: personOf.get(row.conversation_id) })));
+      resent.forEach((i, n) => ((outcomes[i] as { row: StoredMessageRow }).row = opened[n]!));
+    } catch (error) {
+      this.ctx.log.error({ err: error }, 'opening resent messages failed');
+      for (const i of resent) outcomes[i] = { kind: 'failed', code: 'ERR_UNAVAILABLE' };
+    }
   }
 
   /** After the commit: ack every sender, publish every new message to both sides. */
@@ -317,8 +345,9 @@ function assignSeqs(options: {
   counts: Map<string, number>;
   reserved: Map<string, ReservedSeqs>;
   sentAt: number;
+  sealer: BodySealer;
 }): unknown[] {
-  const { batch, outcomes, counts, reserved, sentAt } = options;
+  const { batch, outcomes, counts, reserved, sentAt, sealer } = options;
   const next = new Map<string, number>();
   for (const [conversationId, { last }] of reserved) next.set(conversationId, last - counts.get(conversationId)! + 1);
   const params: unknown[] = [];
@@ -334,7 +363,7 @@ function assignSeqs(options: {
     }
     next.set(request.conversationId, seq + 1);
     outcome.seq = seq;
-    const body = JSON.stringify(request.content);
+    const body = sealer.seal({ conversationId: request.conversationId, seq }, request.content);
     params.push(request.conversationId, seq, request.clientId, request.sender, request.content.contentType, body, sentAt);
   }
   return params;

@@ -1,7 +1,8 @@
 import type { MessageContent } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
-import { findStepUpOffers } from './postback.repository';
+import { openBodies } from './message.body';
+import { findChoiceOffers } from './postback.repository';
 
 /** The postback choices (buttons and quick replies) a business message offers: payload → needs step-up. */
 export function choicesOf(content: MessageContent): Map<string, boolean> {
@@ -18,7 +19,7 @@ export function choicesOf(content: MessageContent): Map<string, boolean> {
  * cannot dodge the rule by pretending to come from an older or a menu choice.
  */
 export async function needsStepUp(ctx: ServerContext, options: { conversationId: string; payload: string }): Promise<boolean> {
-  for (const body of await findStepUpOffers(ctx.db, options.conversationId)) {
+  for (const { body } of await openBodies(ctx, await findChoiceOffers(ctx.db, options.conversationId))) {
     if (choicesOf(JSON.parse(body) as MessageContent).get(options.payload) === true) return true;
   }
   return false;

@@ -7,17 +7,15 @@ export async function findMessageAt(db: Db, conversationId: string, seq: number)
 }
 
 /**
- * The bodies of the business's messages in a conversation that offer a choice needing step-up.
- * The text match only narrows the scan; the caller parses each body to be sure.
+ * The business's messages in a conversation that offer choices (buttons, quick replies). Bodies
+ * are sealed, so SQL cannot tell which need step-up: the caller opens and parses each.
  */
-export async function findStepUpOffers(db: Db, conversationId: string): Promise<string[]> {
-  const rows = await db
+export async function findChoiceOffers(db: Db, conversationId: string): Promise<Array<Pick<MessageRow, 'conversation_id' | 'seq' | 'body'>>> {
+  return db
     .selectFrom('messages')
-    .select('body')
+    .select(['conversation_id', 'seq', 'body'])
     .where('conversation_id', '=', conversationId)
     .where('sender', '=', 'business')
     .where('content_type', 'in', ['buttons', 'quick_replies'])
-    .where('body', 'like', '%"requiresStepUp":true%')
     .execute();
-  return rows.map((row) => row.body);
 }

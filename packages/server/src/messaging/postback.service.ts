@@ -2,6 +2,7 @@ import type { MessageContent, SendAck, SendPostbackBody } from '@parley/protocol
 import { completeStepUp } from '../identity';
 import { AppError } from '../platform/errors';
 import type { MessagingCore } from './conversation.service';
+import { openBody } from './message.body';
 import { findByClientIds } from './message.repository';
 import { choicesOf, needsStepUp } from './postback.guard';
 import { findMessageAt } from './postback.repository';
@@ -25,7 +26,8 @@ export async function sendPostback(
   if (stored && stored.sender === 'person') {
     return { ack: { conversationId, clientId: body.clientId, seq: Number(stored.seq), sentAt: Number(stored.created_at) }, duplicate: true };
   }
-  const offer = await findMessageAt(ctx.db, conversationId, body.seq);
+  const found = await findMessageAt(ctx.db, conversationId, body.seq);
+  const offer = found && (await openBody(ctx, { ...found, person_id: personId }));
   const choices = offer?.sender === 'business' ? choicesOf(JSON.parse(offer.body) as MessageContent) : new Map<string, boolean>();
   if (!choices.has(body.payload)) throw new AppError('ERR_NOT_FOUND', { message: `Message ${body.seq} offers no choice with this payload.` });
   let stepUp: string | undefined;

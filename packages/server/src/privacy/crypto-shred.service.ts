@@ -1,6 +1,7 @@
 import { isAppError } from '../platform/errors';
 import * as dataKeys from './data-key.repository';
 import { wrapAad, type DataKeyOwner, type PrivacyContext } from './data-key.service';
+import { forgetOwnerKeyIds } from './data-key.set';
 import type { KeyRing } from './master-key.ring';
 
 /** What a destruction did, and whether backups taken before it are unreadable now. */
@@ -105,12 +106,14 @@ export function evictDestroyedKeysFromBus(ctx: PrivacyContext): () => void {
   if (!ctx.bus) return () => undefined;
   return ctx.bus.subscribe(destroyedKeysTopic, (payload) => {
     const ids = (payload as { ids?: unknown }).ids;
+    forgetOwnerKeyIds(ctx.keys);
     if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') ctx.keys.dataKeys.evict(id);
   });
 }
 
 async function shred(ctx: PrivacyContext, destroyed: string[]): Promise<ShredResult> {
   for (const id of destroyed) ctx.keys.dataKeys.evict(id);
+  forgetOwnerKeyIds(ctx.keys);
   if (destroyed.length > 0) ctx.bus?.publish(destroyedKeysTopic, { ids: destroyed });
   if (ctx.keys.source === 'env') return { destroyed, backupsUnreadable: false };
   await rotationAfterNow(ctx);

@@ -68,3 +68,30 @@ export async function countKeysByMaster(db: Db): Promise<Array<{ master_key_id: 
     .execute();
   return rows.map((row) => ({ master_key_id: row.master_key_id, count: Number(row.count) }));
 }
+
+/** These keys (live or destroyed); ids not found are absent. */
+export async function findDataKeys(db: Db, ids: readonly string[]): Promise<DataKeyRow[]> {
+  const found: DataKeyRow[] = [];
+  for (let start = 0; start < ids.length; start += 500) {
+    found.push(...(await db.selectFrom('data_keys').selectAll().where('id', 'in', ids.slice(start, start + 500)).execute()));
+  }
+  return found;
+}
+
+/** The live keys of these owners of one kind, oldest first (an owner may have two if nodes raced to make one). */
+export async function findLiveKeysOfOwners(db: Db, kind: DataKeyOwnerKind, ownerIds: readonly string[]): Promise<Array<Pick<DataKeyRow, 'id' | 'owner_id'>>> {
+  const found: Array<Pick<DataKeyRow, 'id' | 'owner_id'>> = [];
+  for (let start = 0; start < ownerIds.length; start += 500) {
+    const rows = await db
+      .selectFrom('data_keys')
+      .select(['id', 'owner_id'])
+      .where('owner_kind', '=', kind)
+      .where('owner_id', 'in', ownerIds.slice(start, start + 500))
+      .where('destroyed_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    found.push(...rows);
+  }
+  return found;
+}

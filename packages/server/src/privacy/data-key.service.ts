@@ -27,13 +27,13 @@ export interface SealAad {
   readonly owner: string;
 }
 
-const sealPrefix = 'pk1';
+export const sealPrefix = 'pk1';
 
 export function wrapAad(row: Pick<DataKeyRow, 'id' | 'owner_kind' | 'owner_id'>): string {
   return `parley data key\0${row.id}\0${row.owner_kind}\0${row.owner_id}`;
 }
 
-function sealAad(keyId: string, aad: SealAad): Buffer {
+export function sealAad(keyId: string, aad: SealAad): Buffer {
   return Buffer.from(JSON.stringify(['parley seal', keyId, aad.table, aad.rowId, aad.owner]));
 }
 
@@ -66,7 +66,7 @@ export async function dataKeyOf(ctx: PrivacyContext, owner: DataKeyOwner): Promi
   return row ? row.id : createDataKey(ctx, owner);
 }
 
-async function unwrapped(ctx: PrivacyContext, keyId: string): Promise<Buffer> {
+export async function unwrapped(ctx: PrivacyContext, keyId: string): Promise<Buffer> {
   const cached = ctx.keys.dataKeys.get(keyId);
   if (cached) return cached;
   // Twice at most: a rotation may re-wrap the row and retire its master key between our read and our unwrap.

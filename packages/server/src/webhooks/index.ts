@@ -14,6 +14,7 @@ export { checkEndpointUrl } from './url.guard';
 export { createWebhookSender, type WebhookSender, type AttemptOutcome } from './webhook.sender';
 export { nextAttemptAt } from './retry.schedule';
 export { recordEvents, recordEvent, notifyWebhooks, type WebhookEventInput, type RecordedEvent } from './outbox.service';
+export { loadPayloadKey, type PersonPayloadKeys } from './payload.box';
 
 export interface Webhooks {
   /** The Business API routes under /v1/webhooks. */

@@ -4,6 +4,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { ServerContext } from '../context';
 import type { Db } from '../database';
 import { findSubscribers, inTransaction, insertOutbox, type SubscriberRow } from './outbox.repository';
+import { sealPayload, type PersonPayloadKeys } from './payload.box';
 import { retryWindowMs } from './retry.schedule';
 import { sortableId } from './webhook.ids';
 import type { NewWebhookDelivery, NewWebhookEvent } from './webhook.table';
@@ -16,11 +17,13 @@ export type WebhookEventInput = {
     readonly data: WebhookEventData<T>;
     /** Only endpoints serving this side of a handover receive it; every subscribed endpoint when absent. */
     readonly audience?: 'bot' | 'inbox';
+    /** Whose words the event carries: its stored payload is sealed under their data key (never sent). */
+    readonly personId?: string;
   };
 }[WebhookEventType];
 
-/** What recording needs: time and randomness (the database is the caller's transaction). */
-export type OutboxContext = Pick<ServerContext, 'clock' | 'random'>;
+/** What recording needs: time, randomness and the key ring that seals payloads (the database is the caller's transaction). */
+export type OutboxContext = Pick<ServerContext, 'clock' | 'random'> & Partial<Pick<ServerContext, 'keys'>>;
 
 export interface RecordedEvent {
   /** Null when no endpoint receives the event: then nothing at all is written. */
@@ -68,7 +71,12 @@ function receivers(event: WebhookEventInput, subscribers: readonly SubscriberRow
  * });
  * notifyWebhooks(ctx);
  */
-export async function recordEvents(trx: Db, ctx: OutboxContext, events: readonly WebhookEventInput[]): Promise<RecordedEvent[]> {
+export async function recordEvents(
+  trx: Db,
+  ctx: OutboxContext,
+  events: readonly WebhookEventInput[],
+  options: { personKeys?: PersonPayloadKeys | undefined } = {},
+): Promise<RecordedEvent[]> {
   if (events.length === 0) return [];
   events.forEach(assertMatchesContract);
   const now = ctx.clock.now();
@@ -80,7 +88,8 @@ export async function recordEvents(trx: Db, ctx: OutboxContext, events: readonly
     // Nobody listens: no row at all, so a business without endpoints costs the hot path nothing.
     if (endpoints.length === 0) return { eventId: null, deliveryIds: [] };
     const eventId = sortableId('msg', now, ctx.random);
-    const payload = JSON.stringify({ type: event.type, timestamp: new Date(now).toISOString(), data: event.data });
+    const plain = JSON.stringify({ type: event.type, timestamp: new Date(now).toISOString(), data: event.data });
+    const payload = sealPayload(ctx, { eventId, businessId: event.businessId, personId: event.personId, personKeys: options.personKeys }, plain);
     eventRows.push({ id: eventId, business_id: event.businessId, type: event.type, payload, created_at: now });
     const deliveryIds = endpoints.map((endpoint) => {
       const id = sortableId('dlv', now, ctx.random);

@@ -2,6 +2,10 @@ import type { ServerContext } from '../context';
 import { Counter } from 'prom-client';
 import { createBatcher } from '../platform/batcher';
 import { claimDue, pruneEvents, recordAttempts, releaseAllLeases, type AttemptResult, type ClaimedDelivery } from './delivery.repository';
+import { openPayloads } from './payload.box';
+
+/** A claimed delivery with its payload opened; null when it was erased (its key destroyed). */
+type OpenedDelivery = Omit<ClaimedDelivery, 'payload'> & { payload: string | null };
 import { outboxTopic } from './outbox.service';
 import { eventRetentionMs, nextAttemptAt } from './retry.schedule';
 import type { SecretBox } from './secret.box';
@@ -134,7 +138,7 @@ export class WebhookDispatcher {
     if (this.#closed || room <= 0) return 0;
     const now = this.#ctx.clock.now();
     const token = this.#token();
-    const claimed = await claimDue(this.#ctx.db, this.#ctx.dialect, { now, limit: room, leaseUntil: now + this.#leaseMs, token });
+    const claimed = await openPayloads(this.#ctx, await claimDue(this.#ctx.db, this.#ctx.dialect, { now, limit: room, leaseUntil: now + this.#leaseMs, token }));
     for (const delivery of claimed) {
       const attempt = this.#attempt(delivery)
         .catch((error: unknown) => this.#ctx.log.error({ err: error, deliveryId: delivery.id }, 'webhook attempt failed to record'))
@@ -150,7 +154,15 @@ export class WebhookDispatcher {
     return claimed.length;
   }
 
-  async #attempt(delivery: ClaimedDelivery): Promise<void> {
+  async #attempt(opened: OpenedDelivery): Promise<void> {
+    if (opened.payload === null) {
+      // Its person deleted their account (their key is destroyed): their words are not sent, now or ever.
+      const at = this.#ctx.clock.now();
+      await this.#records.add({ id: opened.id, token: opened.lease_token, at, statusCode: null, error: 'The event was erased with its person\'s account; not sent.', response: null, next: 'dead', step: opened.retry_step });
+      this.#attempts.labels('dead').inc();
+      return;
+    }
+    const delivery = { ...opened, payload: opened.payload };
     const startedAt = this.#ctx.clock.now();
     const outcome = await this.#post(delivery, startedAt);
     const at = this.#ctx.clock.now();
