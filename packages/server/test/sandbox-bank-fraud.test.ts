@@ -7,9 +7,10 @@ import { findCustomerByUsername } from '../../sandbox-bank/src/customers';
 import { signPayload } from '../src/webhooks/webhook.signer';
 import { choice, contentOf, linkAccount, linkUrlIn, startBankParley, until, type BankChat, type BankParley } from './bank-parley-fixtures';
 import { clientId } from './messaging-client';
-import { openStore } from './business-fixtures';
+import { manualClock } from './business-fixtures';
 import { stepUpAssertion } from './step-up-fixtures';
 import { SoftwareAuthenticator } from './webauthn-authenticator';
+import { startReceiver, type WebhookReceiver } from './webhooks-fixtures';
 
 // The Sandbox Bank's fraud alerts end to end: the card network holds a payment, the bot alerts
 // the customer through Parley's Alert API (only if they switched card alerts on), and their
@@ -20,6 +21,19 @@ import { SoftwareAuthenticator } from './webauthn-authenticator';
 // mcc 7995 (betting) is a risky merchant category: the fraud rules hold it whatever the amount.
 const suspicious = { merchant: 'Casino Lisboa', mcc: '7995', country: 'PT', city: 'Lisbon' };
 
+/** Deliver an event to the bank's webhook endpoint as Parley would: signed with the endpoint's secret, a new webhook-id. */
+async function deliverSigned(world: BankParley, type: 'alert.answered' | 'postback', data: object): Promise<number> {
+  const id = `msg_test_${randomUUID()}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
+  const response = await fetch(`${world.bank.url.replace('localhost', '127.0.0.1')}/parley/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signPayload(world.endpoint.secret, { id, timestamp, body }) },
+    body,
+  });
+  return response.status;
+}
+
 describe('fraud alerts through the Alert API, answered with a passkey', () => {
   let world: BankParley;
   let alice: BankChat;
@@ -27,6 +41,9 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
   let passkey: SoftwareAuthenticator;
   let debit: CardView;
   let credit: CardView;
+  let tap: WebhookReceiver;
+  /** The alert whose lock answer (with a real proof) the replay test sends again. */
+  let lockedAlertId = '';
 
   const fraudRow = (authorizationId: string) =>
     until('the alert to be recorded', () => world.bank.ctx.db.selectFrom('bot_fraud_alerts').selectAll().where('authorization_id', '=', authorizationId).executeTakeFirst());
@@ -42,32 +59,26 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
     return world.t.app.inject({ method: 'POST', url: `/v1/alerts/${alertId}/answers`, headers: alice.person.headers, payload: body });
   }
 
-  /** Deliver an event to the bank's webhook endpoint as Parley would: signed with the endpoint's secret, a new webhook-id. */
-  async function deliverToBank(type: 'alert.answered' | 'postback', data: object): Promise<number> {
-    const id = `msg_test_${randomUUID()}`;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
-    const response = await fetch(`${world.bank.url.replace('localhost', '127.0.0.1')}/parley/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signPayload(world.endpoint.secret, { id, timestamp, body }) },
-      body,
-    });
-    return response.status;
-  }
+  const deliverToBank = (type: 'alert.answered' | 'postback', data: object) => deliverSigned(world, type, data);
 
-  /** The events Parley recorded for the bank, newest last (the exact bodies it delivered). */
-  async function recordedEvents<T extends 'alert.answered' | 'postback'>(type: T): Promise<WebhookEventData<T>[]> {
-    const store = await openStore(world.t.config);
-    try {
-      const rows = await store.db.selectFrom('webhook_events').select('payload').where('type', '=', type).orderBy('id').execute();
-      return rows.map((row) => (JSON.parse(row.payload) as { data: WebhookEventData<T> }).data);
-    } finally {
-      await store.close();
-    }
+  /**
+   * The events Parley delivered for the bank so far, oldest first, as a second endpoint of the
+   * bank's (a plain receiver) got them: the exact bodies, proofs included.
+   */
+  async function deliveredEvents<T extends 'alert.answered' | 'postback'>(type: T, wanted: (data: WebhookEventData<T>) => boolean): Promise<WebhookEventData<T>[]> {
+    const matching = () =>
+      tap.received
+        .map((hit) => JSON.parse(hit.body) as { type: string; data: WebhookEventData<T> })
+        .filter((event) => event.type === type)
+        .map((event) => event.data);
+    await until(`a delivered ${type}`, async () => (matching().some(wanted) ? true : undefined));
+    return matching();
   }
 
   beforeAll(async () => {
     world = await startBankParley();
+    tap = await startReceiver('/tap');
+    await world.parley.createWebhookEndpoint({ url: tap.url, eventTypes: ['alert.answered', 'postback'] });
     passkey = new SoftwareAuthenticator(world.t.baseUrl);
     const { chat, greeting } = await world.greetedChat({ passkey });
     alice = chat;
@@ -79,7 +90,10 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
     debit = cards.find((card) => card.kind === 'debit')!;
     credit = cards.find((card) => card.kind === 'credit')!;
   });
-  afterAll(() => world?.close());
+  afterAll(async () => {
+    await world?.close();
+    await tap?.close();
+  });
 
   it('sends nothing while the person has not switched card alerts on: recorded as not_enabled, the payment stays held', async () => {
     const held = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 1_200, ...suspicious });
@@ -140,7 +154,7 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
   it('does not lock on a lock answer without a proof, with a forged proof, or with the proof of another alert — and says so', async () => {
     const held = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 3_300, ...suspicious });
     const { alert } = await nextAlert();
-    const [earlier] = await recordedEvents('alert.answered').then((events) => events.filter((event) => event.actionId === 'lock_card'));
+    const [earlier] = (await deliveredEvents('alert.answered', (event) => event.actionId === 'lock_card')).filter((event) => event.actionId === 'lock_card');
     expect(earlier?.stepUp).toBeTruthy();
     const forger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const now = Math.floor(Date.now() / 1000);
@@ -163,6 +177,7 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
     expect((await fraudRow(held.id)).detail).toBe('step_up_wrong_binding');
 
     // The real answer, with Alice's passkey, still works.
+    lockedAlertId = alert.alertId;
     const stepUp = await stepUpAssertion(world.t.app, alice.person, passkey, { kind: 'alert', alertId: alert.alertId, actionId: 'lock_card' });
     expect((await answer(alert.alertId, { actionId: 'lock_card', stepUp })).statusCode).toBe(201);
     expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Payment declined, card locked');
@@ -170,8 +185,8 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
   });
 
   it('refuses a replayed proof: the same alert.answered delivered again under a new webhook-id does not act twice', async () => {
-    const events = await recordedEvents('alert.answered');
-    const last = events.at(-1)!;
+    const events = await deliveredEvents('alert.answered', (event) => event.alertId === lockedAlertId);
+    const last = events.find((event) => event.alertId === lockedAlertId)!;
     expect(last.stepUp).toBeTruthy();
     // Make the card usable again behind the bot's back: a replay must not lock it.
     await world.bank.ctx.db.updateTable('cards').set({ locked: 0 }).where('id', '=', debit.id).execute();
@@ -191,19 +206,19 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
     const offer = await alice.nextBankMessage();
     const [button] = contentOf(offer, 'buttons').buttons;
     expect(button).toEqual({ type: 'postback', title: 'Unlock with passkey', payload: `UNLOCK_CONFIRM:${debit.id}`, requiresStepUp: true });
-    const tap = { title: 'Unlock with passkey', payload: `UNLOCK_CONFIRM:${debit.id}`, seq: offer.seq };
+    const unlockTap = { title: 'Unlock with passkey', payload: `UNLOCK_CONFIRM:${debit.id}`, seq: offer.seq };
     const postback = (body: object) => world.t.app.inject({ method: 'POST', url: `/v1/conversations/${alice.conversation.id}/postbacks`, headers: alice.person.headers, payload: body });
 
-    expect((await postback({ ...tap, clientId: clientId() })).json()).toMatchObject({ error: { code: 'ERR_STEP_UP_REQUIRED' } });
-    const stepUp = await stepUpAssertion(world.t.app, alice.person, passkey, { kind: 'postback', conversationId: alice.conversation.id, seq: offer.seq, payload: tap.payload });
-    expect((await postback({ ...tap, clientId: clientId(), stepUp })).statusCode).toBe(201);
+    expect((await postback({ ...unlockTap, clientId: clientId() })).json()).toMatchObject({ error: { code: 'ERR_STEP_UP_REQUIRED' } });
+    const stepUp = await stepUpAssertion(world.t.app, alice.person, passkey, { kind: 'postback', conversationId: alice.conversation.id, seq: offer.seq, payload: unlockTap.payload });
+    expect((await postback({ ...unlockTap, clientId: clientId(), stepUp })).statusCode).toBe(201);
     expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Card unlocked');
     expect((await cardOf(debit.id)).locked).toBe(false);
 
     // Locked again; the same proof replayed under a new webhook-id, or a tap with no proof, unlocks nothing.
     await alice.say('lock my card');
     expect(contentOf(await alice.nextBankMessage(), 'template.confirmation').title).toBe('Card locked');
-    const [confirmed] = (await recordedEvents('postback')).filter((event) => event.payload === tap.payload);
+    const [confirmed] = (await deliveredEvents('postback', (event) => event.payload === unlockTap.payload)).filter((event) => event.payload === unlockTap.payload);
     expect(confirmed?.stepUp).toBeTruthy();
     const { stepUp: _proof, ...withoutProof } = confirmed!;
     for (const event of [confirmed!, withoutProof]) {
@@ -211,5 +226,34 @@ describe('fraud alerts through the Alert API, answered with a passkey', () => {
       expect(contentOf(await alice.nextBankMessage(), 'text').text).toMatch(/couldn't confirm with your passkey that it's you, so your card stays locked/);
     }
     expect((await cardOf(debit.id)).locked).toBe(true);
+  });
+});
+
+describe('the answer to an alert after 24 hours of silence', () => {
+  const clock = manualClock();
+  let world: BankParley;
+  afterAll(() => world?.close());
+
+  it('is confirmed in the chat as an ALERT message, which Parley allows because the person enabled the bank\'s alerts', async () => {
+    world = await startBankParley({ parleyClock: clock });
+    const { chat, greeting } = await world.greetedChat();
+    expect((await linkAccount({ bankUrl: world.bank.url, linkUrl: linkUrlIn(greeting)!, username: 'bob', password: 'bob-sandbox' })).status).toBe(200);
+    await chat.nextBankMessage();
+    const enabled = await world.t.app.inject({ method: 'PUT', url: `/v1/alert-preferences/${world.bankBusinessId}`, headers: chat.person.headers, payload: { kinds: { card_transaction_review: true } } });
+    expect(enabled.statusCode).toBe(200);
+    const bobId = (await findCustomerByUsername(world.bank.ctx.db, 'bob'))!.id;
+    const debit = (await listCards(world.bank.ctx, bobId)).find((card) => card.kind === 'debit')!;
+    const held = await authorize(world.bank.ctx, { cardId: debit.id, amountMinor: 4_200, ...suspicious });
+    const frame = await chat.socket.take('message', (f) => f.message.content.contentType === 'alert');
+    const { alertId } = contentOf(frame.message, 'alert');
+
+    // A day later (by Parley's clock) the answer reaches the bank; a RESPONSE would be outside the window.
+    clock.advance(25 * 60 * 60 * 1000);
+    const answered = { bsid: chat.bsid, conversationId: chat.conversation.id, alertId, kind: 'card_transaction_review', actionId: 'confirm', answeredAt: clock.now() };
+    expect(await deliverSigned(world, 'alert.answered', answered)).toBe(204);
+    expect(contentOf(await chat.nextBankMessage(), 'template.confirmation').title).toBe('Payment approved');
+    expect((await getAuthorization(world.bank.ctx, held.id))?.status).toBe('approved');
+    const sendResponse = await world.parley.sendMessage({ bsid: chat.bsid, messagingType: 'RESPONSE', content: { contentType: 'text', text: 'outside the window' } }).catch((error: unknown) => error);
+    expect(sendResponse).toMatchObject({ code: 'ERR_OUTSIDE_WINDOW' });
   });
 });
