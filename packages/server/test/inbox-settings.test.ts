@@ -1,4 +1,4 @@
-import type { BusinessList, BusinessSettings, CannedResponse, CannedResponseList, InboxConversation } from '@parley/protocol';
+import type { Business, BusinessSettings, CannedResponse, CannedResponseList, InboxConversation } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './context';
 import { asMember, botHandsOver, consoleSocket, customer, inboxWorld, type InboxWorld } from './inbox-fixtures';
@@ -25,7 +25,7 @@ describe.each(dialects)('console settings and states on %s', (dialect) => {
     const refused = await asMember(t, world.owner, 'PATCH', `${base()}/settings`, { logoUrl: 'javascript:alert(1)' });
     expect(refused.json().error.code).toBe('ERR_VALIDATION');
     const { person, conversation } = await customer(t);
-    const directory = (await t.app.inject({ url: '/v1/businesses', headers: { cookie: person.cookie } })).json() as BusinessList;
+    const directory = (await t.app.inject({ url: '/v1/businesses', headers: { cookie: person.cookie } })).json() as { businesses: Business[] };
     expect(directory.businesses.find((b) => b.id === world.bank.id)).toMatchObject({ name: 'Sandbox Bank Plc', greeting: 'Welcome! Ask me anything.' });
     expect(conversation.lastMessage?.content).toEqual({ contentType: 'text', text: 'Welcome! Ask me anything.' });
   });

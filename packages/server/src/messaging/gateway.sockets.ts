@@ -145,6 +145,7 @@ export class SocketRegistry {
         for (const connection of bySession.get(sessionId) ?? []) connection.close(closeCodes.policy, 'ERR_SESSION_EXPIRED');
       }
     }
+    await this.presence.recheck().catch((error: unknown) => ctx.log.warn({ err: error }, 'rechecking console memberships failed'));
   }
 
   /** Shut down: close every socket with 1001 (going away). */

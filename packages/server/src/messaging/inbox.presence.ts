@@ -54,6 +54,25 @@ export class InboxPresence {
     }
   }
 
+  /**
+   * Drop what each console socket may no longer follow: a member removed (or whose role no longer
+   * works the inbox) stops getting the business's events at the next check, not at reconnect.
+   */
+  async recheck(): Promise<void> {
+    for (const [connection, businessIds] of [...this.#joined]) {
+      const { memberships } = await listMemberships(this.ctx, connection.personId);
+      const allowed = new Set(memberships.filter((m) => inboxRoles.has(m.role)).map((m) => m.business.id));
+      const kept = businessIds.filter((businessId) => allowed.has(businessId));
+      if (kept.length === businessIds.length || this.#joined.get(connection) !== businessIds) continue;
+      this.#joined.set(connection, kept);
+      for (const businessId of businessIds) {
+        if (allowed.has(businessId)) continue;
+        this.hub.detachBusiness(connection, businessId);
+        this.#mark(businessId, connection, false);
+      }
+    }
+  }
+
   /** People with at least one open, available console socket on this node for the business. */
   online(businessId: string): ReadonlySet<string> {
     return new Set(this.#available.get(businessId)?.keys() ?? []);
