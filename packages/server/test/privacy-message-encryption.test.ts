@@ -16,7 +16,7 @@ import { openDatabase } from '../src/platform/db/database';
 import { createMetrics } from '../src/platform/metrics';
 import { KeyRing, masterKeyFile } from '../src/privacy';
 import type { DataKeyRow } from '../src/privacy/privacy.table';
-import { adminToken, createKey, openStore } from './business-fixtures';
+import { adminToken, createKey, openStore, runParley } from './business-fixtures';
 import { createTestApp, dialects, freshStore, type TestApp } from './context';
 import { connect, openBankConversation, sandboxBank, textSend } from './messaging-client';
 import { signUpPerson, type TestPerson } from './people';
@@ -157,6 +157,14 @@ describe.each(dialects)('message bodies and webhook payloads encrypted at rest (
     expect(texts(after.filter((message) => message.seq === greeting.seq))).toEqual(['This message was erased.']);
     expect(texts(after.filter((message) => message.seq === mine.seq))).toEqual([personCanary]);
     expect(texts(after.filter((message) => message.seq === legacySeq))).toEqual(['Written before sealing']);
+
+    // `parley messages seal` seals what was stored in clear; it still reads the same.
+    const run = await runParley({ dataDir: t.config.dataDir, databaseUrl: t.config.databaseUrl }, ['messages', 'seal', '--json']);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(JSON.parse(run.stdout)).toEqual({ sealed: 1 });
+    const legacy = await store.db.selectFrom('messages').select('body').where('conversation_id', '=', conversation.id).where('seq', '=', legacySeq).executeTakeFirstOrThrow();
+    expect(legacy.body).toMatch(/^pk1\./);
+    expect(texts((await history(person, conversation.id)).filter((message) => message.seq === legacySeq))).toEqual(['Written before sealing']);
   });
 
   it('after account deletion, a copy of the database from before cannot give the words back, and their pending webhook is never sent', async () => {

@@ -1,4 +1,5 @@
 import { dataKeysByMasterKey, rotateMasterKey, rotateSigningKey, signingKeyUses, verifyChain, type PrivacyContext, type SigningKeyUse } from '../privacy';
+import { sealPlainBodies } from '../messaging';
 import { AppError } from '../platform/errors';
 import { table, type CommandResult } from './cli.output';
 
@@ -72,10 +73,21 @@ const verifyCommand: PrivacyCommand = {
   },
 };
 
+const sealMessagesCommand: PrivacyCommand = {
+  usage: 'messages seal',
+  summary: 'Seal message bodies stored in clear before sealing existed, under each person\'s data key; safe while Parley runs.',
+  flags: [],
+  async run(ctx) {
+    const { sealed } = await sealPlainBodies(ctx);
+    return { json: { sealed }, text: `${sealed} message bod${sealed === 1 ? 'y' : 'ies'} sealed. VACUUM the database to drop the old plaintext from free pages (docs/privacy.md).` };
+  },
+};
+
 /** The privacy commands, by their words. */
 export const privacyCommands: Readonly<Record<string, PrivacyCommand>> = {
   'keys rotate': rotateCommand,
   'keys status': statusCommand,
   'keys rotate-signing': rotateSigningCommand,
   'audit verify': verifyCommand,
+  'messages seal': sealMessagesCommand,
 };

@@ -142,3 +142,31 @@ export async function raisePersonReadSeq(
     .executeTakeFirst();
   return row ? Number(row.person_read_seq) : undefined;
 }
+
+/** A page of bodies still stored in clear (written before sealing), in key order after `after`, with their conversation's person. */
+export async function findPlainBodies(
+  db: Db,
+  page: { after: { conversationId: string; seq: number } | null; limit: number },
+): Promise<Array<{ conversation_id: string; seq: number; body: string; person_id: string }>> {
+  let query = db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select(['m.conversation_id', 'm.seq', 'm.body', 'c.person_id'])
+    .where('m.body', 'not like', 'pk1.%');
+  const after = page.after;
+  if (after) query = query.where((eb) => eb.or([eb('m.conversation_id', '>', after.conversationId), eb.and([eb('m.conversation_id', '=', after.conversationId), eb('m.seq', '>', after.seq)])]));
+  const rows = await query.orderBy('m.conversation_id').orderBy('m.seq').limit(page.limit).execute();
+  return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+}
+
+/** Replace a body only if it is still the one read (a concurrent writer wins). Returns whether it did. */
+export async function replaceBody(db: Db, change: { conversationId: string; seq: number; from: string; to: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('messages')
+    .set({ body: change.to })
+    .where('conversation_id', '=', change.conversationId)
+    .where('seq', '=', change.seq)
+    .where('body', '=', change.from)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

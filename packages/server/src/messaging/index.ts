@@ -14,7 +14,7 @@ import { messagingRoutes } from './messaging.routes';
 
 export { businessTopic, personTopic, type DeliveryEvent } from './delivery.hub';
 export type { BusinessSide, BusinessThreadRow } from './business-side.service';
-export { openBodies, openPreviews, erasedContent, type StoredBody } from './message.body';
+export { openBodies, openPreviews, erasedContent, sealPlainBodies, type StoredBody } from './message.body';
 
 /** A message from the business side or Parley itself, stored and delivered like a person's. */
 export interface AppendMessageInput {

@@ -1,8 +1,9 @@
 import type { MessageContent } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { isAppError } from '../platform/errors';
-import { dataKeyIdsOf, loadDataKeys, type DataKeySet, type SealAad } from '../privacy';
+import { dataKeyIdsOf, loadDataKeys, type DataKeySet, type PrivacyContext, type SealAad } from '../privacy';
 import type { PersonPayloadKeys } from '../webhooks';
+import { findPlainBodies, replaceBody } from './conversation.repository';
 import { findOwners } from './message.repository';
 
 /*
@@ -46,7 +47,7 @@ export interface BodySealer extends PersonPayloadKeys {
 }
 
 /** `personOf`: conversation id → its person, for every conversation the batch writes to. */
-export async function bodySealerFor(ctx: ServerContext, personOf: ReadonlyMap<string, string>): Promise<BodySealer> {
+export async function bodySealerFor(ctx: PrivacyContext, personOf: ReadonlyMap<string, string>): Promise<BodySealer> {
   const keyIds = await dataKeyIdsOf(ctx, 'person', personOf.values());
   const keys = await loadDataKeys(ctx, keyIds.values());
   return {
@@ -62,7 +63,7 @@ export async function bodySealerFor(ctx: ServerContext, personOf: ReadonlyMap<st
 }
 
 /** Seal one body (a conversation's greeting); writers of many use `bodySealerFor`. */
-export async function sealBody(ctx: ServerContext, place: BodyPlace, content: MessageContent): Promise<string> {
+export async function sealBody(ctx: PrivacyContext, place: BodyPlace, content: MessageContent): Promise<string> {
   return (await bodySealerFor(ctx, new Map([[place.conversationId, place.personId]]))).seal(place, content);
 }
 
@@ -127,4 +128,39 @@ export async function openPreviews<Row extends PreviewRow>(
   const result = [...rows];
   for (const preview of opened) result[preview.index] = { ...rows[preview.index]!, m_body: preview.body };
   return result;
+}
+
+/**
+ * `parley messages seal`: seal the bodies stored in clear before sealing existed, in pages of
+ * `batch`, under each conversation's person key. Safe while Parley runs (a row changed meanwhile
+ * is left alone) and to run again. The old plaintext may linger in free database pages until
+ * they are reused: VACUUM afterwards (see docs/privacy.md).
+ */
+export async function sealPlainBodies(ctx: PrivacyContext, options: { batch?: number } = {}): Promise<{ sealed: number }> {
+  const limit = options.batch ?? 500;
+  let sealed = 0;
+  let after: { conversationId: string; seq: number } | null = null;
+  for (;;) {
+    const rows = await findPlainBodies(ctx.db, { after, limit });
+    if (rows.length === 0) return { sealed };
+    const sealer = await bodySealerFor(ctx, new Map(rows.map((row) => [row.conversation_id, row.person_id])));
+    for (const row of rows) {
+      const content = parseContent(row.body);
+      // Not JSON: nothing Parley wrote; left for the operator rather than guessed at.
+      if (content === undefined) continue;
+      const to = sealer.seal({ conversationId: row.conversation_id, seq: row.seq }, content);
+      if (await replaceBody(ctx.db, { conversationId: row.conversation_id, seq: row.seq, from: row.body, to })) sealed++;
+    }
+    const last = rows[rows.length - 1]!;
+    after = { conversationId: last.conversation_id, seq: last.seq };
+    if (rows.length < limit) return { sealed };
+  }
+}
+
+function parseContent(body: string): MessageContent | undefined {
+  try {
+    return JSON.parse(body) as MessageContent;
+  } catch {
+    return undefined;
+  }
 }
