@@ -22,3 +22,4 @@ export * from './push';
 export * from './step-up';
 export * from './alerts';
 export * from './inbox';
+export * from './console-settings';
