@@ -4,6 +4,7 @@ import { bsidFor } from '../src/business';
 import { adminToken, createKey, openStore } from './business-fixtures';
 import { createTestApp, dialects, type TestApp } from './context';
 import { clientId, connect, openBankConversation, sandboxBank } from './messaging-client';
+import { outboxEvents } from './outbox-fixtures';
 import { signUpPerson, type TestPerson } from './people';
 import { personSays, sendBody, sendOk } from './send-fixtures';
 import { registerEndpoint, startReceiver, type WebhookReceiver } from './webhooks-fixtures';
@@ -21,10 +22,7 @@ describe.each(dialects)('postbacks reach the bank on %s', (dialect) => {
   let conversation: Conversation;
   let bsid: string;
 
-  const outboxPostbacks = async () =>
-    (await store.db.selectFrom('webhook_events').select('payload').where('business_id', '=', bank.id).where('type', '=', 'postback').execute()).map(
-      (row) => JSON.parse(row.payload) as WebhookEvent,
-    );
+  const outboxPostbacks = () => outboxEvents(t, store.db, { businessId: bank.id, type: 'postback' });
   const delivered = async (type: WebhookEvent['type']) => {
     await t.app.webhooks.flush();
     return receiver.received.map((hit) => JSON.parse(hit.body) as WebhookEvent).filter((event) => event.type === type);
@@ -80,8 +78,8 @@ describe.each(dialects)('postbacks reach the bank on %s', (dialect) => {
     await receiver.waitFor(before + 1);
     expect((await delivered('postback')).map((event) => event.data)).toContainEqual(expected);
     // Both would be recorded in the send's own transaction, so the outbox already says it all.
-    const created = await store.db.selectFrom('webhook_events').select('payload').where('business_id', '=', bank.id).where('type', '=', 'message.created').execute();
-    const seqs = created.map((row) => (JSON.parse(row.payload) as { data: { message: { seq: number } } }).data.message.seq);
+    const created = await outboxEvents<{ data: { message: { seq: number } } }>(t, store.db, { businessId: bank.id, type: 'message.created' });
+    const seqs = created.map((event) => event.data.message.seq);
     expect(seqs).not.toContain(seq);
   });
 });

@@ -7,6 +7,7 @@ import { adminToken, createKey, openStore } from './business-fixtures';
 import { createTestApp, dialects, type TestApp } from './context';
 import { signUpWithPasskey } from './identity-fixtures';
 import { clientId, connect, openBankConversation, sandboxBank } from './messaging-client';
+import { outboxEvents } from './outbox-fixtures';
 import type { TestPerson } from './people';
 import { personSays, sendBody, sendOk } from './send-fixtures';
 import { asTestPerson, stepUpAssertion } from './step-up-fixtures';
@@ -34,8 +35,7 @@ describe.each(dialects)('postbacks with step-up on %s', (dialect) => {
   const tap = (body: Record<string, unknown>): Promise<LightMyRequestResponse> =>
     t.app.inject({ method: 'POST', url: `/v1/conversations/${conversation.id}/postbacks`, headers: person.headers, payload: body });
   const postbacksInOutbox = async (payload: string) =>
-    (await store.db.selectFrom('webhook_events').select('payload').where('business_id', '=', bank.id).where('type', '=', 'postback').execute())
-      .map((row) => JSON.parse(row.payload) as WebhookEventOf<'postback'>)
+    (await outboxEvents<WebhookEventOf<'postback'>>(t, store.db, { businessId: bank.id, type: 'postback' }))
       .filter((event) => event.data.payload === payload);
 
   beforeAll(async () => {

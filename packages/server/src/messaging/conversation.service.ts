@@ -167,12 +167,15 @@ export async function readHistory(
   const limit = options.limit ?? 50;
   const rows = await conversations.findMessagesBefore(core.ctx.db, { conversationId: options.conversationId, before: options.before, limit: limit + 1 });
   const hasMore = rows.length > limit;
-  return { messages: (await openBodies(core.ctx, rows.slice(0, limit).reverse())).map(toMessage), hasMore };
+  const page = rows.slice(0, limit).reverse().map((row) => ({ ...row, person_id: options.personId }));
+  return { messages: (await openBodies(core.ctx, page)).map(toMessage), hasMore };
 }
 
 /** Messages above `after`, oldest first, for a resume; the caller checked ownership. */
 export async function readMissed(core: MessagingCore, options: { conversationId: string; after: number; limit: number }): Promise<Message[]> {
-  return (await openBodies(core.ctx, await conversations.findMessagesAfter(core.ctx.db, options))).map(toMessage);
+  const personId = core.owners.peek(options.conversationId)?.personId;
+  const rows = (await conversations.findMessagesAfter(core.ctx.db, options)).map((row) => ({ ...row, person_id: personId }));
+  return (await openBodies(core.ctx, rows)).map(toMessage);
 }
 
 /** last_seq of each conversation that is the person's; the others are absent. */

@@ -59,7 +59,7 @@ export function sealPayload(
  * destroyed (the person deleted their account) comes back null: it must not be sent.
  */
 export async function openPayloads<Row extends { event_id: string; business_id: string; payload: string }>(
-  ctx: ServerContext,
+  ctx: PrivacyContext & Partial<Pick<ServerContext, 'log'>>,
   rows: readonly Row[],
 ): Promise<Array<Omit<Row, 'payload'> & { payload: string | null }>> {
   const sealed = rows.filter((row) => row.payload.startsWith('pk1.'));
@@ -71,7 +71,7 @@ export async function openPayloads<Row extends { event_id: string; business_id: 
       return { ...row, payload: keys.open({ aad: payloadAad({ eventId: row.event_id, businessId: row.business_id }) }, row.payload).toString('utf8') };
     } catch (error) {
       if (!isAppError(error) || (error.code !== 'ERR_DATA_KEY_DESTROYED' && error.code !== 'ERR_SEAL_BROKEN')) throw error;
-      if (error.code === 'ERR_SEAL_BROKEN') ctx.log.warn({ eventId: row.event_id }, 'a webhook payload does not open here: altered or moved');
+      if (error.code === 'ERR_SEAL_BROKEN') ctx.log?.warn({ eventId: row.event_id }, 'a webhook payload does not open here: altered or moved');
       return { ...row, payload: null };
     }
   });
