@@ -51,10 +51,12 @@ describe('the agent console', () => {
     world = await startBankParley({ webDistDir });
     browser = await launchChromium();
   });
-  afterEach(({ task }) => {
+  afterEach(async ({ task }) => {
     // What every page said (console errors, requests, socket frames), to read when a test fails.
     if (task.result?.state === 'fail') for (const log of logs) console.log(log.slice(-200).join('\n'));
     logs.length = 0;
+    // Closed consoles go offline, so round-robin in the next test sees only its own agents.
+    for (const context of contexts.splice(0)) await context.close();
   });
   afterAll(async () => {
     for (const context of contexts) await context.close();
@@ -150,6 +152,10 @@ describe('the agent console', () => {
     await screenshot(desk, 'console-inbox-new');
     await row.click();
     const thread = desk.getByRole('log', { name: 'Conversation' });
+    // Round-robin gave it to the only agent online.
+    const assigned = desk.getByRole('combobox', { name: 'Assigned to' });
+    await expect.poll(async () => (await assigned.locator('option:checked').innerText()).trim()).toMatch(/^Ana Agent \(me\)/);
+    expect(await row.innerText()).toContain('Ana Agent');
     await thread.getByText('Can I talk to a person please?').waitFor();
     // The bot's own words are in the thread too.
     await thread.getByText(/passing you to a member of our team/).waitFor();

@@ -27,7 +27,7 @@ export function ConsoleShell(props: { route: BusinessRoute; onSignOut(): void })
 
 function ConsoleFrame(props: { route: BusinessRoute; onSignOut(): void }) {
   const { route } = props;
-  const { business, memberships, me, role } = useConsole();
+  const { business, role } = useConsole();
   const state = useInboxState();
   const unread = unreadConversations(state);
   useEffect(() => {
@@ -38,57 +38,9 @@ function ConsoleFrame(props: { route: BusinessRoute; onSignOut(): void }) {
   useEffect(() => {
     if (!answers && route.name !== 'settings') navigate(consolePath.settings(business.id, 'keys'), { replace: true });
   }, [answers, route.name, business.id]);
-  const tab = (name: BusinessRoute['name'], to: string, label: string, badge = 0) => (
-    <Link to={to} className="console-tab" aria-current={route.name === name ? 'page' : undefined}>
-      {label}
-      {badge > 0 && (
-        <span className="badge">
-          {badge}
-          <span className="sr-only"> with unread messages</span>
-        </span>
-      )}
-    </Link>
-  );
   return (
     <div className="console" data-section={route.name}>
-      <header className="console-bar">
-        <Link to={consolePath.inbox(business.id)} className="brand console-brand" aria-label={`Parley Console, ${business.name} inbox`}>
-          <ShieldIcon />
-          <span>Console</span>
-        </Link>
-        {memberships.length > 1 ? (
-          <label className="business-switch">
-            <span className="sr-only">Business</span>
-            <select value={business.id} onChange={(event) => navigate(consolePath.inbox(event.target.value))}>
-              {memberships.map((m) => (
-                <option key={m.business.id} value={m.business.id}>
-                  {m.business.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : (
-          <span className="business-name">{business.name}</span>
-        )}
-        <nav className="console-tabs" aria-label="Console sections">
-          {answers && tab('inbox', consolePath.inbox(business.id), 'Inbox', unread)}
-          {answers && tab('stats', consolePath.stats(business.id), 'Stats')}
-          {tab('settings', consolePath.settings(business.id, roleCan.editProfile(role) ? 'profile' : 'members'), 'Settings')}
-        </nav>
-        <span className="console-bar-end">
-          {answers && <PresenceSwitch />}
-          <span className="console-me" title={me.email ?? undefined}>
-            <Avatar name={me.displayName} />
-            <span className="console-me-text">
-              <span>{me.displayName}</span>
-              <span className="muted small">{role}</span>
-            </span>
-          </span>
-          <button type="button" className="button small" onClick={props.onSignOut}>
-            Sign out
-          </button>
-        </span>
-      </header>
+      <ConsoleBar route={route} unread={unread} onSignOut={props.onSignOut} />
       <div className="sr-only" aria-live="polite" aria-atomic="true">
         {state.announcement && <p key={state.announcement.id}>{state.announcement.text}</p>}
       </div>
@@ -104,5 +56,66 @@ function ConsoleFrame(props: { route: BusinessRoute; onSignOut(): void }) {
         {route.name === 'settings' && <SettingsPage section={route.section} />}
       </div>
     </div>
+  );
+}
+
+function ConsoleBar(props: { route: BusinessRoute; unread: number; onSignOut(): void }) {
+  const { business, me, role } = useConsole();
+  const answers = roleCan.answer(role);
+  const tab = (name: BusinessRoute['name'], to: string, label: string, badge = 0) => (
+    <Link to={to} className="console-tab" aria-current={props.route.name === name ? 'page' : undefined}>
+      {label}
+      {badge > 0 && (
+        <span className="badge">
+          {badge}
+          <span className="sr-only"> with unread messages</span>
+        </span>
+      )}
+    </Link>
+  );
+  return (
+    <header className="console-bar">
+      <Link to={consolePath.inbox(business.id)} className="brand console-brand" aria-label={`Parley Console, ${business.name} inbox`}>
+        <ShieldIcon />
+        <span>Console</span>
+      </Link>
+      <BusinessSwitch />
+      <nav className="console-tabs" aria-label="Console sections">
+        {answers && tab('inbox', consolePath.inbox(business.id), 'Inbox', props.unread)}
+        {answers && tab('stats', consolePath.stats(business.id), 'Stats')}
+        {tab('settings', consolePath.settings(business.id), 'Settings')}
+      </nav>
+      <span className="console-bar-end">
+        {answers && <PresenceSwitch />}
+        <span className="console-me" title={me.email ?? undefined}>
+          <Avatar name={me.displayName} />
+          <span className="console-me-text">
+            <span>{me.displayName}</span>
+            <span className="muted small">{role}</span>
+          </span>
+        </span>
+        <button type="button" className="button small" onClick={props.onSignOut}>
+          Sign out
+        </button>
+      </span>
+    </header>
+  );
+}
+
+/** The business open, and a switch to another when the person is a member of several. */
+function BusinessSwitch() {
+  const { business, memberships } = useConsole();
+  if (memberships.length < 2) return <span className="business-name">{business.name}</span>;
+  return (
+    <label className="business-switch">
+      <span className="sr-only">Business</span>
+      <select value={business.id} onChange={(event) => navigate(consolePath.inbox(event.target.value))}>
+        {memberships.map((m) => (
+          <option key={m.business.id} value={m.business.id}>
+            {m.business.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

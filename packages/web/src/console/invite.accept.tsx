@@ -5,6 +5,8 @@ import { describeError } from '../api/http.client';
 import { acceptInvite, previewInvite } from '../api/inbox.api';
 import { Link, navigate } from '../router';
 import { ShieldIcon } from '../ui/icons';
+import { ErrorNote } from './error.note';
+import { useAction } from './use.action';
 import { consolePath } from './console.routes';
 import { roleDescriptions } from './settings/role.picker';
 
@@ -19,8 +21,6 @@ function tokenFrom(pathToken: string | null): string | null {
 export function InviteAccept(props: { token: string | null; me: Me; onAccepted(): Promise<void>; onSignOut(): void }) {
   const [token] = useState(() => tokenFrom(props.token));
   const [step, setStep] = useState<Step>({ state: 'loading' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!token) {
       setStep({ state: 'invalid', message: 'This link has no invite in it. Copy the whole link you were sent, or ask for a new one.' });
@@ -30,20 +30,6 @@ export function InviteAccept(props: { token: string | null; me: Me; onAccepted()
       .then((preview) => setStep({ state: 'ready', preview }))
       .catch((failure: unknown) => setStep({ state: 'invalid', message: describeError(failure) }));
   }, [token]);
-
-  const accept = async (): Promise<void> => {
-    if (!token) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const joined = await acceptInvite(token);
-      await props.onAccepted();
-      navigate(consolePath.inbox(joined.business.id), { replace: true });
-    } catch (failure) {
-      setError(describeError(failure));
-      setBusy(false);
-    }
-  };
   return (
     <div className="auth-page">
       <main className="auth-card" aria-labelledby="invite-title">
@@ -59,26 +45,7 @@ export function InviteAccept(props: { token: string | null; me: Me; onAccepted()
             <Link to={consolePath.picker()}>Go to the console</Link>
           </>
         )}
-        {step.state === 'ready' && (
-          <>
-            <h1 id="invite-title">Join {step.preview.businessName}</h1>
-            <p>
-              You are invited as <strong>{step.preview.role}</strong>: {roleDescriptions[step.preview.role].toLowerCase()}.
-            </p>
-            <p className="muted small">
-              You will join as {props.me.displayName}
-              {props.me.email ? ` (${props.me.email})` : ''}. The customers you answer see your name, never your email.
-            </p>
-            {error && (
-              <p className="notice error" role="alert">
-                {error}
-              </p>
-            )}
-            <button type="button" className="button primary wide" disabled={busy} onClick={() => void accept()}>
-              {busy ? 'Joining…' : `Join ${step.preview.businessName}`}
-            </button>
-          </>
-        )}
+        {step.state === 'ready' && token && <InviteOffer token={token} preview={step.preview} me={props.me} onAccepted={props.onAccepted} />}
         <p className="auth-switch">
           Not you?{' '}
           <button type="button" className="link-button" onClick={props.onSignOut}>
@@ -87,5 +54,32 @@ export function InviteAccept(props: { token: string | null; me: Me; onAccepted()
         </p>
       </main>
     </div>
+  );
+}
+
+function InviteOffer(props: { token: string; preview: InvitePreview; me: Me; onAccepted(): Promise<void> }) {
+  const { preview, me } = props;
+  const action = useAction();
+  const accept = (): void =>
+    void action.run('accept', async () => {
+      const joined = await acceptInvite(props.token);
+      await props.onAccepted();
+      navigate(consolePath.inbox(joined.business.id), { replace: true });
+    });
+  return (
+    <>
+      <h1 id="invite-title">Join {preview.businessName}</h1>
+      <p>
+        You are invited as <strong>{preview.role}</strong>: {roleDescriptions[preview.role].toLowerCase()}.
+      </p>
+      <p className="muted small">
+        You will join as {me.displayName}
+        {me.email ? ` (${me.email})` : ''}. The customers you answer see your name, never your email.
+      </p>
+      <ErrorNote message={action.error} />
+      <button type="button" className="button primary wide" disabled={action.busy !== null} onClick={accept}>
+        {action.busy ? 'Joining…' : `Join ${preview.businessName}`}
+      </button>
+    </>
   );
 }

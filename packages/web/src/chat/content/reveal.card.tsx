@@ -56,17 +56,7 @@ export function RevealRequestCard(props: { content: ContentOf<'reveal_request'> 
       </p>
       <p className="person-card-text">{text}</p>
       {answer === 'pending' || answer === null ? (
-        <>
-          <div className="person-card-actions">
-            <button type="button" className="button primary" disabled={busy !== null || answer === null} onClick={() => void decide('approve')}>
-              {busy === 'approve' ? 'Sharing…' : 'Approve'}
-            </button>
-            <button type="button" className="button" disabled={busy !== null || answer === null} onClick={() => void decide('decline')}>
-              {busy === 'decline' ? 'Declining…' : 'Decline'}
-            </button>
-          </div>
-          <p className="person-card-note">Only this one field, only for this conversation. You can say no.</p>
-        </>
+        <RevealChoices busy={busy} ready={answer !== null} onDecide={(decision) => void decide(decision)} />
       ) : (
         <p className="person-card-result" role="status">
           {answer === 'approved' && <CheckIcon />}
@@ -79,6 +69,23 @@ export function RevealRequestCard(props: { content: ContentOf<'reveal_request'> 
         </p>
       )}
     </div>
+  );
+}
+
+function RevealChoices(props: { busy: 'approve' | 'decline' | null; ready: boolean; onDecide(decision: 'approve' | 'decline'): void }) {
+  const off = props.busy !== null || !props.ready;
+  return (
+    <>
+      <div className="person-card-actions">
+        <button type="button" className="button primary" disabled={off} onClick={() => props.onDecide('approve')}>
+          {props.busy === 'approve' ? 'Sharing…' : 'Approve'}
+        </button>
+        <button type="button" className="button" disabled={off} onClick={() => props.onDecide('decline')}>
+          {props.busy === 'decline' ? 'Declining…' : 'Decline'}
+        </button>
+      </div>
+      <p className="person-card-note">Only this one field, only for this conversation. You can say no.</p>
+    </>
   );
 }
 

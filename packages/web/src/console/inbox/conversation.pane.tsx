@@ -1,9 +1,9 @@
 /** One handed-over conversation: who has it and what can be done (header), the thread, the composer, and the customer panel. */
 import type { CannedResponse, InboxAgent, InboxConversation } from '@parley/protocol';
 import { useEffect, useState } from 'react';
-import { describeError } from '../../api/http.client';
 import { assignConversation, listCanned, listInboxAgents, resolveConversation, returnToBot, setInboxStatus } from '../../api/inbox.api';
 import { useConsole } from '../console.context';
+import { useAction } from '../use.action';
 import { CustomerPanel } from './customer.panel';
 import { useInboxState, useInboxStore } from './inbox.context';
 import { emptyThread } from './inbox.state';
@@ -48,29 +48,11 @@ function ConversationHeader(props: { row: InboxConversation }) {
   const { row } = props;
   const { business } = useConsole();
   const store = useInboxStore();
-  const { myMemberId } = useInboxState();
-  const [agents, setAgents] = useState<InboxAgent[] | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    listInboxAgents(business.id)
-      .then(setAgents)
-      .catch((failure: unknown) => setError(describeError(failure)));
-  }, [business.id, row.assignee?.memberId]);
-
-  const act = async (name: string, action: () => Promise<InboxConversation>): Promise<void> => {
-    setBusy(name);
-    setError(null);
-    try {
-      store.applied(await action());
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const action = useAction();
+  const act = (name: string, step: () => Promise<InboxConversation>): void => void action.run(name, async () => store.applied(await step()));
   const open = row.owner === 'inbox';
   const id = row.conversationId;
+  const busy = action.busy !== null;
   return (
     <header className="conversation-header">
       <div className="conversation-title">
@@ -80,55 +62,70 @@ function ConversationHeader(props: { row: InboxConversation }) {
         <span className={`status-tag status-${row.status}`}>{row.status}</span>
       </div>
       <div className="conversation-actions">
-        <label className="assign">
-          <span className="muted small">Assigned to</span>
-          <select
-            aria-label="Assigned to"
-            value={row.assignee?.memberId ?? ''}
-            disabled={!open || busy !== null || agents === null}
-            onChange={(event) => void act('assign', () => assignConversation(business.id, id, event.target.value || null))}
-          >
-            <option value="">Nobody</option>
-            {row.assignee && !agents?.some((a) => a.memberId === row.assignee?.memberId) && <option value={row.assignee.memberId}>{row.assignee.displayName}</option>}
-            {agents?.map((agent) => (
-              <option key={agent.memberId} value={agent.memberId}>
-                {agent.memberId === myMemberId ? `${agent.displayName} (me)` : agent.displayName} — {agent.online ? 'online' : 'away'}, {agent.assigned} open
-              </option>
-            ))}
-          </select>
-        </label>
-        {open && myMemberId && row.assignee?.memberId !== myMemberId && (
-          <button type="button" className="button small" disabled={busy !== null} onClick={() => void act('assign', () => assignConversation(business.id, id, myMemberId))}>
-            Assign to me
-          </button>
-        )}
+        <AssigneePicker row={row} disabled={!open || busy} onAssign={(memberId) => act('assign', () => assignConversation(business.id, id, memberId))} />
         {open && (
           <button
             type="button"
             className="button small push"
-            disabled={busy !== null}
-            onClick={() => void act('status', () => setInboxStatus(business.id, id, row.status === 'pending' ? 'open' : 'pending'))}
+            disabled={busy}
+            onClick={() => act('status', () => setInboxStatus(business.id, id, row.status === 'pending' ? 'open' : 'pending'))}
             title="Pending: waiting on the customer. Their next message makes it open again."
           >
             {row.status === 'pending' ? 'Mark open' : 'Mark pending'}
           </button>
         )}
         {open && (
-          <button type="button" className="button small" disabled={busy !== null} onClick={() => void act('return', () => returnToBot(business.id, id))}>
-            {busy === 'return' ? 'Giving back…' : 'Give back to bot'}
+          <button type="button" className="button small" disabled={busy} onClick={() => act('return', () => returnToBot(business.id, id))}>
+            {action.busy === 'return' ? 'Giving back…' : 'Give back to bot'}
           </button>
         )}
         {open && (
-          <button type="button" className="button small primary" disabled={busy !== null} onClick={() => void act('resolve', () => resolveConversation(business.id, id))}>
-            {busy === 'resolve' ? 'Resolving…' : 'Resolve'}
+          <button type="button" className="button small primary" disabled={busy} onClick={() => act('resolve', () => resolveConversation(business.id, id))}>
+            {action.busy === 'resolve' ? 'Resolving…' : 'Resolve'}
           </button>
         )}
       </div>
-      {error && (
+      {action.error && (
         <p className="notice error conversation-error" role="alert">
-          {error}
+          {action.error}
         </p>
       )}
     </header>
+  );
+}
+
+/** Assign to myself, anyone who works the inbox (online or away, and how busy), or nobody: a transfer. */
+function AssigneePicker(props: { row: InboxConversation; disabled: boolean; onAssign(memberId: string | null): void }) {
+  const { row } = props;
+  const { business } = useConsole();
+  const { myMemberId } = useInboxState();
+  const [agents, setAgents] = useState<InboxAgent[] | null>(null);
+  const assignee = row.assignee;
+  useEffect(() => {
+    listInboxAgents(business.id)
+      .then(setAgents)
+      .catch(() => setAgents([]));
+  }, [business.id, assignee?.memberId]);
+  return (
+    <>
+      <label className="assign">
+        <span className="muted small">Assigned to</span>
+        <select aria-label="Assigned to" value={assignee?.memberId ?? ''} disabled={props.disabled || agents === null} onChange={(event) => props.onAssign(event.target.value || null)}>
+          {/* With round-robin on, the queue may give it straight to an online agent. */}
+          <option value="">Nobody (back to the queue)</option>
+          {assignee && !agents?.some((a) => a.memberId === assignee.memberId) && <option value={assignee.memberId}>{assignee.displayName}</option>}
+          {agents?.map((agent) => (
+            <option key={agent.memberId} value={agent.memberId}>
+              {agent.memberId === myMemberId ? `${agent.displayName} (me)` : agent.displayName} — {agent.online ? 'online' : 'away'}, {agent.assigned} open
+            </option>
+          ))}
+        </select>
+      </label>
+      {!props.disabled && myMemberId && assignee?.memberId !== myMemberId && (
+        <button type="button" className="button small" onClick={() => props.onAssign(myMemberId)}>
+          Assign to me
+        </button>
+      )}
+    </>
   );
 }

@@ -6,10 +6,11 @@
 import type { CustomerContext, InboxConversation, RevealField, RevealRequest } from '@parley/protocol';
 import { revealFields } from '@parley/protocol';
 import { useState, type FormEvent } from 'react';
-import { describeError } from '../../api/http.client';
 import { askToReveal } from '../../api/inbox.api';
 import { formatDateTime, formatTime } from '../../ui/format';
 import { useConsole } from '../console.context';
+import { ErrorNote } from '../error.note';
+import { useAction } from '../use.action';
 import { CopyButton } from '../settings/copy.button';
 import { useInboxStore } from './inbox.context';
 
@@ -74,25 +75,16 @@ function RevealSection(props: { row: InboxConversation; reveals: readonly Reveal
   const { business } = useConsole();
   const store = useInboxStore();
   const [field, setField] = useState<RevealField>('account_mask');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const waiting = props.reveals.some((r) => r.status === 'pending');
-  const ask = async (event: FormEvent): Promise<void> => {
+  const ask = (event: FormEvent): void => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      store.revealAsked(await askToReveal(business.id, props.row.conversationId, { field }));
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
+    void action.run('ask', async () => store.revealAsked(await askToReveal(business.id, props.row.conversationId, { field })));
   };
   return (
     <section className="reveals" aria-labelledby="reveals-title">
       <h3 id="reveals-title">Ask to reveal</h3>
-      <form className="reveal-form" onSubmit={(event) => void ask(event)}>
+      <form className="reveal-form" onSubmit={ask}>
         <label className="sr-only" htmlFor="reveal-field">
           Field to ask for
         </label>
@@ -103,16 +95,12 @@ function RevealSection(props: { row: InboxConversation; reveals: readonly Reveal
             </option>
           ))}
         </select>
-        <button type="submit" className="button small" disabled={props.disabled || busy || waiting}>
-          {busy ? 'Asking…' : 'Ask'}
+        <button type="submit" className="button small" disabled={props.disabled || action.busy !== null || waiting}>
+          {action.busy ? 'Asking…' : 'Ask'}
         </button>
       </form>
       <p className="muted small">The customer approves or declines with one tap; an approved reveal is written to their access log.</p>
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={action.error} />
       <ul className="reveal-list" aria-live="polite">
         {[...props.reveals].reverse().map((reveal) => (
           <li key={reveal.id} className={`reveal reveal-${reveal.status}`}>

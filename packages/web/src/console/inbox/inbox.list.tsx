@@ -39,7 +39,7 @@ export function InboxList(props: { selectedId: string | null }) {
         </div>
         <div className="inbox-filter-row">
           <label className="sr-only" htmlFor="inbox-view">
-            Assigned to
+            Whose conversations
           </label>
           <select id="inbox-view" value={state.filter.view} onChange={(event) => store.setFilter({ view: event.target.value as InboxView })}>
             {viewChoices.map((view) => (

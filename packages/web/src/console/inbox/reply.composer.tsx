@@ -4,113 +4,67 @@
  * Enter sends, Shift+Enter is a new line, Alt+N switches between reply and note.
  */
 import type { AgentContent, CannedResponse, QuickReply } from '@parley/protocol';
-import { maxChoiceTitleLength } from '@parley/protocol';
-import { useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { describeError } from '../../api/http.client';
+import { useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { addNote, sendAgentReply, sendAgentTyping } from '../../api/inbox.api';
 import { useTypingSignal } from '../../chat/typing.signal';
 import { newClientId } from '../../live/outbox';
+import { useAction } from '../use.action';
+import { CannedSuggestions, useCannedSuggestions } from './canned.suggestions';
 import { useInboxStore } from './inbox.context';
+import type { InboxStore } from './inbox.store';
+import { QuickRepliesEditor } from './quick-replies.editor';
 
 type Mode = 'reply' | 'note';
 
-export function ReplyComposer(props: { businessId: string; conversationId: string; canned: readonly CannedResponse[]; disabled: string | null }) {
+export interface ReplyComposerProps {
+  businessId: string;
+  conversationId: string;
+  canned: readonly CannedResponse[];
+  /** Why the conversation takes no reply now (it is with the bot again), or null. */
+  disabled: string | null;
+}
+
+export function ReplyComposer(props: ReplyComposerProps) {
   const { businessId, conversationId } = props;
   const store = useInboxStore();
   const [mode, setMode] = useState<Mode>('reply');
   const [text, setText] = useState('');
   const [quickReplies, setQuickReplies] = useState<QuickReply[]>([]);
-  const [choice, setChoice] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [highlight, setHighlight] = useState(0);
+  const action = useAction();
   const input = useRef<HTMLTextAreaElement>(null);
   const typing = useTypingSignal((state) => void sendAgentTyping(businessId, conversationId, state).catch(() => undefined));
-
-  const shortcut = mode === 'reply' && /^\/[a-z0-9_-]*$/.test(text) ? text.slice(1) : null;
-  const suggestions = useMemo(() => (shortcut === null ? [] : props.canned.filter((c) => c.shortcut.startsWith(shortcut)).slice(0, 6)), [shortcut, props.canned]);
-
-  const useCanned = (canned: CannedResponse): void => {
-    setText(canned.text);
-    setQuickReplies(canned.quickReplies ? [...canned.quickReplies] : []);
+  const note = mode === 'note';
+  const canned = useCannedSuggestions(note ? '' : text, props.canned, (picked) => {
+    setText(picked.text);
+    setQuickReplies(picked.quickReplies ? [...picked.quickReplies] : []);
     input.current?.focus();
-  };
-  const addChoice = (): void => {
-    const title = choice.trim().slice(0, maxChoiceTitleLength);
-    if (!title || quickReplies.length >= 13 || quickReplies.some((q) => q.title === title)) return;
-    setQuickReplies([...quickReplies, { title, payload: `AGENT:${title}` }]);
-    setChoice('');
-  };
-  const submit = async (event?: FormEvent): Promise<void> => {
+  });
+
+  const submit = (event?: FormEvent): void => {
     event?.preventDefault();
-    const body = text.trim();
-    if (!body || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      if (mode === 'note') {
-        store.noted(await addNote(businessId, conversationId, body));
-      } else {
-        const content: AgentContent = quickReplies.length > 0 ? { contentType: 'quick_replies', text: body, quickReplies } : { contentType: 'text', text: body };
-        const ack = await sendAgentReply(businessId, conversationId, { clientId: newClientId(), content });
-        store.sent(ack.message);
-        typing.stopped();
-      }
+    if (!text.trim() || action.busy) return;
+    const sending = async (): Promise<void> => {
+      await post(store, { businessId, conversationId, note, text: text.trim(), quickReplies });
+      if (!note) typing.stopped();
       setText('');
       setQuickReplies([]);
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-      input.current?.focus();
-    }
+    };
+    void action.run('send', sending).then(() => input.current?.focus());
   };
   const keyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
     if (event.altKey && event.key.toLowerCase() === 'n') {
       event.preventDefault();
-      setMode(mode === 'reply' ? 'note' : 'reply');
-      return;
+      setMode(note ? 'reply' : 'note');
+    } else if (!canned.keyDown(event) && event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      submit(event);
     }
-    if (suggestions.length > 0 && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
-      event.preventDefault();
-      setHighlight((at) => (at + (event.key === 'ArrowDown' ? 1 : suggestions.length - 1)) % suggestions.length);
-      return;
-    }
-    if (suggestions.length > 0 && (event.key === 'Tab' || event.key === 'Enter')) {
-      const picked = suggestions[Math.min(highlight, suggestions.length - 1)];
-      if (picked) {
-        event.preventDefault();
-        useCanned(picked);
-        return;
-      }
-    }
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) void submit(event);
   };
 
   if (props.disabled) return <p className="composer-closed muted">{props.disabled}</p>;
-  const note = mode === 'note';
   return (
-    <form className={`agent-composer${note ? ' is-note' : ''}`} onSubmit={(event) => void submit(event)}>
-      <div className="composer-modes" role="tablist" aria-label="Write">
-        <button type="button" role="tab" aria-selected={!note} onClick={() => setMode('reply')}>
-          Reply to customer
-        </button>
-        <button type="button" role="tab" aria-selected={note} onClick={() => setMode('note')}>
-          Internal note
-        </button>
-        <span className="composer-hint muted small">{note ? 'Only your team sees notes.' : 'Type / for saved replies · Alt+N for a note'}</span>
-      </div>
-      {suggestions.length > 0 && (
-        <ul className="canned-suggestions" role="listbox" aria-label="Saved replies">
-          {suggestions.map((canned, index) => (
-            <li key={canned.id} role="option" aria-selected={index === highlight}>
-              <button type="button" onMouseDown={(event) => event.preventDefault()} onClick={() => useCanned(canned)}>
-                <code>/{canned.shortcut}</code> <span>{canned.text}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+    <form className={`agent-composer${note ? ' is-note' : ''}`} onSubmit={submit}>
+      <ComposerModes note={note} onMode={setMode} />
+      <CannedSuggestions suggestions={canned} />
       <label htmlFor={`agent-input-${conversationId}`} className="sr-only">
         {note ? 'Internal note' : 'Reply to the customer'}
       </label>
@@ -123,50 +77,57 @@ export function ReplyComposer(props: { businessId: string; conversationId: strin
         placeholder={note ? 'Write a note for your team…' : 'Write a reply…'}
         onChange={(event) => {
           setText(event.target.value);
-          setHighlight(0);
           if (!note) typing.changed(event.target.value.trim() !== '');
         }}
         onBlur={() => typing.stopped()}
         onKeyDown={keyDown}
       />
-      <div className="composer-footer">
-        {!note && (
-          <div className="composer-choices">
-            {quickReplies.map((reply) => (
-              <span key={reply.title} className="choice-chip">
-                {reply.title}
-                <button type="button" aria-label={`Remove quick reply ${reply.title}`} onClick={() => setQuickReplies(quickReplies.filter((q) => q !== reply))}>
-                  ×
-                </button>
-              </span>
-            ))}
-            <input
-              className="choice-input"
-              aria-label="Add a quick reply"
-              placeholder="+ Quick reply"
-              value={choice}
-              maxLength={maxChoiceTitleLength}
-              onChange={(event) => setChoice(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') {
-                  event.preventDefault();
-                  addChoice();
-                }
-              }}
-            />
-          </div>
-        )}
-        <div className="composer-actions">
-          {error && (
-            <span className="form-error" role="alert">
-              {error}
-            </span>
-          )}
-          <button type="submit" className={`button ${note ? 'note-button' : 'primary'}`} disabled={busy || text.trim() === ''}>
-            {busy ? 'Sending…' : note ? 'Add note' : 'Send'}
-          </button>
-        </div>
-      </div>
+      <ComposerFooter note={note} busy={action.busy !== null} error={action.error} canSend={text.trim() !== ''}>
+        {!note && <QuickRepliesEditor quickReplies={quickReplies} onChange={setQuickReplies} />}
+      </ComposerFooter>
     </form>
+  );
+}
+
+/** A note goes to the team only; a reply (with its quick replies, if any) to the customer, under the agent's name. */
+async function post(store: InboxStore, draft: { businessId: string; conversationId: string; note: boolean; text: string; quickReplies: QuickReply[] }): Promise<void> {
+  const { businessId, conversationId, text, quickReplies } = draft;
+  if (draft.note) {
+    store.noted(await addNote(businessId, conversationId, text));
+    return;
+  }
+  const content: AgentContent = quickReplies.length > 0 ? { contentType: 'quick_replies', text, quickReplies } : { contentType: 'text', text };
+  store.sent((await sendAgentReply(businessId, conversationId, { clientId: newClientId(), content })).message);
+}
+
+function ComposerModes(props: { note: boolean; onMode(mode: Mode): void }) {
+  return (
+    <div className="composer-modes" role="tablist" aria-label="Write">
+      <button type="button" role="tab" aria-selected={!props.note} onClick={() => props.onMode('reply')}>
+        Reply to customer
+      </button>
+      <button type="button" role="tab" aria-selected={props.note} onClick={() => props.onMode('note')}>
+        Internal note
+      </button>
+      <span className="composer-hint muted small">{props.note ? 'Only your team sees notes.' : 'Type / for saved replies · Alt+N for a note'}</span>
+    </div>
+  );
+}
+
+function ComposerFooter(props: { note: boolean; busy: boolean; error: string | null; canSend: boolean; children: ReactNode }) {
+  return (
+    <div className="composer-footer">
+      {props.children}
+      <div className="composer-actions">
+        {props.error && (
+          <span className="form-error" role="alert">
+            {props.error}
+          </span>
+        )}
+        <button type="submit" className={`button ${props.note ? 'note-button' : 'primary'}`} disabled={props.busy || !props.canSend}>
+          {props.busy ? 'Sending…' : props.note ? 'Add note' : 'Send'}
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,63 +1,29 @@
 /** Saved replies: agents type `/shortcut` in the composer; owners add and remove them. */
+import type { CannedResponseBody } from '@parley/protocol';
 import { useState, type FormEvent } from 'react';
 import { roleCan } from '../../api/console.api';
-import { describeError } from '../../api/http.client';
 import { createCanned, deleteCanned, listCanned } from '../../api/inbox.api';
 import { useConsole } from '../console.context';
+import { ErrorNote } from '../error.note';
+import { useAction } from '../use.action';
 import { useLoad } from './use.load';
 
 export function CannedSection() {
   const { business, role } = useConsole();
   const [canned, reload] = useLoad(() => listCanned(business.id), [business.id]);
-  const [shortcut, setShortcut] = useState('');
-  const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const owner = roleCan.editProfile(role);
-  const run = async (action: () => Promise<unknown>): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      reload();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const submit = (event: FormEvent): void => {
-    event.preventDefault();
-    void run(async () => {
-      await createCanned(business.id, { shortcut: shortcut.trim().toLowerCase(), text: text.trim() });
-      setShortcut('');
-      setText('');
-    });
+  const run = async (name: string, step: () => Promise<unknown>): Promise<boolean> => {
+    const done = await action.run(name, step);
+    if (done) reload();
+    return done;
   };
   return (
     <section className="settings-card" aria-labelledby="canned-title">
       <h3 id="canned-title">Saved replies</h3>
       <p className="muted small">In a conversation, type / and the shortcut, then Enter or Tab to use one.</p>
-      {owner && (
-        <form className="inline-form" onSubmit={submit}>
-          <label className="field">
-            <span>Shortcut</span>
-            <input value={shortcut} onChange={(event) => setShortcut(event.target.value)} pattern="[a-z0-9][a-z0-9_\-]*" maxLength={32} required placeholder="card-locked" />
-          </label>
-          <label className="field grow">
-            <span>Reply</span>
-            <input value={text} onChange={(event) => setText(event.target.value)} maxLength={4000} required placeholder="Your card is locked. Anything else I can do?" />
-          </label>
-          <button type="submit" className="button primary" disabled={busy}>
-            Add
-          </button>
-        </form>
-      )}
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      {owner && <NewCannedForm busy={action.busy !== null} onAdd={(body) => run('add', () => createCanned(business.id, body))} />}
+      <ErrorNote message={action.error} />
       {canned.state === 'failed' && <p className="notice error">{canned.message}</p>}
       {canned.state === 'ready' && canned.value.length === 0 && <p className="muted">No saved replies yet.</p>}
       {canned.state === 'ready' && canned.value.length > 0 && (
@@ -71,7 +37,7 @@ export function CannedSection() {
                 <td>{response.text}</td>
                 {owner && (
                   <td className="row-actions">
-                    <button type="button" className="link-button danger-text" disabled={busy} onClick={() => void run(() => deleteCanned(business.id, response.id))}>
+                    <button type="button" className="link-button danger-text" disabled={action.busy !== null} onClick={() => void run('delete', () => deleteCanned(business.id, response.id))}>
                       Delete
                     </button>
                   </td>
@@ -82,5 +48,33 @@ export function CannedSection() {
         </table>
       )}
     </section>
+  );
+}
+
+function NewCannedForm(props: { busy: boolean; onAdd(body: CannedResponseBody): Promise<boolean> }) {
+  const [shortcut, setShortcut] = useState('');
+  const [text, setText] = useState('');
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    void props.onAdd({ shortcut: shortcut.trim().toLowerCase(), text: text.trim() }).then((added) => {
+      if (!added) return;
+      setShortcut('');
+      setText('');
+    });
+  };
+  return (
+    <form className="inline-form" onSubmit={submit}>
+      <label className="field">
+        <span>Shortcut</span>
+        <input value={shortcut} onChange={(event) => setShortcut(event.target.value)} pattern="[a-z0-9][a-z0-9_\-]*" maxLength={32} required placeholder="card-locked" />
+      </label>
+      <label className="field grow">
+        <span>Reply</span>
+        <input value={text} onChange={(event) => setText(event.target.value)} maxLength={4000} required placeholder="Your card is locked. Anything else I can do?" />
+      </label>
+      <button type="submit" className="button primary" disabled={props.busy}>
+        Add
+      </button>
+    </form>
   );
 }

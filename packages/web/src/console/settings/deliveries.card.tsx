@@ -1,10 +1,11 @@
 /** The delivery log: every event to every endpoint, what the last attempt got, and replay (dead ones too). */
-import type { WebhookDeliveryStatus, WebhookEndpoint } from '@parley/protocol';
+import type { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from '@parley/protocol';
 import { useState } from 'react';
-import { describeError } from '../../api/http.client';
 import { listDeliveries, replayDelivery } from '../../api/inbox.api';
 import { formatDateTime } from '../../ui/format';
 import { useConsole } from '../console.context';
+import { ErrorNote } from '../error.note';
+import { useAction } from '../use.action';
 import { useLoad } from './use.load';
 
 const statusClass: Record<WebhookDeliveryStatus, string> = { delivered: 'status-open', pending: 'status-pending', dead: 'reveal-status-failed' };
@@ -13,21 +14,9 @@ export function DeliveriesCard(props: { endpoints: readonly WebhookEndpoint[] })
   const { business } = useConsole();
   const [status, setStatus] = useState<WebhookDeliveryStatus | ''>('');
   const [deliveries, reload] = useLoad(() => listDeliveries(business.id, status ? { status } : {}), [business.id, status]);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const urlOf = (endpointId: string) => props.endpoints.find((e) => e.id === endpointId)?.url ?? 'deleted endpoint';
-  const replay = async (deliveryId: string): Promise<void> => {
-    setBusy(deliveryId);
-    setError(null);
-    try {
-      await replayDelivery(business.id, deliveryId);
-      reload();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const replay = (deliveryId: string): void => void action.run(deliveryId, () => replayDelivery(business.id, deliveryId)).then((done) => done && reload());
   return (
     <section className="settings-card" aria-labelledby="deliveries-title">
       <div className="card-head">
@@ -45,11 +34,7 @@ export function DeliveriesCard(props: { endpoints: readonly WebhookEndpoint[] })
           Refresh
         </button>
       </div>
-      {error && (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={action.error} />
       {deliveries.state === 'failed' && <p className="notice error">{deliveries.message}</p>}
       {deliveries.state === 'ready' && deliveries.value.deliveries.length === 0 && <p className="muted">No deliveries yet.</p>}
       {deliveries.state === 'ready' && deliveries.value.deliveries.length > 0 && (
@@ -67,31 +52,38 @@ export function DeliveriesCard(props: { endpoints: readonly WebhookEndpoint[] })
           </thead>
           <tbody>
             {deliveries.value.deliveries.map((delivery) => (
-              <tr key={delivery.id}>
-                <td>
-                  <code>{delivery.eventType}</code>
-                </td>
-                <td className="small cell-clip" title={urlOf(delivery.endpointId)}>
-                  {urlOf(delivery.endpointId)}
-                </td>
-                <td>
-                  <span className={`status-tag ${statusClass[delivery.status]}`}>{delivery.status}</span>
-                </td>
-                <td className="num">{delivery.attempts}</td>
-                <td className="small cell-clip" title={delivery.lastResponseExcerpt ?? delivery.lastError ?? undefined}>
-                  {delivery.lastStatusCode !== null ? `HTTP ${delivery.lastStatusCode}` : (delivery.lastError ?? '—')}
-                </td>
-                <td className="muted small">{formatDateTime(delivery.createdAt)}</td>
-                <td className="row-actions">
-                  <button type="button" className="link-button" disabled={busy !== null} onClick={() => void replay(delivery.id)}>
-                    {busy === delivery.id ? 'Replaying…' : 'Replay'}
-                  </button>
-                </td>
-              </tr>
+              <DeliveryRow key={delivery.id} delivery={delivery} url={urlOf(delivery.endpointId)} busy={action.busy} onReplay={() => replay(delivery.id)} />
             ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+function DeliveryRow(props: { delivery: WebhookDelivery; url: string; busy: string | null; onReplay(): void }) {
+  const { delivery } = props;
+  return (
+    <tr>
+      <td>
+        <code>{delivery.eventType}</code>
+      </td>
+      <td className="small cell-clip" title={props.url}>
+        {props.url}
+      </td>
+      <td>
+        <span className={`status-tag ${statusClass[delivery.status]}`}>{delivery.status}</span>
+      </td>
+      <td className="num">{delivery.attempts}</td>
+      <td className="small cell-clip" title={delivery.lastResponseExcerpt ?? delivery.lastError ?? undefined}>
+        {delivery.lastStatusCode !== null ? `HTTP ${delivery.lastStatusCode}` : (delivery.lastError ?? '—')}
+      </td>
+      <td className="muted small">{formatDateTime(delivery.createdAt)}</td>
+      <td className="row-actions">
+        <button type="button" className="link-button" disabled={props.busy !== null} onClick={props.onReplay}>
+          {props.busy === delivery.id ? 'Replaying…' : 'Replay'}
+        </button>
+      </td>
+    </tr>
   );
 }

@@ -3,6 +3,8 @@ import type { BusinessRole, Member } from '@parley/protocol';
 import { useState, type FormEvent } from 'react';
 import { addMember, listMembers, removeMember, roleCan } from '../../api/console.api';
 import { describeError } from '../../api/http.client';
+import { ErrorNote } from '../error.note';
+import { useAction } from '../use.action';
 import { ConfirmDialog } from '../../ui/confirm.dialog';
 import { formatDateTime } from '../../ui/format';
 import { useConsole } from '../console.context';
@@ -12,86 +14,91 @@ import { useLoad } from './use.load';
 
 
 export function MembersSection() {
-  const { business, role, me } = useConsole();
+  const { business, role } = useConsole();
   const [members, reload] = useLoad(() => listMembers(business.id), [business.id]);
-  const [removing, setRemoving] = useState<Member | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const owner = roleCan.manageMembers(role);
-
   if (!roleCan.listMembers(role)) {
     return <p className="muted">Owners and developers see the member list. Ask an owner of {business.name} if you need a change.</p>;
   }
-  const remove = async (member: Member): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      await removeMember(business.id, member.id);
-      setRemoving(null);
-      reload();
-    } catch (failure) {
-      setError(describeError(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <div className="settings-stack">
       {owner && <InviteForm onInvited={reload} />}
       {owner && <AddByEmail onAdded={reload} />}
       <section className="settings-card" aria-labelledby="members-title">
         <h3 id="members-title">People in {business.name}</h3>
-        {error && (
-          <p className="notice error" role="alert">
-            {error}
-          </p>
-        )}
         {members.state === 'loading' && <p className="muted">Loading…</p>}
         {members.state === 'failed' && <p className="notice error">{members.message}</p>}
-        {members.state === 'ready' && (
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Added</th>
-                {owner && <th scope="col"><span className="sr-only">Actions</span></th>}
-              </tr>
-            </thead>
-            <tbody>
-              {members.value.map((member) => (
-                <tr key={member.id}>
-                  <td>
-                    {member.displayName}
-                    {member.email !== null && member.email === me.email && <span className="muted"> (you)</span>}
-                  </td>
-                  <td>{member.email ?? '—'}</td>
-                  <td>
-                    <span className={`role-tag role-${member.role}`}>{member.role}</span>
-                  </td>
-                  <td className="muted">{formatDateTime(member.addedAt)}</td>
-                  {owner && (
-                    <td className="row-actions">
-                      <button type="button" className="link-button danger-text" onClick={() => setRemoving(member)} aria-label={`Remove ${member.displayName}`}>
-                        Remove
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {removing && (
-          <ConfirmDialog labelId="remove-member" confirmLabel="Remove" busyLabel="Removing…" busy={busy} onConfirm={() => void remove(removing)} onCancel={() => setRemoving(null)}>
-            <p id="remove-member">
-              Remove <strong>{removing.displayName}</strong> from {business.name}? They lose the console at once; their conversations go back to the queue.
-            </p>
-          </ConfirmDialog>
-        )}
+        {members.state === 'ready' && <MembersTable members={members.value} canRemove={owner} onRemoved={reload} />}
       </section>
     </div>
+  );
+}
+
+function MembersTable(props: { members: readonly Member[]; canRemove: boolean; onRemoved(): void }) {
+  const { business, me } = useConsole();
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const action = useAction();
+  const remove = (member: Member): void =>
+    void action.run('remove', () => removeMember(business.id, member.id)).then((done) => {
+      if (!done) return;
+      setRemoving(null);
+      props.onRemoved();
+    });
+  return (
+    <>
+      <ErrorNote message={action.error} />
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Added</th>
+            {props.canRemove && (
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {props.members.map((member) => (
+            <MemberRow key={member.id} member={member} you={member.email !== null && member.email === me.email} onRemove={props.canRemove ? () => setRemoving(member) : null} />
+          ))}
+        </tbody>
+      </table>
+      {removing && (
+        <ConfirmDialog labelId="remove-member" confirmLabel="Remove" busyLabel="Removing…" busy={action.busy !== null} onConfirm={() => remove(removing)} onCancel={() => setRemoving(null)}>
+          <p id="remove-member">
+            Remove <strong>{removing.displayName}</strong> from {business.name}? They lose the console at once.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+function MemberRow(props: { member: Member; you: boolean; onRemove: (() => void) | null }) {
+  const { member } = props;
+  return (
+    <tr>
+      <td>
+        {member.displayName}
+        {props.you && <span className="muted"> (you)</span>}
+      </td>
+      <td>{member.email ?? '—'}</td>
+      <td>
+        <span className={`role-tag role-${member.role}`}>{member.role}</span>
+      </td>
+      <td className="muted">{formatDateTime(member.addedAt)}</td>
+      {props.onRemove && (
+        <td className="row-actions">
+          <button type="button" className="link-button danger-text" onClick={props.onRemove} aria-label={`Remove ${member.displayName}`}>
+            Remove
+          </button>
+        </td>
+      )}
+    </tr>
   );
 }
 

@@ -92,18 +92,7 @@ function ProfileForm(props: { initial: BusinessSettings; editable: boolean }) {
           <span>Greeting</span>
           <textarea rows={3} value={greeting} onChange={(event) => setGreeting(event.target.value)} maxLength={1000} placeholder="Shown when someone opens a conversation" disabled={off} />
         </label>
-        <fieldset className="scopes">
-          <legend>Assignment</legend>
-          <label className="check">
-            <input type="checkbox" checked={autoAssign} onChange={(event) => setAutoAssign(event.target.checked)} disabled={off} />
-            <span>Give handed-over conversations to online agents in turn (round-robin)</span>
-          </label>
-          <label className="check">
-            <span>At most</span>
-            <input className="narrow-number" type="number" min={1} max={100} value={maxPerAgent} onChange={(event) => setMaxPerAgent(Number(event.target.value))} disabled={off || !autoAssign} />
-            <span>open conversations per agent</span>
-          </label>
-        </fieldset>
+        <AssignmentFields autoAssign={autoAssign} maxPerAgent={maxPerAgent} disabled={off} onAutoAssign={setAutoAssign} onMaxPerAgent={setMaxPerAgent} />
         {result && (
           <p className={`notice ${result.ok ? 'success' : 'error'}`} role={result.ok ? 'status' : 'alert'}>
             {result.text}
@@ -118,5 +107,30 @@ function ProfileForm(props: { initial: BusinessSettings; editable: boolean }) {
         )}
       </form>
     </section>
+  );
+}
+
+function AssignmentFields(props: { autoAssign: boolean; maxPerAgent: number; disabled: boolean; onAutoAssign(on: boolean): void; onMaxPerAgent(max: number): void }) {
+  return (
+    <fieldset className="scopes">
+      <legend>Assignment</legend>
+      <label className="check">
+        <input type="checkbox" checked={props.autoAssign} onChange={(event) => props.onAutoAssign(event.target.checked)} disabled={props.disabled} />
+        <span>Give handed-over conversations to online agents in turn (round-robin)</span>
+      </label>
+      <label className="check">
+        <span>At most</span>
+        <input
+          className="narrow-number"
+          type="number"
+          min={1}
+          max={100}
+          value={props.maxPerAgent}
+          onChange={(event) => props.onMaxPerAgent(Number(event.target.value))}
+          disabled={props.disabled || !props.autoAssign}
+        />
+        <span>open conversations per agent</span>
+      </label>
+    </fieldset>
   );
 }
