@@ -106,6 +106,8 @@ describe('the agent console', () => {
     expect(inviteUrl).toContain('/console/invite');
     await page.getByRole('row', { name: /Olivia Owner \(you\)/ }).waitFor();
     await screenshot(page, 'console-settings-members');
+    await page.setViewportSize(laptop);
+    await screenshot(page, 'console-settings-members-laptop');
 
     await other.goto(inviteUrl.replace(/^https?:\/\/[^/]+/, world.t.baseUrl));
     await other.getByRole('button', { name: 'Join Sandbox Bank' }).click();
@@ -195,6 +197,9 @@ describe('the agent console', () => {
     await screenshot(desk, 'console-conversation-desktop');
     await desk.setViewportSize(laptop);
     await screenshot(desk, 'console-conversation-laptop');
+    await desk.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(desk, 'console-conversation-dark');
+    await desk.emulateMedia({ colorScheme: 'light' });
     await desk.setViewportSize(desktop);
 
     await desk.getByRole('button', { name: 'Resolve', exact: true }).click();
@@ -210,5 +215,7 @@ describe('the agent console', () => {
     await anaRow.waitFor();
     expect(await anaRow.innerText()).toContain('5.00 / 5');
     await screenshot(desk, 'console-stats');
+    await desk.setViewportSize(laptop);
+    await screenshot(desk, 'console-stats-laptop');
   }, 120_000);
 });
