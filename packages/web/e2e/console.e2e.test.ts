@@ -203,6 +203,9 @@ describe('the agent console', () => {
     await desk.setViewportSize(desktop);
 
     await desk.getByRole('button', { name: 'Resolve', exact: true }).click();
+    // Back with the bot: no composer, a way to take it over again, and out of the Open list.
+    await desk.getByRole('button', { name: 'Take over from the bot' }).waitFor();
+    await desk.locator('a.inbox-row').waitFor({ state: 'detached' });
     const survey = person.locator('.csat-card');
     await survey.waitFor();
     await survey.getByRole('button', { name: '5 out of 5, Excellent' }).click();

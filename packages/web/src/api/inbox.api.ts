@@ -80,6 +80,11 @@ export function returnToBot(businessId: string, conversationId: string, metadata
   return request<InboxConversation>('POST', `${conversation(businessId, conversationId)}/return`, { body: metadata ? { metadata } : {} });
 }
 
+/** Take a conversation the bot holds (resolved, given back, never handed over) into the inbox. */
+export function takeConversation(businessId: string, conversationId: string): Promise<InboxConversation> {
+  return request<InboxConversation>('POST', `${conversation(businessId, conversationId)}/take`);
+}
+
 export function markAgentRead(businessId: string, conversationId: string, seq: number): Promise<void> {
   return request<void>('POST', `${conversation(businessId, conversationId)}/read`, { body: { seq } });
 }

@@ -1,7 +1,7 @@
 /** One handed-over conversation: who has it and what can be done (header), the thread, the composer, and the customer panel. */
 import type { CannedResponse, InboxAgent, InboxConversation } from '@parley/protocol';
 import { useEffect, useState } from 'react';
-import { assignConversation, listCanned, listInboxAgents, resolveConversation, returnToBot, setInboxStatus } from '../../api/inbox.api';
+import { assignConversation, listCanned, listInboxAgents, resolveConversation, returnToBot, setInboxStatus, takeConversation } from '../../api/inbox.api';
 import { useConsole } from '../console.context';
 import { useAction } from '../use.action';
 import { CustomerPanel } from './customer.panel';
@@ -31,7 +31,7 @@ export function ConversationPane(props: { conversationId: string }) {
       </div>
     );
   }
-  const closed = row.owner === 'bot' ? 'This conversation is with the bot again. It comes back here if the customer asks for a person.' : null;
+  const closed = row.owner === 'bot' ? 'This conversation is with the bot again. It comes back here if the customer asks for a person, or take it over above.' : null;
   return (
     <div className="conversation">
       <section className="conversation-main" aria-labelledby="conversation-title">
@@ -82,6 +82,11 @@ function ConversationHeader(props: { row: InboxConversation }) {
         {open && (
           <button type="button" className="button small primary" disabled={busy} onClick={() => act('resolve', () => resolveConversation(business.id, id))}>
             {action.busy === 'resolve' ? 'Resolving…' : 'Resolve'}
+          </button>
+        )}
+        {!open && (
+          <button type="button" className="button small primary push" disabled={busy} onClick={() => act('take', () => takeConversation(business.id, id))}>
+            {action.busy === 'take' ? 'Taking over…' : 'Take over from the bot'}
           </button>
         )}
       </div>
