@@ -1,7 +1,7 @@
 import type { MessageContent } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { isAppError } from '../platform/errors';
-import { dataKeyIdsOf, loadDataKeys, type DataKeySet, type PrivacyContext, type SealAad } from '../privacy';
+import { dataKeyIdsOf, forgetOwnerKeyIds, loadDataKeys, type DataKeySet, type PrivacyContext, type SealAad } from '../privacy';
 import type { PersonPayloadKeys } from '../webhooks';
 import { findPlainBodies, replaceBody } from './conversation.repository';
 import { findOwners } from './message.repository';
@@ -48,8 +48,15 @@ export interface BodySealer extends PersonPayloadKeys {
 
 /** `personOf`: conversation id → its person, for every conversation the batch writes to. */
 export async function bodySealerFor(ctx: PrivacyContext, personOf: ReadonlyMap<string, string>): Promise<BodySealer> {
-  const keyIds = await dataKeyIdsOf(ctx, 'person', personOf.values());
-  const keys = await loadDataKeys(ctx, keyIds.values());
+  let keyIds = await dataKeyIdsOf(ctx, 'person', personOf.values());
+  let keys = await loadDataKeys(ctx, keyIds.values());
+  if ([...keyIds.values()].some((keyId) => !keys.usable(keyId))) {
+    // A key destroyed on another node, whose news did not reach this one: look again, rather
+    // than fail inside the transaction (which would fail everyone's sends of the batch).
+    forgetOwnerKeyIds(ctx.keys);
+    keyIds = await dataKeyIdsOf(ctx, 'person', personOf.values());
+    keys = await loadDataKeys(ctx, keyIds.values());
+  }
   return {
     keys,
     keyIdOf: (personId) => keyIds.get(personId),

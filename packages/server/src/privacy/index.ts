@@ -5,7 +5,7 @@
  */
 export { KeyRing, loadMasterKey, masterKeyFile, masterKeyId } from './master-key.ring';
 export { createDataKey, dataKeyOf, serviceKey, seal, open, openText, sealedKeyId, type PrivacyContext, type SealAad, type DataKeyOwner } from './data-key.service';
-export { DataKeySet, loadDataKeys, dataKeyIdsOf } from './data-key.set';
+export { DataKeySet, loadDataKeys, dataKeyIdsOf, forgetOwnerKeyIds } from './data-key.set';
 export {
   destroyDataKey,
   destroyKeysOfOwner,
