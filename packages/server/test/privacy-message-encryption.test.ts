@@ -167,6 +167,29 @@ describe.each(dialects)('message bodies and webhook payloads encrypted at rest (
     expect(texts((await history(person, conversation.id)).filter((message) => message.seq === legacySeq))).toEqual(['Written before sealing']);
   });
 
+  it('does not send a webhook payload copied onto another event', async () => {
+    receiver.answer = () => ({ status: 503 });
+    const socket = await connect(t, person);
+    const words = [`first-${randomUUID()}`, `second-${randomUUID()}`];
+    for (const text of words) {
+      socket.send(textSend(conversation.id, text));
+      await socket.take('ack');
+    }
+    socket.close();
+    await t.app.webhooks.flush();
+    const [first, second] = await store.db.selectFrom('webhook_events').select(['id', 'payload']).where('business_id', '=', bank.id).orderBy('id', 'desc').limit(2).execute().then((rows) => rows.reverse());
+    await store.db.updateTable('webhook_events').set({ payload: first!.payload }).where('id', '=', second!.id).execute();
+
+    receiver.answer = () => ({ status: 200, body: 'ok' });
+    const arrived = receiver.received.length;
+    await store.db.updateTable('webhook_deliveries').set({ next_attempt_at: 0 }).where('event_id', 'in', [first!.id, second!.id]).execute();
+    await t.app.webhooks.flush();
+    const bodies = receiver.received.slice(arrived).map((hit) => hit.body);
+    expect(bodies.filter((body) => body.includes(words[0]!))).toHaveLength(1);
+    expect(bodies.some((body) => body.includes(words[1]!))).toBe(false);
+    expect(await store.db.selectFrom('webhook_deliveries').select('status').where('event_id', '=', second!.id).executeTakeFirst()).toEqual({ status: 'dead' });
+  });
+
   it('after account deletion, a copy of the database from before cannot give the words back, and their pending webhook is never sent', async () => {
     const alice = await signUpPerson(t.app, 'Alice Leaving');
     const chat = await openBankConversation(t.app, alice);

@@ -156,9 +156,9 @@ export class WebhookDispatcher {
 
   async #attempt(opened: OpenedDelivery): Promise<void> {
     if (opened.payload === null) {
-      // Its person deleted their account (their key is destroyed): their words are not sent, now or ever.
+      // Its person deleted their account (their key is destroyed), or the stored payload was altered or moved: not sent, now or ever.
       const at = this.#ctx.clock.now();
-      await this.#records.add({ id: opened.id, token: opened.lease_token, at, statusCode: null, error: 'The event was erased with its person\'s account; not sent.', response: null, next: 'dead', step: opened.retry_step });
+      await this.#records.add({ id: opened.id, token: opened.lease_token, at, statusCode: null, error: 'The event was erased with its person\'s account, or its stored payload does not open; not sent.', response: null, next: 'dead', step: opened.retry_step });
       this.#attempts.labels('dead').inc();
       return;
     }
