@@ -1,5 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getBalances } from '../../sandbox-bank/src/customers';
+import { findCustomerByUsername } from '../../sandbox-bank/src/customers/customer.repository';
 import { runCli } from '../../server/src/cli/main';
 import { startBankParley, type BankParley } from '../../server/test/bank-parley-fixtures';
 import { signUpPerson, type TestPerson } from '../../server/test/people';
@@ -48,7 +50,8 @@ describe('the agent console', () => {
   };
 
   beforeAll(async () => {
-    world = await startBankParley({ webDistDir });
+    // linkable: a person can link the Sandbox Bank in Money, so an approved reveal has a value to read.
+    world = await startBankParley({ webDistDir, linkable: true });
     browser = await launchChromium();
   });
   afterEach(async ({ task }) => {
@@ -220,5 +223,53 @@ describe('the agent console', () => {
     await screenshot(desk, 'console-stats');
     await desk.setViewportSize(laptop);
     await screenshot(desk, 'console-stats-laptop');
+  }, 120_000);
+
+  it('shows the agent an approved reveal live: the field the person shared from their linked bank, and nothing more', async () => {
+    const agent = await signUpPerson(world.t.app, 'Rui Agent');
+    await makeMember(world, agent, 'agent');
+    const desk = await open(laptop);
+    await signInToConsole(desk, world, agent);
+    await desk.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
+
+    // The person links Sandbox Bank to Parley (Money), at the bank's own pages, as alice.
+    const person = await open(phone);
+    await person.goto(`${world.t.baseUrl}/`);
+    await signUpWithPassword(person, newPerson('Alice Example'));
+    await person.goto(`${world.t.baseUrl}/app/money`);
+    await person.getByRole('button', { name: 'Continue to your bank' }).click();
+    await person.getByLabel('Username').fill('alice');
+    await person.getByLabel('Password').fill('alice-sandbox');
+    await person.getByRole('button', { name: 'Sign in' }).click();
+    await person.getByRole('heading', { name: /is asking to see your data/ }).waitFor();
+    const accounts = person.getByRole('checkbox');
+    for (let i = 0; i < (await accounts.count()); i += 1) await accounts.nth(i).check();
+    await person.getByRole('button', { name: 'Allow' }).click();
+    await person.getByRole('status').filter({ hasText: 'Your bank is linked' }).waitFor();
+
+    // Linking may already have opened the bank's conversation (its alerts offer): open it either way.
+    await person.goto(`${world.t.baseUrl}/app`);
+    await person.locator('a.conversation-row, button:has-text("Message Sandbox Bank")').first().click();
+    await sendMessage(person, 'I need to speak to someone');
+    await desk.locator('a.inbox-row').first().click({ timeout: botAnswerMs });
+    await desk.getByLabel('Field to ask for').selectOption('account_mask');
+    await desk.getByRole('button', { name: 'Ask', exact: true }).click();
+    await desk.locator('.reveal-pending').waitFor();
+
+    const card = person.locator('.reveal-card');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByText(/You shared it/).waitFor();
+    const approved = desk.locator('.reveal-approved');
+    await approved.locator('.reveal-value').waitFor();
+    const alice = await findCustomerByUsername(world.bank.ctx.db, 'alice');
+    const [current] = await getBalances(world.bank.ctx, alice!.id);
+    const mask = current!.account.mask;
+    expect(await approved.innerText()).toContain(mask);
+    // Only the field asked for: the balance of that account is not in the agent's view.
+    const pounds = (Math.abs(current!.bookedMinor) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2 });
+    expect(await desk.locator('.customer-panel').innerText()).not.toContain(pounds);
+    await approved.scrollIntoViewIfNeeded();
+    await screenshot(desk, 'console-reveal-approved-laptop');
+    await screenshot(person, 'console-person-reveal-approved-phone');
   }, 120_000);
 });

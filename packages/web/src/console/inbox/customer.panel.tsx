@@ -65,8 +65,8 @@ export function CustomerPanel(props: { row: InboxConversation; context: Customer
         <dt>Shown in this conversation</dt>
         <dd>{shared.length === 0 ? 'Nothing from the account yet' : shared.map((item) => sharedText[item.contentType]).join(', ')}</dd>
       </dl>
-      <p className="muted small customer-privacy">Parley shows you only what this customer shared with {useConsole().business.name} here. No name, no email, nothing from other banks.</p>
       <RevealSection row={row} reveals={context?.reveals ?? []} disabled={context === null || row.owner !== 'inbox'} />
+      <p className="muted small customer-privacy">Parley shows you only what this customer shared with {useConsole().business.name} here. No name, no email, nothing from other banks.</p>
     </aside>
   );
 }
