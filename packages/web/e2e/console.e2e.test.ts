@@ -102,6 +102,7 @@ describe('the agent console', () => {
     await signInToConsole(other, world, stranger);
     await other.getByRole('heading', { name: 'No business yet' }).waitFor();
     expect(await other.getByRole('main').innerText()).toContain('not a member of any business');
+    await screenshot(other, 'console-no-business');
 
     await page.getByRole('link', { name: 'Members' }).click();
     await page.getByRole('button', { name: 'Make invite link' }).click();
@@ -113,6 +114,8 @@ describe('the agent console', () => {
     await screenshot(page, 'console-settings-members-laptop');
 
     await other.goto(inviteUrl.replace(/^https?:\/\/[^/]+/, world.t.baseUrl));
+    await other.getByRole('button', { name: 'Join Sandbox Bank' }).waitFor();
+    await screenshot(other, 'console-invite');
     await other.getByRole('button', { name: 'Join Sandbox Bank' }).click();
     await other.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
     // Used once: the same link is refused now.

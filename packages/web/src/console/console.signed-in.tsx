@@ -78,8 +78,8 @@ function BusinessPicker(props: { me: Me; memberships: Membership[]; unknown: boo
               You are signed in as <strong>{props.me.email ?? props.me.displayName}</strong>, but you are not a member of any business on this Parley.
             </p>
             <p className="muted">
-              Ask an owner of your bank for an invite link, or ask whoever runs this Parley to add you with{' '}
-              <code>npx parley business member add --business &lt;slug&gt; --email {props.me.email ?? '<your email>'} --role agent</code>.
+              Ask an owner of your bank for an invite link, or ask whoever runs this Parley to add you:
+              <code>npx parley business member add --business &lt;slug&gt; --email {props.me.email ?? '<your email>'} --role agent</code>
             </p>
             <p>
               <a href="/app">Go to your own conversations</a>
