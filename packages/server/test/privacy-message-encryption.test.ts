@@ -1,23 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AccountExport, Business, Conversation, ConversationList, CreatedApiKey, HistoryPage, Message, WebhookEvent } from '@parley/protocol';
-import { sql } from 'kysely';
-import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bsidFor } from '../src/business';
-import type { ServerContext } from '../src/context';
-import type { Tables } from '../src/database';
 import { openBodies } from '../src/messaging';
-import { createInProcessBus } from '../src/platform/bus';
-import { cryptoRandom, systemClock } from '../src/platform/clock';
-import { openDatabase } from '../src/platform/db/database';
-import { createMetrics } from '../src/platform/metrics';
-import { KeyRing, masterKeyFile } from '../src/privacy';
-import type { DataKeyRow } from '../src/privacy/privacy.table';
 import { adminToken, createKey, openStore, runParley } from './business-fixtures';
 import { createTestApp, dialects, freshStore, type TestApp } from './context';
+import { contextOver, everyTableAsText, restorableKeys, sqliteFilesHolding, tablesHolding } from './privacy-at-rest-fixtures';
 import { connect, openBankConversation, sandboxBank, textSend } from './messaging-client';
 import { signUpPerson, type TestPerson } from './people';
 import { sendBody, sendOk } from './send-fixtures';
@@ -29,34 +18,6 @@ import { headersOf, registerEndpoint, startReceiver, type ReceivedWebhook, type 
 // person deletes their account, a copy of the database from before cannot give it back.
 
 type Store = Awaited<ReturnType<typeof openStore>>;
-
-/** Every row of every table of the store, as text (bytes as UTF-8 too): where a canary in clear would show. */
-async function everyTableAsText(store: Store, dialect: string): Promise<Map<string, string>> {
-  const tables =
-    dialect === 'sqlite'
-      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(store.db)).rows.map((row) => row.name)
-      : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(store.db)).rows.map((row) => row.name);
-  const dump = new Map<string, string>();
-  for (const table of tables) {
-    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.db)).rows;
-    dump.set(table, JSON.stringify(rows, (_key, value: unknown) => (Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'bigint' ? String(value) : value)));
-  }
-  return dump;
-}
-
-function tablesHolding(dump: Map<string, string>, canary: string): string[] {
-  return [...dump].filter(([, text]) => text.includes(canary)).map(([table]) => table);
-}
-
-/** A Parley context over another store (a restored backup), holding Parley's key file as it is now. */
-async function contextOver(t: TestApp, store: { dataDir: string; databaseUrl: string | null }): Promise<{ ctx: ServerContext; close(): Promise<void> }> {
-  const config = { ...t.config, dataDir: store.dataDir, databaseUrl: store.databaseUrl };
-  fs.copyFileSync(path.join(t.config.dataDir, masterKeyFile), path.join(store.dataDir, masterKeyFile));
-  fs.chmodSync(path.join(store.dataDir, masterKeyFile), 0o600);
-  const database = await openDatabase<Tables>(config);
-  const ctx: ServerContext = { config, db: database.db, dialect: database.dialect, clock: systemClock, random: cryptoRandom, bus: createInProcessBus(), log: pino({ level: 'silent' }), metrics: createMetrics(), keys: new KeyRing(config) };
-  return { ctx, close: () => database.close() };
-}
 
 describe.each(dialects)('message bodies and webhook payloads encrypted at rest (%s)', (dialect) => {
   let t: TestApp;
@@ -113,17 +74,11 @@ describe.each(dialects)('message bodies and webhook payloads encrypted at rest (
     const event = new Webhook(secret).verify(hit.body, headersOf(hit)) as WebhookEvent;
     expect(event).toMatchObject({ type: 'message.created', data: { bsid, conversationId: conversation.id, message: { seq: ack.seq, content: { contentType: 'text', text: personCanary } } } });
 
-    const dump = await everyTableAsText(store, dialect);
+    const dump = await everyTableAsText(store.db, dialect);
     expect(dump.get('messages')).toContain('pk1.');
     expect(dump.get('webhook_events')).toContain('pk1.');
     expect({ person: tablesHolding(dump, personCanary), bank: tablesHolding(dump, bankCanary) }).toEqual({ person: [], bank: [] });
-    if (dialect === 'sqlite') {
-      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
-      for (const file of fs.readdirSync(t.config.dataDir).filter((name) => name.startsWith('parley.db'))) {
-        const bytes = fs.readFileSync(path.join(t.config.dataDir, file));
-        expect([file, bytes.includes(personCanary), bytes.includes(bankCanary)]).toEqual([file, false, false]);
-      }
-    }
+    if (dialect === 'sqlite') expect(await sqliteFilesHolding(store.db, t.config.dataDir, [personCanary, bankCanary])).toEqual([]);
 
     // …and every reader opens them: history, the conversation list, a resume, the export.
     expect(texts(await history(person, conversation.id))).toEqual(expect.arrayContaining([personCanary, bankCanary]));
@@ -210,7 +165,7 @@ describe.each(dialects)('message bodies and webhook payloads encrypted at rest (
       const copy = await freshStore(dialect);
       const restored = await contextOver(t, copy);
       try {
-        await restored.ctx.db.insertInto('data_keys').values(backupKeys.map((row): DataKeyRow => ({ ...row, created_at: Number(row.created_at), destroyed_at: row.destroyed_at === null ? null : Number(row.destroyed_at) }))).execute();
+        await restored.ctx.db.insertInto('data_keys').values(restorableKeys(backupKeys)).execute();
         return JSON.stringify(await openBodies(restored.ctx, backupRows));
       } catch (error) {
         return `refused: ${(error as { code?: string }).code ?? String(error)}`;

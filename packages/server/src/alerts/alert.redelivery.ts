@@ -1,4 +1,5 @@
 import type { ServerContext } from '../context';
+import { openAlerts } from './alert.body';
 import * as alerts from './alert.repository';
 import { alertContentOf, answerClientId, answerOf, cardClientId, pushAlert, type AlertMessaging } from './alert.service';
 
@@ -13,7 +14,8 @@ const answerLookbackMs = 7 * 24 * 60 * 60 * 1000;
  */
 export async function mendUndelivered(ctx: ServerContext, messaging: AlertMessaging): Promise<number> {
   const now = ctx.clock.now();
-  const { cards, answers } = await alerts.findUndelivered(ctx.db, { now, since: now - answerLookbackMs });
+  const undelivered = await alerts.findUndelivered(ctx.db, { now, since: now - answerLookbackMs });
+  const [cards, answers] = await Promise.all([openAlerts(ctx, undelivered.cards), openAlerts(ctx, undelivered.answers)]);
   const appends = [
     ...cards.map(async (row) => {
       await messaging.append({ conversationId: row.conversation_id, sender: 'system', content: alertContentOf(row), clientId: cardClientId(row.id) });

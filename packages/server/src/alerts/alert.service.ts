@@ -4,22 +4,35 @@ import type { Messaging } from '../messaging';
 import { createBatcher } from '../platform/batcher';
 import { AppError } from '../platform/errors';
 import { notifyPerson } from '../push';
+import { alertSealerFor, openAlerts, type OpenAlertRow } from './alert.body';
 import * as alerts from './alert.repository';
 import type { AlertRow } from './alert.repository';
 
 /** What alerts need of messaging: append a system message, open the person's conversation. */
 export type AlertMessaging = Pick<Messaging, 'append' | 'open'>;
 
-/** Stores new alerts, those of requests arriving together in one transaction (one fsync on SQLite). */
+/** Stores new alerts (card in plain JSON; answers it so), those of requests arriving together in one transaction (one fsync on SQLite). */
 export interface AlertWriter {
-  add(row: AlertRow): Promise<AlertRow>;
+  add(row: AlertRow): Promise<OpenAlertRow>;
 }
 
-export function createAlertWriter(ctx: Pick<ServerContext, 'db'>): AlertWriter {
-  return createBatcher((rows: AlertRow[]) => alerts.insertAlertsIfAbsent(ctx.db, rows));
+/**
+ * The batch's person keys are loaded before its transaction (none read when cached) and each
+ * card is sealed synchronously, so a burst costs one AES-GCM per alert on top of the insert.
+ */
+export function createAlertWriter(ctx: ServerContext): AlertWriter {
+  return createBatcher(async (rows: AlertRow[]) => {
+    const seal = await alertSealerFor(ctx, rows.map((row) => row.person_id));
+    const sealed = rows.map(seal);
+    const stored = await alerts.insertAlertsIfAbsent(ctx.db, sealed);
+    // Our own rows come back as we sealed them: give back their plain card without opening it;
+    // only an earlier alert of the same request (a retry) is opened.
+    const plain = new Map(sealed.map((row, index) => [row.body, rows[index]!.body]));
+    return openAlerts(ctx, stored.map((row) => ({ ...row, body: plain.get(row.body) ?? row.body })));
+  });
 }
 
-/** The card as it is stored in `alerts.body`. */
+/** The card as `alerts.body` holds it once opened (alert.body.ts: sealed at rest). */
 export interface AlertCard {
   readonly headline: string;
   readonly facts: AlertContent['facts'];
@@ -107,9 +120,10 @@ export function answerOf(row: AlertRow): AlertAnswer | null {
   return { actionId: row.answer_action_id, label, answeredAt: row.answered_at, steppedUp: row.answer_stepped_up === 1 };
 }
 
-export function statusOf(row: AlertRow, now: number): AlertSummary['status'] {
+export function statusOf(row: OpenAlertRow, now: number): AlertSummary['status'] {
   if (row.answered_at !== null) return 'answered';
-  return now >= row.expires_at ? 'expired' : 'pending';
+  // An erased card offers nothing to answer: it reads as over.
+  return now >= row.expires_at || row.erased ? 'expired' : 'pending';
 }
 
 /** GET /v1/alerts: the person's alerts, newest first, a page at a time. */
@@ -119,7 +133,7 @@ export async function listAlertHistory(ctx: ServerContext, input: { personId: st
     before = await alerts.findAlert(ctx.db, input.before);
     if (!before || before.person_id !== input.personId) throw new AppError('ERR_NOT_FOUND', { message: 'The alert named by `before` is not one of yours.' });
   }
-  const rows = await alerts.listAlerts(ctx.db, { personId: input.personId, before, limit: input.limit });
+  const rows = await openAlerts(ctx, await alerts.listAlerts(ctx.db, { personId: input.personId, before, limit: input.limit }));
   const now = ctx.clock.now();
   const page = rows.slice(0, input.limit).map((row): AlertSummary => {
     const card = cardOf(row);

@@ -9,7 +9,7 @@ export interface AlertsTable {
   bsid: string;
   conversation_id: string;
   kind: AlertKind;
-  /** The card as JSON: `{ headline, facts, actions }`. */
+  /** The card `{ headline, facts, actions }` as JSON, sealed under the person's data key (alert.body.ts); plain JSON in rows from before sealing. */
   body: string;
   /**
    * Names the Alert API request that made the alert (its Idempotency-Key's fingerprint): a retry

@@ -3,6 +3,7 @@ import type { ServerContext } from '../context';
 import { completeStepUp } from '../identity';
 import { AppError } from '../platform/errors';
 import { notifyWebhooks, recordEvents } from '../webhooks';
+import { openAlert } from './alert.body';
 import * as alerts from './alert.repository';
 import type { AlertRow } from './alert.repository';
 import { answerClientId, answerOf, cardOf, type AlertMessaging } from './alert.service';
@@ -45,8 +46,10 @@ export async function answerAlert(
   input: { personId: string; alertId: string; body: AlertAnswerBody },
 ): Promise<AnswerOutcome> {
   const { personId, alertId, body } = input;
-  const row = await alerts.findAlert(ctx.db, alertId);
+  const row = await openAlert(ctx, await alerts.findAlert(ctx.db, alertId));
   if (!row || row.person_id !== personId) throw new AppError('ERR_NOT_FOUND');
+  // A card that no longer opens (erased, or altered) offers nothing to answer.
+  if (row.erased && row.answered_at === null) throw new AppError('ERR_ALERT_EXPIRED');
   const action = cardOf(row).actions.find((candidate) => candidate.id === body.actionId);
   if (!action) throw new AppError('ERR_ALERT_ACTION_UNKNOWN', { message: `This alert offers no action "${body.actionId}".` });
   if (row.answered_at !== null) return repeated(messaging, row, action.id);
@@ -84,7 +87,7 @@ export async function answerAlert(
   });
   if (!stored) {
     // Another device answered between our read and our write.
-    const now = await alerts.findAlert(ctx.db, row.id);
+    const now = await openAlert(ctx, await alerts.findAlert(ctx.db, row.id));
     return repeated(messaging, now ?? row, action.id);
   }
   notifyWebhooks(ctx);
