@@ -98,7 +98,7 @@ async function seedWorld(pin: boolean): Promise<World> {
   const bsids = people.map((person) => byPerson.get(person.id) ?? '');
   if (bsids.some((bsid) => bsid === '')) throw new Error('a person has no BSID at the Sandbox Bank');
 
-  const server = await startServerProcess({ dataDir: dir, databaseUrl: null, env, wrap: pin ? ['taskset', '-c', '0'] : [] });
+  const server = await startServerProcess({ dataDir: dir, databaseUrl: null, env, wrap: pin ? ['taskset', '-c', '0'] : [], nodeFlags: (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean) });
   children.push(() => process.kill(server.pid(), 'SIGKILL'));
   const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
   const made = await fetch(`http://127.0.0.1:${server.port}/v1/admin/businesses/${bank.id}/keys`, {

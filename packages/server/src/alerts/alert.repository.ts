@@ -50,7 +50,13 @@ export async function insertAlertsIfAbsent(db: Db, rows: readonly AlertRow[]): P
     for (let start = 0; start < rows.length; start += insertChunk) {
       const chunk = rows.slice(start, start + insertChunk);
       await trx.insertInto('alerts').values(chunk).onConflict((conflict) => conflict.columns(['business_id', 'source_key']).doNothing()).execute();
-      const found = await trx.selectFrom('alerts').selectAll().where('source_key', 'in', chunk.map((row) => row.source_key)).execute();
+      // Both columns of the (business_id, source_key) index: on source_key alone this was a scan of every alert.
+      const found = await trx
+        .selectFrom('alerts')
+        .selectAll()
+        .where('business_id', 'in', [...new Set(chunk.map((row) => row.business_id))])
+        .where('source_key', 'in', chunk.map((row) => row.source_key))
+        .execute();
       for (const row of found) stored.set(`${row.business_id} ${row.source_key}`, normalize(row));
     }
     return rows.map((row) => {
