@@ -56,8 +56,11 @@ export type MemberList = Static<typeof MemberList>;
 export const AddMemberBody = Type.Object({ email: Email, role: BusinessRole }, { additionalProperties: false });
 export type AddMemberBody = Static<typeof AddMemberBody>;
 
-/** The businesses the signed-in person belongs to, with their role in each. */
-export const MembershipList = Type.Object({ memberships: Type.Array(Type.Object({ business: Business, role: BusinessRole })) });
+/**
+ * The businesses the signed-in person belongs to, with their role and their own member id in each
+ * (the id the inbox's assignees, agents and notes name them by).
+ */
+export const MembershipList = Type.Object({ memberships: Type.Array(Type.Object({ business: Business, role: BusinessRole, memberId: Id })) });
 export type MembershipList = Static<typeof MembershipList>;
 
 /** An API key as listings show it: never its secret. */

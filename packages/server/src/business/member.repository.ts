@@ -51,12 +51,12 @@ export async function findPersonIdByEmail(db: Db, email: string): Promise<string
   return row?.id;
 }
 
-export async function listMembershipsOfPerson(db: Db, personId: string): Promise<Array<BusinessRow & { role: MemberRow['role'] }>> {
+export async function listMembershipsOfPerson(db: Db, personId: string): Promise<Array<BusinessRow & { role: MemberRow['role']; member_id: string }>> {
   return db
     .selectFrom('business_members as m')
     .innerJoin('businesses as b', 'b.id', 'm.business_id')
     .selectAll('b')
-    .select('m.role')
+    .select(['m.role', 'm.id as member_id'])
     .where('m.person_id', '=', personId)
     .orderBy('b.name')
     .execute();

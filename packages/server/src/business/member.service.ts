@@ -64,5 +64,5 @@ export async function removeMember(ctx: BusinessContext, input: { businessId: st
 
 export async function listMemberships(ctx: BusinessContext, personId: string): Promise<MembershipList> {
   const rows = await members.listMembershipsOfPerson(ctx.db, personId);
-  return { memberships: rows.map((row) => ({ business: toBusiness(row), role: row.role })) };
+  return { memberships: rows.map((row) => ({ business: toBusiness(row), role: row.role, memberId: row.member_id })) };
 }

@@ -7,6 +7,8 @@ export interface ConsoleSession {
   readonly me: Me;
   readonly business: Membership['business'];
   readonly role: BusinessRole;
+  /** My member id in this business: how assignees, agents and notes name me. */
+  readonly memberId: string;
   /** Every business the person is a member of (for the switcher). */
   readonly memberships: readonly Membership[];
   /** Memberships changed (an invite accepted, the profile edited): load them again. */

@@ -35,7 +35,7 @@ export function ConsoleSignedIn(props: { me: Me; signedOut(notice?: string): voi
   const list = memberships.state === 'ready' ? memberships.list : null;
   const membership = list?.find((m) => m.business.id === businessId) ?? null;
   const session = useMemo<ConsoleSession | null>(
-    () => (membership && list ? { me: props.me, business: membership.business, role: membership.role, memberships: list, reloadMemberships: () => void load() } : null),
+    () => (membership && list ? { me: props.me, business: membership.business, role: membership.role, memberId: membership.memberId, memberships: list, reloadMemberships: () => void load() } : null),
     [membership, list, props.me, load],
   );
   // One business: no picker to click through.

@@ -8,10 +8,10 @@ import { InboxStore } from './inbox.store';
 const InboxContext = createContext<InboxStore | null>(null);
 
 export function InboxProvider(props: { onSessionInDoubt(): void; children: ReactNode }) {
-  const { business, me, role } = useConsole();
+  const { business, memberId, role } = useConsole();
   const { onSessionInDoubt } = props;
   const [store] = useState(
-    () => new InboxStore({ businessId: business.id, me: { displayName: me.displayName }, role, answers: roleCan.answer(role), onSessionInDoubt }),
+    () => new InboxStore({ businessId: business.id, memberId, role, answers: roleCan.answer(role), onSessionInDoubt }),
   );
   useEffect(() => {
     store.start();

@@ -5,7 +5,7 @@
  */
 import type { InboxConversation, Message, Note, RevealRequest, ServerFrame } from '@parley/protocol';
 import { describeError } from '../../api/http.client';
-import { fetchInboxConversation, fetchThread, listInbox, listInboxAgents, markAgentRead } from '../../api/inbox.api';
+import { fetchInboxConversation, fetchThread, listInbox, markAgentRead } from '../../api/inbox.api';
 import { previewOf } from '../../chat/content/content.preview';
 import { gatewayUrl, LiveConnection } from '../../live/live.connection';
 import * as inbox from './inbox.state';
@@ -15,7 +15,8 @@ const typingShownMs = 8_000;
 
 export interface InboxStoreOptions {
   businessId: string;
-  me: { displayName: string };
+  /** My member id in the business (from the memberships list): "mine", "(me)" and "Assign to me". */
+  memberId: string;
   role: string;
   /** Whether this member works the inbox (agent, owner): only they join it. */
   answers: boolean;
@@ -32,7 +33,7 @@ export class InboxStore {
   private announcementId = 0;
 
   constructor(private readonly options: InboxStoreOptions) {
-    this.state = { ...this.state, available: readAvailable(options.businessId) };
+    this.state = { ...this.state, available: readAvailable(options.businessId), myMemberId: options.memberId };
     this.connection = new LiveConnection(gatewayUrl(window.location), {
       onReady: () => this.joined(),
       onFrame: (frame) => this.receive(frame),
@@ -54,7 +55,6 @@ export class InboxStore {
       this.set({ ...this.state, listLoading: false });
       return;
     }
-    void this.findMe();
     void this.refreshList();
     this.connection.start();
   }
@@ -86,8 +86,7 @@ export class InboxStore {
     try {
       const list = await listInbox(this.options.businessId, { view, ...(status === 'any' ? {} : { status }), ...(bsid ? { bsid } : {}), limit: 100 });
       if (ticket !== this.listRequest) return;
-      const mine = view === 'mine' ? list.conversations.find((row) => row.assignee)?.assignee?.memberId : undefined;
-      this.set({ ...inbox.withListed(this.state, list.conversations), myMemberId: this.state.myMemberId ?? mine ?? null });
+      this.set(inbox.withListed(this.state, list.conversations));
     } catch (error) {
       if (ticket === this.listRequest) this.set({ ...this.state, listLoading: false, listError: describeError(error) });
     }
@@ -191,17 +190,6 @@ export class InboxStore {
     this.set(inbox.withRead(this.state, id));
     void markAgentRead(this.options.businessId, id, row.lastSeq).catch(() => undefined);
   };
-
-  /** My member id: the agents list names me (by name and role; the server knows no better way to say "you" yet). */
-  private async findMe(): Promise<void> {
-    try {
-      const agents = await listInboxAgents(this.options.businessId);
-      const me = agents.filter((agent) => agent.displayName === this.options.me.displayName && agent.role === this.options.role);
-      if (me.length === 1 && me[0]) this.set({ ...this.state, myMemberId: me[0].memberId });
-    } catch {
-      // The transfer menu shows the error when it loads the list itself.
-    }
-  }
 
   private announce(text: string): void {
     this.set({ ...this.state, announcement: { id: ++this.announcementId, text } });
