@@ -45,7 +45,8 @@ import { ClientId, Id, Seq, Timestamp } from './schema';
  * Outside a business: `GET /v1/business` (my memberships, exists), `POST /v1/invites/preview`
  * and `POST /v1/invites/accept` (InviteTokenBody, any signed-in person), and for the person
  * answering in their chat `GET`/`POST /v1/reveal-requests/:revealId` (RevealDecisionBody) and
- * `POST /v1/conversations/:conversationId/csat` (CsatBody).
+ * `POST /v1/conversations/:conversationId/csat` (CsatBody), and `GET /v1/conversations/:conversationId/csat/:surveyId`
+ * (CsatSurveyView: whether I rated it, so the card shows "You rated 4/5" after a reload or on another device).
  *
  * Live: a console opens the same WebSocket (/v1/ws) and sends `{"type":"inbox.join"}`; see ws.ts.
  * Canned responses, settings and invites are in console-settings.ts.
@@ -233,6 +234,15 @@ export const CsatBody = Type.Object({ surveyId: Id, rating: Type.Integer({ minim
 export type CsatBody = Static<typeof CsatBody>;
 export const CsatAnswer = Type.Object({ surveyId: Id, rating: Type.Integer({ minimum: 1, maximum: 5 }), answeredAt: Timestamp });
 export type CsatAnswer = Static<typeof CsatAnswer>;
+export const CsatSurveyParams = Type.Object({ conversationId: Id, surveyId: Id });
+export type CsatSurveyParams = Static<typeof CsatSurveyParams>;
+/** A survey as the person's card reads it: `rating` and `answeredAt` are null until they rate it. */
+export const CsatSurveyView = Type.Object({
+  surveyId: Id,
+  rating: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]),
+  answeredAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type CsatSurveyView = Static<typeof CsatSurveyView>;
 
 /**
  * What the agent may know of the customer: the BSID, what this conversation already showed them

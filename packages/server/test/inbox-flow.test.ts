@@ -76,10 +76,15 @@ describe.each(dialects)('agent inbox on %s', (dialect) => {
     expect((resolved.json() as InboxConversation)).toMatchObject({ status: 'resolved', owner: 'bot' });
     const survey = await personSocket.take('message', (frame) => frame.message.content.contentType === 'csat_survey');
     const { surveyId } = survey.message.content as CsatSurveyContent;
+    const surveyView = (who: { cookie: string }) => t.app.inject({ url: `/v1/conversations/${conversation.id}/csat/${surveyId}`, headers: { cookie: who.cookie } });
+    expect((await surveyView(person)).json()).toEqual({ surveyId, rating: null, answeredAt: null });
     const rated = await t.app.inject({ method: 'POST', url: `/v1/conversations/${conversation.id}/csat`, headers: person.headers, payload: { surveyId, rating: 4 } });
     expect(rated.statusCode, rated.body).toBe(200);
     const twice = await t.app.inject({ method: 'POST', url: `/v1/conversations/${conversation.id}/csat`, headers: person.headers, payload: { surveyId, rating: 1 } });
     expect(twice.json().error.code).toBe('ERR_CONFLICT');
+    // The card reads its state back (after a reload, on another device): the first rating, not the refused one.
+    expect((await surveyView(person)).json()).toEqual({ surveyId, rating: 4, answeredAt: (rated.json() as { answeredAt: number }).answeredAt });
+    expect((await surveyView(world.agent.person)).json().error.code).toBe('ERR_NOT_FOUND');
 
     const personFrames = JSON.stringify([...(await personSocket.quiet()), ...personSocket.frames]);
     expect(personFrames).not.toContain(secret);

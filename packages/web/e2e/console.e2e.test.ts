@@ -215,8 +215,12 @@ describe('the agent console', () => {
     const survey = person.locator('.csat-card');
     await survey.waitFor();
     await survey.getByRole('button', { name: '5 out of 5, Excellent' }).click();
-    await survey.getByText('Thank you — you rated 5 out of 5.').waitFor();
+    await survey.getByText('You rated 5/5 (Excellent). Thank you.').waitFor();
     await screenshot(person, 'console-person-rated-phone');
+    // After a reload the card still knows: the rating, and no buttons that would only answer "already rated".
+    await person.reload();
+    await person.locator('.csat-card').getByText('You rated 5/5 (Excellent). Thank you.').waitFor();
+    expect(await person.locator('.csat-card button').count()).toBe(0);
     expect(await person.locator('body').innerText()).not.toContain('Sounds worried');
 
     await desk.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Stats' }).click();

@@ -1,4 +1,4 @@
-import type { CsatAnswer, InboxFigures, InboxStats } from '@parley/protocol';
+import type { CsatAnswer, CsatSurveyView, InboxFigures, InboxStats } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { businessTopic, type DeliveryEvent } from '../messaging';
 import { AppError } from '../platform/errors';
@@ -19,6 +19,14 @@ export async function answerCsat(core: InboxCore, options: { personId: string; c
   const conversation = await inboxSummary(core, { businessId: episode.business_id, conversationId: episode.conversation_id, viewerMemberId: null }).catch(() => undefined);
   if (conversation) ctx.bus.publish(businessTopic(episode.business_id), { frame: { type: 'inbox', conversation } } satisfies DeliveryEvent);
   return { surveyId: options.surveyId, rating: options.rating, answeredAt: at };
+}
+
+/** Whether the person rated the survey: the card reads it so a rated survey never offers its buttons again. */
+export async function csatSurvey(core: InboxCore, options: { personId: string; conversationId: string; surveyId: string }): Promise<CsatSurveyView> {
+  const episode = await findSurveyOfPerson(core.ctx.db, options);
+  if (!episode) throw new AppError('ERR_NOT_FOUND');
+  const rated = episode.csat_rating !== null;
+  return { surveyId: episode.id, rating: rated ? Number(episode.csat_rating) : null, answeredAt: rated ? Number(episode.csat_at) : null };
 }
 
 function median(values: number[]): number | null {

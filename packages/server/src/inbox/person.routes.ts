@@ -1,7 +1,7 @@
-import { ConversationParams, CsatAnswer, CsatBody, PersonRevealView, RevealDecisionBody, RevealParams } from '@parley/protocol';
+import { ConversationParams, CsatAnswer, CsatBody, CsatSurveyParams, CsatSurveyView, PersonRevealView, RevealDecisionBody, RevealParams } from '@parley/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf, requirePerson } from '../identity';
-import { answerCsat } from './csat.service';
+import { answerCsat, csatSurvey } from './csat.service';
 import type { InboxCore } from './inbox.service';
 import { decideRevealRequest, personReveal } from './reveal.service';
 
@@ -39,6 +39,21 @@ export function personInboxRoutes(core: InboxCore): FastifyPluginAsyncTypebox {
       '/v1/conversations/:conversationId/csat',
       { preHandler, schema: { tags, summary: 'Rate a resolved conversation from 1 to 5 (once per survey)', params: ConversationParams, body: CsatBody, response: { 200: CsatAnswer } } },
       async (request) => answerCsat(core, { personId: principalOf(request).personId, conversationId: request.params.conversationId, ...request.body }),
+    );
+
+    app.get(
+      '/v1/conversations/:conversationId/csat/:surveyId',
+      {
+        preHandler,
+        schema: {
+          tags,
+          summary: 'A survey in one of my conversations, and my rating if I gave one',
+          description: 'The `csat_survey` card reads it, so a rated survey shows its rating on every device. 404 for a survey not of this conversation or not mine.',
+          params: CsatSurveyParams,
+          response: { 200: CsatSurveyView },
+        },
+      },
+      async (request) => csatSurvey(core, { personId: principalOf(request).personId, ...request.params }),
     );
   };
 }

@@ -13,6 +13,7 @@ import type {
   CannedResponseBody,
   CreatedInvite,
   CreatedWebhookEndpoint,
+  CsatSurveyView,
   CreateRevealBody,
   CreateWebhookEndpointBody,
   HistoryPage,
@@ -176,6 +177,11 @@ export function decideReveal(revealId: string, decision: 'approve' | 'decline'):
 
 export function fetchReveal(revealId: string): Promise<{ status: string }> {
   return request<{ status: string }>('GET', `/v1/reveal-requests/${encodeURIComponent(revealId)}`);
+}
+
+/** The survey and my rating, null until I rate it: the card shows the rating after a reload. */
+export function fetchCsat(conversationId: string, surveyId: string): Promise<CsatSurveyView> {
+  return request<CsatSurveyView>('GET', `/v1/conversations/${encodeURIComponent(conversationId)}/csat/${encodeURIComponent(surveyId)}`);
 }
 
 export function answerCsat(conversationId: string, surveyId: string, rating: number): Promise<unknown> {
