@@ -62,7 +62,7 @@ export async function consoleSocket(t: TestApp, staff: Staff, available = true):
   return socket;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A console request as `who` (session cookie and CSRF token). */
 export function asMember(t: TestApp, who: { person: TestPerson } | TestPerson, method: Method, url: string, payload?: object) {

@@ -10,7 +10,7 @@ import { startReceiver, type WebhookReceiver } from './webhooks-fixtures';
 // allowed get past authorization, the others 403 ERR_FORBIDDEN, a stranger 404 ERR_NOT_FOUND
 // (exactly as for a business that does not exist), whatever the ids.
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 interface Route {
   readonly method: Method;
   readonly url: string;
@@ -69,6 +69,8 @@ describe.each(dialects)('console roles on %s', (dialect) => {
       { method: 'DELETE', url: `${b}/canned/${canned.id}`, allowed: owner },
       { method: 'GET', url: `${b}/settings`, allowed: builders },
       { method: 'PATCH', url: `${b}/settings`, body: { maxPerAgent: 5 }, allowed: owner },
+      { method: 'GET', url: `${b}/menu`, allowed: owner },
+      { method: 'PUT', url: `${b}/menu`, body: { persistentMenu: [{ type: 'postback', title: 'My balance', payload: 'BALANCE' }] }, allowed: owner },
       { method: 'GET', url: `${b}/invites`, allowed: owner },
       { method: 'POST', url: `${b}/invites`, body: { role: 'agent' }, allowed: owner },
       { method: 'DELETE', url: `${b}/invites/${invite.invite.id}`, allowed: owner },

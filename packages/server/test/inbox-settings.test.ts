@@ -1,4 +1,4 @@
-import type { Business, BusinessSettings, CannedResponse, CannedResponseList, InboxConversation } from '@parley/protocol';
+import type { Business, BusinessMenu, BusinessSettings, CannedResponse, CannedResponseList, InboxConversation } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './context';
 import { asMember, botHandsOver, consoleSocket, customer, inboxWorld, type InboxWorld } from './inbox-fixtures';
@@ -28,6 +28,39 @@ describe.each(dialects)('console settings and states on %s', (dialect) => {
     const directory = (await t.app.inject({ url: '/v1/businesses', headers: { cookie: person.cookie } })).json() as { businesses: Business[] };
     expect(directory.businesses.find((b) => b.id === world.bank.id)).toMatchObject({ name: 'Sandbox Bank Plc', greeting: 'Welcome! Ask me anything.' });
     expect(conversation.lastMessage?.content).toEqual({ contentType: 'text', text: 'Welcome! Ask me anything.' });
+  });
+
+  it('lets the owner set the menu people see from the console, with the API-key route\'s rules', async () => {
+    const { t } = world;
+    const menu: BusinessMenu = {
+      getStarted: { title: 'Get started', payload: 'GET_STARTED' },
+      persistentMenu: [
+        { type: 'postback', title: 'My balance', payload: 'BALANCE' },
+        { type: 'url', title: 'Help centre', url: 'https://sandbox-bank.example/help' },
+      ],
+    };
+    const set = await asMember(t, world.owner, 'PUT', `${base()}/menu`, menu);
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toEqual(menu);
+    // Left out is kept; null removes the button.
+    const noButton = await asMember(t, world.owner, 'PUT', `${base()}/menu`, { getStarted: null });
+    expect(noButton.json()).toEqual({ ...menu, getStarted: null });
+    expect((await asMember(t, world.owner, 'GET', `${base()}/menu`)).json()).toEqual({ ...menu, getStarted: null });
+    const { person } = await customer(t);
+    const directory = (await t.app.inject({ url: '/v1/businesses', headers: { cookie: person.cookie } })).json() as { businesses: Business[] };
+    expect(directory.businesses.find((b) => b.id === world.bank.id)?.menu).toEqual({ ...menu, getStarted: null });
+
+    const item = { type: 'postback', title: 'Item', payload: 'ITEM' };
+    for (const bad of [
+      { persistentMenu: [item, item, item, item] },
+      { persistentMenu: [{ ...item, title: 'x'.repeat(31) }] },
+      { persistentMenu: [{ type: 'url', title: 'Plain', url: 'http://sandbox-bank.example/' }] },
+      {},
+    ]) {
+      const refused = await asMember(t, world.owner, 'PUT', `${base()}/menu`, bad);
+      expect([refused.statusCode, refused.json().error.code], JSON.stringify(bad)).toEqual([400, 'ERR_VALIDATION']);
+    }
+    expect((await asMember(t, world.owner, 'GET', `${base()}/menu`)).json()).toEqual({ ...menu, getStarted: null });
   });
 
   it('keeps canned shortcuts unique per bank and lets owners change them', async () => {

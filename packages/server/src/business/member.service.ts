@@ -9,6 +9,8 @@ export const rolesAllowed = {
   listMembers: ['owner', 'developer'],
   manageMembers: ['owner'],
   manageKeys: ['owner', 'developer'],
+  // The menu is part of the profile people see, which owners manage (a bot may also set it with its key).
+  manageMenu: ['owner'],
 } as const satisfies Record<string, readonly BusinessRole[]>;
 
 function toMember(row: members.MemberViewRow): Member {
