@@ -76,6 +76,34 @@ describe('the agent console', () => {
     await page.getByRole('heading', { name: 'How people see Sandbox Bank' }).waitFor();
     await screenshot(page, 'console-settings-profile');
 
+    // The owner edits the menu people see: a wrong link is named before anything is sent, the fix is kept.
+    const menuForm = page.locator('form.menu-form');
+    const removeButtons = menuForm.getByRole('button', { name: /^Remove menu item/ });
+    while ((await removeButtons.count()) > 0) await removeButtons.first().click();
+    await menuForm.getByRole('button', { name: 'Add item' }).click();
+    const balanceItem = menuForm.locator('li[aria-label="Menu item 1"]');
+    await balanceItem.getByLabel('Title').fill('My balance');
+    await balanceItem.getByLabel('Payload').fill('BALANCE');
+    await menuForm.getByRole('button', { name: 'Add item' }).click();
+    const helpItem = menuForm.locator('li[aria-label="Menu item 2"]');
+    await helpItem.getByLabel('Title').fill('Help centre');
+    await helpItem.getByLabel('When tapped').selectOption('url');
+    await helpItem.getByLabel('Link (https)').fill('http://sandbox-bank.example/help');
+    await menuForm.getByRole('button', { name: 'Save menu' }).click();
+    await menuForm.getByRole('alert').getByText('Menu item 2: the link must be a full https:// address.').waitFor();
+    await helpItem.getByLabel('Link (https)').fill('https://sandbox-bank.example/help');
+    await menuForm.getByRole('button', { name: 'Save menu' }).click();
+    await menuForm.getByRole('status').getByText(/^Saved\./).waitFor();
+    await menuForm.scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-settings-menu');
+    await page.reload();
+    await expect.poll(() => menuForm.locator('li[aria-label="Menu item 2"]').getByLabel('Link (https)').inputValue()).toBe('https://sandbox-bank.example/help');
+    expect(await menuForm.locator('li[aria-label="Menu item 1"]').getByLabel('Payload').inputValue()).toBe('BALANCE');
+    await page.setViewportSize(phone);
+    await menuForm.scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-settings-menu-phone');
+    await page.setViewportSize(desktop);
+
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name').fill('Console test key');
     await page.getByRole('button', { name: 'Make key' }).click();

@@ -3,7 +3,7 @@
  * owner or developer manages there (members, API keys). Every route answers 404 for a business
  * the person is not a member of, as for one that does not exist.
  */
-import type { AddMemberBody, ApiKey, BusinessRole, CreateApiKeyBody, CreatedApiKey, Member, MembershipList } from '@parley/protocol';
+import type { AddMemberBody, ApiKey, BusinessMenu, BusinessRole, CreateApiKeyBody, CreatedApiKey, Member, MembershipList } from '@parley/protocol';
 import { request } from './http.client';
 
 export type Membership = MembershipList['memberships'][number];
@@ -41,6 +41,16 @@ export function revokeApiKey(businessId: string, keyId: string): Promise<void> {
   return request<void>('DELETE', `${businessPath(businessId)}/keys/${encodeURIComponent(keyId)}`);
 }
 
+/** The get-started button and persistent menu (owner). */
+export function fetchMenu(businessId: string): Promise<BusinessMenu> {
+  return request<BusinessMenu>('GET', `${businessPath(businessId)}/menu`);
+}
+
+/** Replace both parts of the menu (owner); the server applies the API-key route's rules. */
+export function saveMenu(businessId: string, menu: BusinessMenu): Promise<BusinessMenu> {
+  return request<BusinessMenu>('PUT', `${businessPath(businessId)}/menu`, { body: menu });
+}
+
 /** What each role may do, as the server enforces it: the console hides the rest. */
 export const roleCan = {
   manageMembers: (role: BusinessRole) => role === 'owner',
@@ -48,6 +58,7 @@ export const roleCan = {
   manageKeys: (role: BusinessRole) => role === 'owner' || role === 'developer',
   manageWebhooks: (role: BusinessRole) => role === 'owner' || role === 'developer',
   editProfile: (role: BusinessRole) => role === 'owner',
+  editMenu: (role: BusinessRole) => role === 'owner',
   /** Owners answer too, in a small bank; developers build the bot and do not. */
   answer: (role: BusinessRole) => role === 'owner' || role === 'agent',
 } as const;

@@ -6,6 +6,7 @@ import { describeError } from '../../api/http.client';
 import { fetchSettings, updateSettings } from '../../api/inbox.api';
 import { useConsole } from '../console.context';
 import { CannedSection } from './canned.section';
+import { MenuSection } from './menu.section';
 import { useLoad } from './use.load';
 
 export function ProfileSection() {
@@ -13,7 +14,6 @@ export function ProfileSection() {
   // Agents may not read the settings (owner, developer): they see the profile as people do.
   const readable = role !== 'agent';
   const [settings] = useLoad(() => (readable ? fetchSettings(business.id) : Promise.resolve(null)), [business.id, readable]);
-  const menu = business.menu?.persistentMenu ?? [];
   return (
     <div className="settings-stack">
       {settings.state === 'loading' && <p className="muted">Loading…</p>}
@@ -26,23 +26,7 @@ export function ProfileSection() {
           <p className="muted small">Owners change the profile.</p>
         </section>
       )}
-      <section className="settings-card" aria-labelledby="menu-title">
-        <h3 id="menu-title">Persistent menu</h3>
-        <p className="muted small">
-          Your bot sets the get-started button and menu with its API key (<code>PUT /v1/business/profile/menu</code>, see docs/menu.md), so the buttons always match what it answers.
-        </p>
-        {menu.length === 0 ? (
-          <p className="muted">No menu set.</p>
-        ) : (
-          <ul className="menu-preview">
-            {menu.map((item, index) => (
-              <li key={index}>
-                <strong>{item.title}</strong> <span className="muted small">{item.type === 'postback' ? `postback ${item.payload}` : item.url}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <MenuSection />
       {roleCan.answer(role) && <CannedSection />}
     </div>
   );
