@@ -36,6 +36,7 @@ import { ClientId, Id, Seq, Timestamp } from './schema';
  * | `GET`/`POST /inbox/:conversationId/reveals` | agent, owner | CreateRevealBody → RevealRequestList / 201 RevealRequest |
  * | `GET`/`POST /canned`, `PATCH`/`DELETE /canned/:cannedId` | agent, owner (read); owner (write) | CannedResponseBody → CannedResponseList / CannedResponse |
  * | `GET`/`PATCH /settings` | owner (developer may read) | UpdateBusinessSettingsBody → BusinessSettings |
+ * | `GET`/`PUT /menu` | owner | SetBusinessMenuBody → BusinessMenu (as `PUT /v1/business/profile/menu`, menu.ts) |
  * | `GET`/`POST /invites`, `DELETE /invites/:inviteId` | owner | CreateInviteBody → InviteList / 201 CreatedInvite |
  * | `GET`/`POST /webhooks/endpoints`, `DELETE /webhooks/endpoints/:endpointId`, `POST …/rotate-secret`, `POST …/test` | owner, developer | as the API-key routes in docs/webhooks.md |
  * | `GET /webhooks/deliveries`, `POST /webhooks/deliveries/:deliveryId/replay` | owner, developer | as the API-key routes |
