@@ -99,9 +99,9 @@ describe('the agent console', () => {
     await page.reload();
     await expect.poll(() => menuForm.locator('li[aria-label="Menu item 2"]').getByLabel('Link (https)').inputValue()).toBe('https://sandbox-bank.example/help');
     expect(await menuForm.locator('li[aria-label="Menu item 1"]').getByLabel('Payload').inputValue()).toBe('BALANCE');
-    await page.setViewportSize(phone);
+    await page.setViewportSize(laptop);
     await menuForm.scrollIntoViewIfNeeded();
-    await screenshot(page, 'console-settings-menu-phone');
+    await screenshot(page, 'console-settings-menu-laptop');
     await page.setViewportSize(desktop);
 
     await page.getByRole('link', { name: 'API keys' }).click();
