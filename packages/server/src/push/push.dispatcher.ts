@@ -2,6 +2,7 @@ import type { PushPayload } from '@parley/protocol';
 import { Counter } from 'prom-client';
 import webPush from 'web-push';
 import type { ServerContext } from '../context';
+import { WakeLoop } from '../platform/wake.loop';
 import { openText } from '../privacy';
 import { nextAttemptAt, type AttemptOutcome, type WebhookSender } from '../webhooks';
 import * as push from './push.repository';
@@ -31,14 +32,12 @@ export class PushDispatcher {
   readonly #options: Required<PushDispatcherOptions>;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #outcomes: Counter<'outcome'>;
-  #ticking: Promise<void> | undefined;
-  #again = false;
-  #timer: NodeJS.Timeout | undefined;
-  #closed = false;
+  readonly #loop: WakeLoop;
 
   constructor(ctx: ServerContext, options: PushDispatcherOptions) {
     this.#ctx = ctx;
     this.#options = { pollMs: 1_000, maxInFlight: 64, ...options };
+    this.#loop = new WakeLoop(() => this.#claimAll(), this.#options.pollMs);
     this.#outcomes = new Counter({
       name: 'parley_push_attempts_total',
       help: 'Web Push attempts by outcome: sent, skipped (the person was online), retry, gone (subscription dropped) or dead.',
@@ -53,27 +52,13 @@ export class PushDispatcher {
   }
 
   wake(): void {
-    if (this.#closed) return;
-    if (this.#ticking) {
-      this.#again = true;
-      return;
-    }
-    this.#ticking = this.#claimAll().finally(() => {
-      this.#ticking = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      } else if (!this.#closed) {
-        if (this.#timer) clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => this.wake(), this.#options.pollMs).unref();
-      }
-    });
+    this.#loop.wake();
   }
 
   /** Deliver everything due now and wait for it; for tests that move the clock. */
   async flush(): Promise<void> {
     for (let round = 0; round < 100; round++) {
-      await this.#ticking;
+      await this.#loop.running;
       const claimed = await this.#claim();
       await Promise.all(this.#inFlight);
       if (claimed === 0 && this.#inFlight.size === 0) return;
@@ -81,15 +66,13 @@ export class PushDispatcher {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#ticking;
+    await this.#loop.close();
     await Promise.all(this.#inFlight);
   }
 
   async #claimAll(): Promise<void> {
     try {
-      while (!this.#closed && (await this.#claim()) > 0 && this.#inFlight.size < this.#options.maxInFlight) {
+      while (!this.#loop.closed && (await this.#claim()) > 0 && this.#inFlight.size < this.#options.maxInFlight) {
         // Claim again while rows keep coming and there is room.
       }
       await push.deleteSettled(this.#ctx.db, this.#ctx.clock.now() - dayMs);
@@ -100,7 +83,7 @@ export class PushDispatcher {
 
   async #claim(): Promise<number> {
     const room = this.#options.maxInFlight - this.#inFlight.size;
-    if (this.#closed || room <= 0) return 0;
+    if (this.#loop.closed || room <= 0) return 0;
     const now = this.#ctx.clock.now();
     const token = this.#ctx.random.token(12);
     const claimed = await push.claimDue(this.#ctx.db, this.#ctx.dialect, { now, limit: room, leaseUntil: now + leaseMs, token });

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../database';
 import type { Dialect } from '../platform/db/database';
+import { claimLeased } from '../platform/db/leased-claim';
 import type { PushOutboxTable, PushStatus, PushSubscriptionRow, PushVapidTable } from './push.table';
 
 /**
@@ -58,33 +59,16 @@ export interface ClaimedPush {
   auth: string;
 }
 
-/**
- * Lease up to `limit` due notifications to `token` (see webhooks' claimDue: SKIP LOCKED keeps
- * PostgreSQL nodes off each other's rows; a lease that runs out makes the row due again).
- */
+/** Lease up to `limit` due notifications to `token` (see `claimLeased`), with what it takes to send them. */
 export async function claimDue(db: Db, dialect: Dialect, claim: { now: number; limit: number; leaseUntil: number; token: string }): Promise<ClaimedPush[]> {
-  const due = db
-    .selectFrom('push_outbox')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', claim.now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', claim.now)]))
-    .orderBy('next_attempt_at')
-    .limit(claim.limit)
-    .$if(dialect === 'postgres', (query) => query.forUpdate().skipLocked());
-  const claimed = await db
-    .updateTable('push_outbox')
-    .set({ locked_until: claim.leaseUntil, lease_token: claim.token })
-    .where('id', 'in', due)
-    .returning('id')
-    .execute();
+  const claimed = await claimLeased(db, dialect, 'push_outbox', claim);
   if (claimed.length === 0) return [];
   return db
     .selectFrom('push_outbox as o')
     .innerJoin('push_subscriptions as s', 's.id', 'o.subscription_id')
     .select(['o.id', 'o.person_id', 'o.dedupe_id', 'o.payload_sealed', 'o.attempts', 'o.expires_at', 'o.subscription_id'])
     .select(['s.endpoint', 's.p256dh', 's.auth'])
-    .where('o.id', 'in', claimed.map((row) => row.id))
+    .where('o.id', 'in', claimed)
     .where('o.lease_token', '=', claim.token)
     .execute();
 }

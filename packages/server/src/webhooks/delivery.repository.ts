@@ -1,6 +1,7 @@
 import type { WebhookDeliveryStatus } from '@parley/protocol';
 import type { Db } from '../database';
 import type { Dialect } from '../platform/db/database';
+import { claimLeased } from '../platform/db/leased-claim';
 import type { WebhookDeliveryRow } from './webhook.table';
 
 /** A claimed delivery with what it takes to send it. */
@@ -31,21 +32,7 @@ export async function claimDue(
   dialect: Dialect,
   claim: { now: number; limit: number; leaseUntil: number; token: string },
 ): Promise<ClaimedDelivery[]> {
-  const due = db
-    .selectFrom('webhook_deliveries')
-    .select('id')
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', claim.now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', claim.now)]))
-    .orderBy('next_attempt_at')
-    .limit(claim.limit)
-    .$if(dialect === 'postgres', (query) => query.forUpdate().skipLocked());
-  const claimed = await db
-    .updateTable('webhook_deliveries')
-    .set({ locked_until: claim.leaseUntil, lease_token: claim.token })
-    .where('id', 'in', due)
-    .returning('id')
-    .execute();
+  const claimed = await claimLeased(db, dialect, 'webhook_deliveries', claim);
   if (claimed.length === 0) return [];
   return db
     .selectFrom('webhook_deliveries as d')
@@ -54,7 +41,7 @@ export async function claimDue(
     .select(['d.id', 'd.event_id', 'd.endpoint_id', 'd.retry_step', 'd.give_up_at', 'e.payload', 'p.url', 'p.secret_box'])
     .select(['p.previous_secret_box', 'p.previous_secret_expires_at', 'd.business_id', 'p.mode'])
     .select((eb) => eb.ref('d.lease_token').$notNull().as('lease_token'))
-    .where('d.id', 'in', claimed.map((row) => row.id))
+    .where('d.id', 'in', claimed)
     .where('d.lease_token', '=', claim.token)
     .orderBy('d.next_attempt_at')
     .execute();

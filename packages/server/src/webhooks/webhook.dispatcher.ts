@@ -1,6 +1,7 @@
 import type { ServerContext } from '../context';
 import { Counter } from 'prom-client';
 import { createBatcher } from '../platform/batcher';
+import { WakeLoop } from '../platform/wake.loop';
 import { claimDue, pruneEvents, recordAttempts, releaseAllLeases, type AttemptResult, type ClaimedDelivery } from './delivery.repository';
 import { openPayloads } from './payload.box';
 
@@ -32,11 +33,8 @@ export class WebhookDispatcher {
   readonly #options: Required<DispatcherOptions>;
   readonly #token = (): string => this.#ctx.random.token(12);
   readonly #inFlight = new Set<Promise<void>>();
-  #ticking: Promise<void> | undefined;
-  #again = false;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #loop: WakeLoop;
   #unsubscribe: (() => void) | undefined;
-  #closed = false;
   #prunedAt = Number.NEGATIVE_INFINITY;
   readonly #attempts: Counter<'outcome'>;
   /** Outcomes that finish together are recorded together (see recordAttempts). */
@@ -45,6 +43,7 @@ export class WebhookDispatcher {
   constructor(ctx: ServerContext, options: DispatcherOptions) {
     this.#ctx = ctx;
     this.#options = { pollMs: 1_000, maxInFlight: 64, ...options };
+    this.#loop = new WakeLoop(() => this.#tick(), this.#options.pollMs);
     this.#attempts = new Counter({
       name: 'parley_webhook_attempts_total',
       help: 'Webhook delivery attempts by outcome: delivered, retry (failed, will retry) or dead (failed, gave up).',
@@ -66,20 +65,7 @@ export class WebhookDispatcher {
 
   /** Look for due deliveries now. */
   wake(): void {
-    if (this.#closed) return;
-    if (this.#ticking) {
-      this.#again = true;
-      return;
-    }
-    this.#ticking = this.#tick().finally(() => {
-      this.#ticking = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      } else {
-        this.#schedule();
-      }
-    });
+    this.#loop.wake();
   }
 
   /**
@@ -89,27 +75,18 @@ export class WebhookDispatcher {
   async flush(): Promise<void> {
     await this.#pruneHourly();
     for (let round = 0; round < 1_000; round++) {
-      await this.#ticking;
+      await this.#loop.running;
       const claimed = await this.#claimAndPost();
       await Promise.all(this.#inFlight);
-      if (claimed === 0 && this.#inFlight.size === 0 && !this.#ticking) return;
+      if (claimed === 0 && this.#inFlight.size === 0 && !this.#loop.running) return;
     }
   }
 
   /** Stop claiming; wait for the posts in flight and record their outcome. */
   async close(): Promise<void> {
-    this.#closed = true;
     this.#unsubscribe?.();
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#ticking;
+    await this.#loop.close();
     await Promise.all(this.#inFlight);
-  }
-
-  #schedule(): void {
-    if (this.#closed) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.wake(), this.#options.pollMs);
-    this.#timer.unref();
   }
 
   /** Old events go once an hour (by the injected clock), between claims. */
@@ -124,7 +101,7 @@ export class WebhookDispatcher {
   async #tick(): Promise<void> {
     try {
       await this.#pruneHourly();
-      while (!this.#closed && (await this.#claimAndPost()) > 0 && this.#inFlight.size < this.#options.maxInFlight) {
+      while (!this.#loop.closed && (await this.#claimAndPost()) > 0 && this.#inFlight.size < this.#options.maxInFlight) {
         // Keep claiming while there is room and work.
       }
     } catch (error) {
@@ -135,7 +112,7 @@ export class WebhookDispatcher {
   /** One claim of as many due deliveries as there is room for; each is posted in the background. */
   async #claimAndPost(): Promise<number> {
     const room = this.#options.maxInFlight - this.#inFlight.size;
-    if (this.#closed || room <= 0) return 0;
+    if (this.#loop.closed || room <= 0) return 0;
     const now = this.#ctx.clock.now();
     const token = this.#token();
     const claimed = await openPayloads(this.#ctx, await claimDue(this.#ctx.db, this.#ctx.dialect, { now, limit: room, leaseUntil: now + this.#leaseMs, token }));
