@@ -19,7 +19,7 @@ import { ClientId, Id, Seq, Timestamp } from './schema';
  *
  * | route | who | body → answer |
  * |---|---|---|
- * | `GET /inbox?status&view&bsid&limit&before` | agent, owner | → InboxList |
+ * | `GET /inbox?status&view&bsid&limit&before&beforeId` | agent, owner | → InboxList |
  * | `GET /inbox/agents` | agent, owner | → InboxAgentList (for transfer) |
  * | `GET /inbox/stats?from&to` | agent, owner | → InboxStats |
  * | `GET /inbox/:conversationId` | agent, owner | → InboxConversationView |
@@ -123,7 +123,11 @@ export type InboxConversation = Static<typeof InboxConversation>;
 export const InboxParams = Type.Object({ businessId: Id, conversationId: Id });
 export type InboxParams = Static<typeof InboxParams>;
 
-/** `GET /inbox`: newest activity first. `before` is the `updatedAt` of the last row of the previous page. */
+/**
+ * `GET /inbox`: newest activity first (ties in `updatedAt` by `conversationId`). The next page:
+ * `before` = the `updatedAt` and `beforeId` = the `conversationId` of the last row of the previous
+ * page (`before` alone skips rows that share that millisecond; kept for older clients).
+ */
 export const InboxQuery = Type.Object(
   {
     status: Type.Optional(InboxStatus),
@@ -132,6 +136,8 @@ export const InboxQuery = Type.Object(
     bsid: Type.Optional(Type.String({ minLength: 6, maxLength: 64, pattern: '^bsid_[A-Za-z0-9_-]*$' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     before: Type.Optional(Timestamp),
+    /** With `before` only: the last row's conversationId, so rows changed in the same millisecond are not skipped. */
+    beforeId: Type.Optional(Id),
   },
   strict,
 );

@@ -28,7 +28,9 @@ export interface InboxFilter {
   status?: InboxStatus | undefined;
   assignee?: { kind: 'member'; memberId: string } | { kind: 'none' } | undefined;
   bsidPrefix?: string | undefined;
+  /** The last row of the previous page: `updated_at`, and its conversation id to break ties. */
   before?: number | undefined;
+  beforeId?: string | undefined;
   limit?: number;
 }
 
@@ -64,7 +66,12 @@ export async function findInboxViews(db: Db, filter: InboxFilter): Promise<Inbox
   if (filter.assignee?.kind === 'none') query = query.where('ic.assignee_member_id', 'is', null);
   // substr, not LIKE: `_` is a LIKE wildcard, and SQLite's LIKE ignores case.
   if (filter.bsidPrefix !== undefined) query = query.where(sql<string>`substr(b.bsid, 1, ${sql.lit(filter.bsidPrefix.length)})`, '=', filter.bsidPrefix);
-  if (filter.before !== undefined) query = query.where('ic.updated_at', '<', filter.before);
+  const { before, beforeId } = filter;
+  if (before !== undefined && beforeId === undefined) query = query.where('ic.updated_at', '<', before);
+  // The list is ordered (updated_at desc, conversation_id asc): strictly after the cursor row in that order.
+  if (before !== undefined && beforeId !== undefined) {
+    query = query.where((eb) => eb.or([eb('ic.updated_at', '<', before), eb.and([eb('ic.updated_at', '=', before), eb('ic.conversation_id', '>', beforeId)])]));
+  }
   const rows = await query.orderBy('ic.updated_at', 'desc').orderBy('ic.conversation_id').limit(filter.limit ?? 1).execute();
   return rows as InboxViewRow[];
 }

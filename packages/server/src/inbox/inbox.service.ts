@@ -69,6 +69,9 @@ export async function inboxSummary(core: InboxCore, options: { businessId: strin
 }
 
 export async function listInbox(core: InboxCore, member: ConsoleMember & { businessId: string }, query: InboxQuery): Promise<InboxList> {
+  if (query.beforeId !== undefined && query.before === undefined) {
+    throw new AppError('ERR_VALIDATION', { message: 'beforeId needs before: both come from the last row of the previous page.' });
+  }
   const limit = query.limit ?? 50;
   const view = query.view ?? 'all';
   const filter: InboxFilter = {
@@ -78,6 +81,7 @@ export async function listInbox(core: InboxCore, member: ConsoleMember & { busin
     assignee: view === 'mine' ? { kind: 'member', memberId: member.id } : view === 'unassigned' ? { kind: 'none' } : undefined,
     bsidPrefix: query.bsid,
     before: query.before,
+    beforeId: query.beforeId,
     limit: limit + 1,
   };
   const rows = await openedViews(core, await findInboxViews(core.ctx.db, filter));
