@@ -306,5 +306,28 @@ describe('the agent console', () => {
     await approved.scrollIntoViewIfNeeded();
     await screenshot(desk, 'console-reveal-approved-laptop');
     await screenshot(person, 'console-person-reveal-approved-phone');
+
+    // A long thread: the console opens on its last 100 messages and pages back to the first, keeping the agent's place.
+    const conversationId = new URL(desk.url()).pathname.split('/').at(-1)!;
+    for (let i = 1; i <= 110; i += 1) {
+      const reply = await world.t.app.inject({ method: 'POST', url: `/v1/business/${world.bankBusinessId}/inbox/${conversationId}/messages`, headers: agent.headers, payload: { clientId: `long-reply-${i}`, content: { contentType: 'text', text: `Checking ${i}` } } });
+      expect(reply.statusCode, reply.body).toBe(201);
+    }
+    await desk.reload();
+    const thread = desk.getByRole('log', { name: 'Conversation' });
+    const earlier = thread.getByRole('button', { name: 'Load earlier messages' });
+    await earlier.waitFor();
+    expect(await thread.getByText('I need to speak to someone').count()).toBe(0);
+    const firstHeld = thread.locator('li.thread-message').first();
+    const seq = await firstHeld.getAttribute('data-seq');
+    // The agent scrolls up to the top of what is loaded, as they would to reach the button.
+    await earlier.scrollIntoViewIfNeeded();
+    const placeBefore = (await firstHeld.boundingBox())!.y;
+    await screenshot(desk, 'console-thread-load-earlier-laptop');
+    await earlier.click();
+    await thread.getByText('I need to speak to someone').waitFor({ state: 'attached' });
+    await earlier.waitFor({ state: 'detached' });
+    expect((await thread.locator(`li.thread-message[data-seq="${seq}"]`).boundingBox())!.y).toBeCloseTo(placeBefore, -1);
+    await screenshot(desk, 'console-thread-earlier-laptop');
   }, 120_000);
 });

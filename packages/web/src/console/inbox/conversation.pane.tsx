@@ -14,6 +14,7 @@ import { ThreadView } from './thread.view';
 export function ConversationPane(props: { conversationId: string }) {
   const { business } = useConsole();
   const state = useInboxState();
+  const store = useInboxStore();
   const { conversationId } = props;
   const row = state.conversations[conversationId];
   const thread = state.threads[conversationId] ?? emptyThread;
@@ -36,7 +37,7 @@ export function ConversationPane(props: { conversationId: string }) {
     <div className="conversation">
       <section className="conversation-main" aria-labelledby="conversation-title">
         <ConversationHeader row={row} />
-        <ThreadView thread={thread} personRead={state.personRead[conversationId] ?? 0} typing={state.typing[conversationId] === true} handoverNote={row.handoverNote} handedOverAt={row.handedOverAt} />
+        <ThreadView thread={thread} personRead={state.personRead[conversationId] ?? 0} typing={state.typing[conversationId] === true} handoverNote={row.handoverNote} handedOverAt={row.handedOverAt} onLoadEarlier={() => void store.loadEarlier(conversationId)} />
         <ReplyComposer key={conversationId} businessId={business.id} conversationId={conversationId} canned={canned} disabled={closed} />
       </section>
       <CustomerPanel row={row} context={thread.context} />

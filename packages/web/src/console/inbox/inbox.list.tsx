@@ -68,6 +68,13 @@ export function InboxList(props: { selectedId: string | null }) {
             <InboxRow row={row} selected={row.conversationId === props.selectedId} />
           </li>
         ))}
+        {state.listHasMore && !state.listLoading && (
+          <li className="inbox-more">
+            <button type="button" className="button small" onClick={() => void store.loadMoreList()} disabled={state.listMoreLoading} aria-busy={state.listMoreLoading}>
+              {state.listMoreLoading ? 'Loading…' : 'Load more'}
+            </button>
+          </li>
+        )}
       </ul>
     </section>
   );

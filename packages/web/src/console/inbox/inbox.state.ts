@@ -19,6 +19,10 @@ export interface Thread {
   readonly context: CustomerContext | null;
   readonly loaded: boolean;
   readonly error: string | null;
+  /** The server holds messages before the first one here ("Load earlier messages"). */
+  readonly hasEarlier: boolean;
+  readonly loadingEarlier: boolean;
+  readonly earlierError: string | null;
 }
 
 export interface InboxState {
@@ -30,6 +34,9 @@ export interface InboxState {
   readonly filter: InboxFilter;
   readonly listLoading: boolean;
   readonly listError: string | null;
+  /** The server has rows past the last page loaded ("Load more"). */
+  readonly listHasMore: boolean;
+  readonly listMoreLoading: boolean;
   readonly threads: Readonly<Record<string, Thread>>;
   /** The person is typing, per conversation. */
   readonly typing: Readonly<Record<string, boolean>>;
@@ -38,7 +45,7 @@ export interface InboxState {
   readonly announcement: { readonly id: number; readonly text: string } | null;
 }
 
-export const emptyThread: Thread = { messages: [], notes: [], context: null, loaded: false, error: null };
+export const emptyThread: Thread = { messages: [], notes: [], context: null, loaded: false, error: null, hasEarlier: false, loadingEarlier: false, earlierError: null };
 
 export const initialInboxState: InboxState = {
   status: 'connecting',
@@ -48,17 +55,27 @@ export const initialInboxState: InboxState = {
   filter: { status: 'open', view: 'all', search: '' },
   listLoading: true,
   listError: null,
+  listHasMore: false,
+  listMoreLoading: false,
   threads: {},
   typing: {},
   personRead: {},
   announcement: null,
 };
 
-/** Rows from a list answer: the server's unread counts are the caller's own, so they win. */
-export function withListed(state: InboxState, rows: readonly InboxConversation[]): InboxState {
+/** Rows from a list answer (a first page or the next one): the server's unread counts are the caller's own, so they win. */
+export function withListed(state: InboxState, rows: readonly InboxConversation[], hasMore: boolean): InboxState {
   const conversations = { ...state.conversations };
   for (const row of rows) conversations[row.conversationId] = row;
-  return { ...state, conversations, listLoading: false, listError: null };
+  return { ...state, conversations, listLoading: false, listError: null, listHasMore: hasMore, listMoreLoading: false };
+}
+
+/** An earlier page of a thread: its messages go in by seq, once; `hasMore` says whether there is still more before them. */
+export function withEarlier(state: InboxState, conversationId: string, messages: readonly Message[], hasMore: boolean): InboxState {
+  const thread = state.threads[conversationId];
+  if (!thread) return state;
+  const merged = messages.reduce<Message[]>((all, message) => insertBySeq(all, message), [...thread.messages]);
+  return { ...state, threads: { ...state.threads, [conversationId]: { ...thread, messages: merged, hasEarlier: hasMore, loadingEarlier: false, earlierError: null } } };
 }
 
 /**
@@ -121,7 +138,7 @@ export function visibleRows(state: InboxState): InboxConversation[] {
     .filter((row) => status === 'any' || row.status === status)
     .filter((row) => view === 'all' || (view === 'unassigned' ? row.assignee === null : row.assignee !== null && row.assignee.memberId === state.myMemberId))
     .filter((row) => needle === '' || row.bsid.toLowerCase().startsWith(needle) || row.bsid.toLowerCase().includes(needle))
-    .sort((a, b) => b.updatedAt - a.updatedAt);
+    .sort((a, b) => b.updatedAt - a.updatedAt || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0));
 }
 
 /** Unresolved conversations with something unread, for the tab badge and the page title. */

@@ -10,6 +10,18 @@ import { previewOf } from '../../chat/content/content.preview';
 import { gatewayUrl, LiveConnection } from '../../live/live.connection';
 import * as inbox from './inbox.state';
 
+/** Rows per list page and messages per thread page (the routes allow up to 200). */
+const listPage = 100;
+const threadPage = 100;
+
+/** Where the next list page starts: the last row the server gave, by time and then id (rows can share a millisecond). */
+type ListCursor = { before: number; beforeId: string };
+
+function cursorOf(rows: readonly InboxConversation[]): ListCursor | null {
+  const last = rows.at(-1);
+  return last ? { before: last.updatedAt, beforeId: last.conversationId } : null;
+}
+
 /** The person shows as typing for this long after a `start`, unless they stop or send. */
 const typingShownMs = 8_000;
 
@@ -30,6 +42,7 @@ export class InboxStore {
   private viewing: string | null = null;
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private listRequest = 0;
+  private listCursor: ListCursor | null = null;
   private announcementId = 0;
 
   constructor(private readonly options: InboxStoreOptions) {
@@ -77,19 +90,40 @@ export class InboxStore {
     void this.refreshList();
   }
 
-  /** Load the rows of the current filter (the server's unread counts are the caller's). */
+  /** Load the first page of the current filter (the server's unread counts are the caller's). */
   async refreshList(): Promise<void> {
     const ticket = ++this.listRequest;
-    const { status, view, search } = this.state.filter;
-    const bsid = /^bsid_[A-Za-z0-9_-]{1,}$/.test(search.trim()) && search.trim().length >= 6 ? search.trim() : undefined;
-    this.set({ ...this.state, listLoading: true });
+    this.set({ ...this.state, listLoading: true, listMoreLoading: false });
     try {
-      const list = await listInbox(this.options.businessId, { view, ...(status === 'any' ? {} : { status }), ...(bsid ? { bsid } : {}), limit: 100 });
+      const list = await listInbox(this.options.businessId, { ...this.listQuery(), limit: listPage });
       if (ticket !== this.listRequest) return;
-      this.set(inbox.withListed(this.state, list.conversations));
+      this.listCursor = cursorOf(list.conversations);
+      this.set(inbox.withListed(this.state, list.conversations, list.hasMore));
     } catch (error) {
       if (ticket === this.listRequest) this.set({ ...this.state, listLoading: false, listError: describeError(error) });
     }
+  }
+
+  /** "Load more": the page after the last row the server gave (rows that moved since come live). */
+  async loadMoreList(): Promise<void> {
+    const cursor = this.listCursor;
+    if (!cursor || !this.state.listHasMore || this.state.listMoreLoading || this.state.listLoading) return;
+    const ticket = this.listRequest;
+    this.set({ ...this.state, listMoreLoading: true });
+    try {
+      const list = await listInbox(this.options.businessId, { ...this.listQuery(), limit: listPage, ...cursor });
+      if (ticket !== this.listRequest) return;
+      this.listCursor = cursorOf(list.conversations) ?? cursor;
+      this.set(inbox.withListed(this.state, list.conversations, list.hasMore));
+    } catch (error) {
+      if (ticket === this.listRequest) this.set({ ...this.state, listMoreLoading: false, listError: describeError(error) });
+    }
+  }
+
+  private listQuery() {
+    const { status, view, search } = this.state.filter;
+    const bsid = /^bsid_[A-Za-z0-9_-]{1,}$/.test(search.trim()) && search.trim().length >= 6 ? search.trim() : undefined;
+    return { view, ...(status === 'any' ? {} : { status }), ...(bsid ? { bsid } : {}) };
   }
 
   /** Open a conversation: load its thread, notes and customer context, and mark it read. */
@@ -98,10 +132,13 @@ export class InboxStore {
     if (!conversationId) return;
     const businessId = this.options.businessId;
     try {
-      const [view, page] = await Promise.all([fetchInboxConversation(businessId, conversationId), fetchThread(businessId, conversationId)]);
-      const held = this.state.threads[conversationId]?.messages ?? [];
-      const messages = page.messages.reduce<Message[]>((all, message) => inbox.insertBySeq(all, message), [...held]);
-      const thread: inbox.Thread = { messages, notes: view.notes, context: view.context, loaded: true, error: null };
+      const [view, page] = await Promise.all([fetchInboxConversation(businessId, conversationId), fetchThread(businessId, conversationId, { limit: threadPage })]);
+      const messages = page.messages.reduce<Message[]>((all, message) => inbox.insertBySeq(all, message), [...(this.state.threads[conversationId]?.messages ?? [])]);
+      const held = this.state.threads[conversationId];
+      // A reopen keeps what was paged back already; a first open believes the server.
+      const reachesFurther = held !== undefined && held.messages.length > 0 && (page.messages.length === 0 || held.messages[0]!.seq < page.messages[0]!.seq);
+      const hasEarlier = reachesFurther ? held.hasEarlier : page.hasMore;
+      const thread: inbox.Thread = { ...inbox.emptyThread, messages, notes: view.notes, context: view.context, loaded: true, hasEarlier };
       const conversations = { ...this.state.conversations, [conversationId]: this.state.conversations[conversationId] ?? view.conversation };
       this.set({ ...this.state, conversations, threads: { ...this.state.threads, [conversationId]: thread } });
       this.markViewedRead();
@@ -109,6 +146,25 @@ export class InboxStore {
       const thread = { ...(this.state.threads[conversationId] ?? inbox.emptyThread), error: describeError(error) };
       this.set({ ...this.state, threads: { ...this.state.threads, [conversationId]: thread } });
     }
+  }
+
+  /** "Load earlier messages": the page of the thread just before its first message held. */
+  async loadEarlier(conversationId: string): Promise<void> {
+    const thread = this.state.threads[conversationId];
+    const first = thread?.messages[0];
+    if (!thread || !first || !thread.hasEarlier || thread.loadingEarlier) return;
+    this.setThread(conversationId, { ...thread, loadingEarlier: true, earlierError: null });
+    try {
+      const page = await fetchThread(this.options.businessId, conversationId, { before: first.seq, limit: threadPage });
+      this.set(inbox.withEarlier(this.state, conversationId, page.messages, page.hasMore));
+    } catch (error) {
+      const now = this.state.threads[conversationId];
+      if (now) this.setThread(conversationId, { ...now, loadingEarlier: false, earlierError: describeError(error) });
+    }
+  }
+
+  private setThread(conversationId: string, thread: inbox.Thread): void {
+    this.set({ ...this.state, threads: { ...this.state.threads, [conversationId]: thread } });
   }
 
   /** A change the console made itself over HTTP (assign, resolve…): show it now, before its frame. */

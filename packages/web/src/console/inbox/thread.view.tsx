@@ -3,7 +3,7 @@
  * notes in place (on a yellow card, never sent), the person's read state and typing.
  */
 import type { Message, MessageContent, Note } from '@parley/protocol';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { previewOf } from '../../chat/content/content.preview';
 import { RichContent } from '../../chat/content/message.content';
 import { formatDay, formatTime, isSameDay } from '../../ui/format';
@@ -11,22 +11,34 @@ import type { Thread } from './inbox.state';
 
 type Item = { readonly kind: 'message'; readonly at: number; readonly message: Message } | { readonly kind: 'note'; readonly at: number; readonly note: Note };
 
-export function ThreadView(props: { thread: Thread; personRead: number; typing: boolean; handoverNote: string | null; handedOverAt: number }) {
+export function ThreadView(props: { thread: Thread; personRead: number; typing: boolean; handoverNote: string | null; handedOverAt: number; onLoadEarlier(): void }) {
   const { thread } = props;
   const end = useRef<HTMLDivElement>(null);
-  const items: Item[] = [
-    ...thread.messages.map((message) => ({ kind: 'message' as const, at: message.sentAt, message })),
-    ...thread.notes.map((note) => ({ kind: 'note' as const, at: note.createdAt, note })),
-  ].sort((a, b) => a.at - b.at);
+  const items = threadItems(thread);
   const lastAgentSeq = [...thread.messages].reverse().find((m) => m.sender === 'business' && m.agent)?.seq ?? null;
+  const last = items.at(-1);
+  const lastKey = last ? itemKey(last) : null;
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
-  }, [items.length, props.typing]);
+  }, [lastKey, props.typing]);
+  const scroller = useKeptScroll(thread.messages[0]?.seq ?? null);
 
   return (
-    <div className="thread" role="log" aria-label="Conversation" tabIndex={0}>
+    <div className="thread" role="log" aria-label="Conversation" tabIndex={0} ref={scroller}>
       {!thread.loaded && !thread.error && <p className="muted thread-status">Loading the conversation…</p>}
       {thread.error && <p className="notice error">{thread.error}</p>}
+      {thread.hasEarlier && (
+        <div className="thread-earlier">
+          <button type="button" className="button small" onClick={props.onLoadEarlier} disabled={thread.loadingEarlier} aria-busy={thread.loadingEarlier}>
+            {thread.loadingEarlier ? 'Loading earlier messages…' : 'Load earlier messages'}
+          </button>
+          {thread.earlierError && (
+            <p className="notice error" role="alert">
+              {thread.earlierError}
+            </p>
+          )}
+        </div>
+      )}
       <ol className="thread-items">
         {items.map((item, index) => {
           const previous = items[index - 1];
@@ -39,9 +51,9 @@ export function ThreadView(props: { thread: Thread; personRead: number; typing: 
             day,
             handover,
             item.kind === 'note' ? (
-              <NoteItem key={`n-${item.note.id}`} note={item.note} />
+              <NoteItem key={itemKey(item)} note={item.note} />
             ) : (
-              <MessageItem key={`m-${item.message.seq}`} message={item.message} read={item.message.seq === lastAgentSeq && props.personRead >= item.message.seq} />
+              <MessageItem key={itemKey(item)} message={item.message} read={item.message.seq === lastAgentSeq && props.personRead >= item.message.seq} />
             ),
           ];
         })}
@@ -54,6 +66,37 @@ export function ThreadView(props: { thread: Thread; personRead: number; typing: 
       <div ref={end} />
     </div>
   );
+}
+
+const itemKey = (item: Item) => (item.kind === 'note' ? `n-${item.note.id}` : `m-${item.message.seq}`);
+
+/**
+ * Messages and notes by time. While earlier messages are still on the server, notes older than
+ * the first message held wait with them, so each note shows where it was written, never at the top.
+ */
+function threadItems(thread: Thread): Item[] {
+  const from = thread.hasEarlier ? (thread.messages[0]?.sentAt ?? Infinity) : -Infinity;
+  return [
+    ...thread.messages.map((message) => ({ kind: 'message' as const, at: message.sentAt, message })),
+    ...thread.notes.filter((note) => note.createdAt >= from).map((note) => ({ kind: 'note' as const, at: note.createdAt, note })),
+  ].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * When earlier messages are put above (the first seq drops), the scroller moves down by the
+ * height they added, so what the agent was reading stays where it was.
+ */
+function useKeptScroll(firstSeq: number | null) {
+  const element = useRef<HTMLDivElement>(null);
+  const seen = useRef<{ firstSeq: number | null; height: number }>({ firstSeq, height: 0 });
+  useLayoutEffect(() => {
+    const node = element.current;
+    if (!node) return;
+    const before = seen.current;
+    if (before.firstSeq !== null && firstSeq !== null && firstSeq < before.firstSeq) node.scrollTop += node.scrollHeight - before.height;
+    seen.current = { firstSeq, height: node.scrollHeight };
+  });
+  return element;
 }
 
 function MessageItem(props: { message: Message; read: boolean }) {
