@@ -1,40 +1,15 @@
 /** The root: find out who is signed in, then show the sign-in screen or the app. */
 import type { Me } from '@parley/protocol';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { describeError, onSignedOut, setCsrfToken } from './api/http.client';
+import { useCallback, useMemo } from 'react';
 import { fetchMe } from './api/identity.api';
 import { AuthScreen } from './auth/auth.screen';
 import { ChatProvider } from './live/chat.context';
 import { SessionContext, type Session } from './session.context';
+import { endedNotice, useSessionState } from './session.state';
 import { Shell } from './shell';
 
-type SessionState =
-  | { readonly state: 'loading' }
-  | { readonly state: 'failed'; readonly message: string }
-  | { readonly state: 'signedOut'; readonly notice: string | null }
-  | { readonly state: 'signedIn'; readonly me: Me };
-
-const endedNotice = 'Your session has ended. Sign in again to continue.';
-
 export function App() {
-  const [session, setSession] = useState<SessionState>({ state: 'loading' });
-
-  const signIn = useCallback((me: Me) => {
-    setCsrfToken(me.csrfToken);
-    setSession({ state: 'signedIn', me });
-  }, []);
-  const signedOut = useCallback((notice?: string) => {
-    setCsrfToken(null);
-    setSession({ state: 'signedOut', notice: notice ?? null });
-  }, []);
-  const load = useCallback(() => {
-    fetchMe()
-      .then((me) => (me ? signIn(me) : signedOut()))
-      .catch((error: unknown) => setSession({ state: 'failed', message: describeError(error) }));
-  }, [signIn, signedOut]);
-
-  useEffect(load, [load]);
-  useEffect(() => onSignedOut(() => signedOut(endedNotice)), [signedOut]);
+  const { session, signIn, signedOut, load } = useSessionState();
 
   if (session.state === 'loading') return <Splash />;
   if (session.state === 'failed') return <Splash message={session.message} onRetry={load} />;
