@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AccessLogEntry, Receipt } from './privacy';
+import { AlertBusinessPreferences } from './alerts';
 import { Consent } from './banking';
 import { PushDevice } from './push';
 import { Id, Timestamp } from './schema';
@@ -39,6 +40,14 @@ export const AccountExport = Type.Object({
   ),
   /** Which business (bank) knows me by which business-scoped id. */
   bsids: Type.Array(Type.Object({ business: BusinessRef, bsid: Type.String(), createdAt: Timestamp })),
+  /**
+   * What I answered to a bank's agents: reveal requests with my decision (not the revealed value)
+   * and my 1–5 ratings. Agents' internal notes are the bank's working notes and are not included.
+   */
+  supportAnswers: Type.Object({
+    reveals: Type.Array(Type.Object({ business: BusinessRef, conversationId: Id, field: Type.String(), status: Type.String(), requestedAt: Timestamp, decidedAt: Nullable(Timestamp) })),
+    ratings: Type.Array(Type.Object({ business: BusinessRef, conversationId: Id, rating: Type.Integer({ minimum: 1, maximum: 5 }), ratedAt: Timestamp })),
+  }),
   /** Devices that get notifications (name and dates; never the push endpoint or keys). */
   pushDevices: Type.Array(PushDevice),
   businessMemberships: Type.Array(Type.Object({ business: BusinessRef, role: Type.String(), createdAt: Timestamp })),
@@ -50,8 +59,8 @@ export const AccountExport = Type.Object({
     /** The hash chain checked at export time: intact, or the first entry that breaks it. */
     chain: Type.Object({ intact: Type.Boolean(), entries: Type.Integer({ minimum: 0 }), problem: Nullable(Type.String()) }),
   }),
-  /** Alert settings: Parley has none yet (ALERT messages are not enabled), so always empty. */
-  alertSettings: Type.Array(Type.Unknown()),
+  /** My alert switches, per bank and kind (the alerts themselves and my answers are messages in `conversations`). */
+  alertSettings: Type.Array(AlertBusinessPreferences),
 });
 export type AccountExport = Static<typeof AccountExport>;
 

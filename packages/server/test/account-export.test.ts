@@ -43,6 +43,14 @@ describe.each(dialects)('account export (%s)', (dialect) => {
     const device = { endpoint, keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'AAAAAAAAAAAAAAAAAAAAAA' }, deviceName: 'Alice phone' };
     expect((await world.t.app.inject({ method: 'POST', url: '/v1/push/devices', headers: alice.headers, payload: device })).statusCode).toBe(201);
 
+    const switched = await world.t.app.inject({
+      method: 'PUT',
+      url: `/v1/alert-preferences/${world.institution.businessId}`,
+      headers: alice.headers,
+      payload: { kinds: { card_transaction_review: true } },
+    });
+    expect(switched.statusCode, switched.body).toBe(200);
+
     const response = await world.t.app.inject({ url: '/v1/account/export', headers: { cookie: alice.cookie } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="parley-export-\d{4}-\d{2}-\d{2}\.json"$/);
@@ -61,7 +69,10 @@ describe.each(dialects)('account export (%s)', (dialect) => {
     expect(data.accessLog.entries[0]?.seq).toBe(1);
     expect(data.pushDevices).toEqual([expect.objectContaining({ deviceName: 'Alice phone' })]);
     expect(data.accessLog.chain).toEqual({ intact: true, entries: data.accessLog.entries.length, problem: null });
-    expect(data.alertSettings).toEqual([]);
+    expect(data.alertSettings).toEqual([
+      expect.objectContaining({ businessId: world.institution.businessId, kinds: expect.objectContaining({ card_transaction_review: true, low_balance: false }) }),
+    ]);
+    expect(data.supportAnswers).toEqual({ reveals: [], ratings: [] });
 
     // Nobody else: Bob's name, words, id, email and BSID never appear.
     const text = response.body;

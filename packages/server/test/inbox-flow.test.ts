@@ -1,4 +1,4 @@
-import type { CsatSurveyContent, HistoryPage, InboxConversation, InboxStats, WebhookEvent } from '@parley/protocol';
+import type { CsatSurveyContent, HistoryPage, InboxConversation, InboxStats, WebhookEvent, AccountExport } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey } from './business-fixtures';
 import { dialects } from './context';
@@ -96,6 +96,8 @@ describe.each(dialects)('agent inbox on %s', (dialect) => {
     expect(exported.statusCode).toBe(200);
     expect(exported.body).toContain('I see two charges');
     expect(exported.body).not.toContain(secret);
+    // The person's own answer to the bank's people is theirs, and is in the export.
+    expect((exported.json() as AccountExport).supportAnswers.ratings).toEqual([expect.objectContaining({ conversationId: conversation.id, rating: 4 })]);
 
     const stats = (await asMember(t, world.agent, 'GET', `${base()}/inbox/stats`)).json() as InboxStats;
     expect(stats.overall).toMatchObject({ handled: 1, csatAverage: 4, csatCount: 1 });

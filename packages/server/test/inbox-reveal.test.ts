@@ -1,4 +1,4 @@
-import type { AccessLogPage, Conversation, HistoryPage, InboxConversationView, RevealRequest, RevealRequestContent } from '@parley/protocol';
+import type { AccessLogPage, Conversation, HistoryPage, InboxConversationView, RevealRequest, RevealRequestContent, AccountExport } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, bearer, createKey } from './business-fixtures';
 import { linkBank, startBankingWorld, type BankingWorld } from './banking-fixtures';
@@ -83,5 +83,7 @@ describe.each(dialects)('reveal requests on %s', (dialect) => {
     const listed = ((await asMember(t, agent, 'GET', `${base}/reveals`)).json() as { reveals: RevealRequest[] }).reveals;
     expect(listed.find((r) => r.id === reveal.id)).toMatchObject({ status: 'declined', value: null });
     expect((await supportReads()).length).toBe(before);
+    const exported = (await t.app.inject({ url: '/v1/account/export', headers: { cookie: alice.cookie } })).json() as AccountExport;
+    expect(exported.supportAnswers.reveals).toContainEqual(expect.objectContaining({ field: 'balance', status: 'declined', decidedAt: expect.any(Number) }));
   });
 });

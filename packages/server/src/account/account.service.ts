@@ -5,6 +5,8 @@ import { endAllSessions, type Principal } from '../identity';
 import { openBodies } from '../messaging';
 import { AppError } from '../platform/errors';
 import { destroyKeysOfPerson, getReceipt, listAccess, listReceipts, verifyChain } from '../privacy';
+import { listPreferences } from '../alerts';
+import { supportAnswersOf } from '../inbox';
 import { listDevices } from '../push';
 import * as account from './account.repository';
 
@@ -58,12 +60,13 @@ export async function exportAccount(ctx: ServerContext, principal: Principal): P
         .map((message) => ({ seq: Number(message.seq), sender: message.sender, contentType: message.content_type, content: parseBody(message.body), createdAt: Number(message.created_at) })),
     })),
     bsids: rows.bsids.map((row) => ({ business: row.business, bsid: row.bsid, createdAt: Number(row.created_at) })),
+    supportAnswers: await supportAnswersOf(ctx, personId),
     pushDevices: await listDevices(ctx, personId),
     businessMemberships: rows.memberships.map((row) => ({ business: row.business, role: row.role, createdAt: Number(row.created_at) })),
     consents: await listConsents(ctx, personId),
     receipts: await allReceipts(ctx, personId),
     accessLog: { entries: await wholeAccessLog(ctx, personId), chain: { intact: chain.broken === null, entries: chain.entries, problem: chain.broken?.problem ?? null } },
-    alertSettings: [],
+    alertSettings: (await listPreferences(ctx, personId)).businesses,
   };
 }
 

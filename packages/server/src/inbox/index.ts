@@ -11,6 +11,8 @@ import { settingsRoutes } from './settings.routes';
 import { onInboxMessage, onThreadMoved } from './thread.service';
 import { threadRoutes } from './thread.routes';
 
+export { supportAnswersOf } from './person-export.service';
+
 /**
  * Every console route, and the inbox's ears on messaging: handovers open and close inbox rows,
  * people's messages in inbox-owned conversations move them, and an agent who comes online gets
