@@ -9,7 +9,7 @@ import { Pool } from 'undici';
 import type WebSocket from 'ws';
 import { startServerProcess, type ServerProcess } from '../packages/server/test/server-process';
 import { connect, latencyHistogram, percentiles, sleep, startCpuMeter, type CpuShares, type Percentiles, type Target } from './load';
-import { benchLog, runBench, writeResults } from './run';
+import { benchCleanup, benchLog, runBench, writeResults } from './run';
 import { insertPeople, openConversations, type BenchPerson } from './seed';
 
 // npm run bench:alerts — Alert API call → alert frame on the person's socket, at a Poisson rate
@@ -29,19 +29,7 @@ const plan = {
 const limitP99Ms = 20;
 
 const { log } = benchLog();
-const children: (() => void)[] = [];
-let dataDir: string | undefined;
-const cleanup = (): void => {
-  for (const kill of children.splice(0)) {
-    try {
-      kill();
-    } catch {
-      // Already gone.
-    }
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-};
+const { kills: children, own, cleanup } = benchCleanup();
 
 /** A seeded PRNG (mulberry32), so two runs offer the same Poisson arrivals. */
 function seeded(seed: number): () => number {
@@ -77,7 +65,7 @@ interface World {
 /** Parley on a fresh SQLite folder: people, their conversations with the Sandbox Bank, every person's card alerts on, an API key. */
 async function seedWorld(pin: boolean): Promise<World> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-alerts-'));
-  dataDir = dir;
+  own(dir);
   const adminToken = randomBytes(32).toString('base64url');
   const env = { LOG_LEVEL: 'warn', PARLEY_ADMIN_TOKEN: adminToken };
   const schema = await startServerProcess({ dataDir: dir, databaseUrl: null, env });

@@ -9,7 +9,7 @@ import { sendBodies, seedParley } from './business/setup';
 import { printBusinessTable, type BusinessRow } from './business/table';
 import { parleyDelivery, peerDelivery, personMessages, startSink, type DeliveryFigure, type Sink } from './business/webhooks';
 import { sleep } from './load';
-import { benchLog, runBench, writeResults } from './run';
+import { benchCleanup, benchLog, runBench, writeResults } from './run';
 
 // npm run bench:business — the Send API against a bare Fastify route with the same schema, and
 // webhook delivery against a raw undici pool, servers on core 0, load generator and sink on
@@ -29,20 +29,7 @@ const plan = {
 const targets = { throughputRatio: 0.25, p99Ms: 10, deliveryRatio: 0.5 } as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const children: (() => void)[] = [];
-/** The fresh SQLite folder, removed with the children (also on SIGINT, which skips `finally`). */
-let dataDir: string | undefined;
-const killChildren = (): void => {
-  for (const kill of children.splice(0)) {
-    try {
-      kill();
-    } catch {
-      // Already gone.
-    }
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  dataDir = undefined;
-};
+const { kills: children, own, cleanup: killChildren } = benchCleanup();
 const { log } = benchLog();
 
 interface SendFigures {
@@ -207,7 +194,7 @@ async function main(): Promise<void> {
   if ((loadBefore[0] ?? 0) > 1.5) console.warn(`bench: load average ${loadBefore[0]?.toFixed(1)} on ${os.cpus().length} cores; other work will skew the figures.`);
   const started = Date.now();
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-business-'));
-  dataDir = store;
+  own(store);
   const sink = await startSink(pin);
   children.push(() => sink.child.kill('SIGKILL'));
   try {

@@ -53,3 +53,30 @@ export function runBench(options: { main: () => Promise<void>; deadlineMs: numbe
 export function benchLog(started = Date.now()): { started: number; log: (line: string) => void } {
   return { started, log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`) };
 }
+
+/**
+ * What a bench starts and must stop: its child processes (each `kills` entry kills one) and the
+ * temp folder it `own`s, both gone on `cleanup` — which runBench also calls on SIGINT and at the
+ * deadline, where `finally` does not run.
+ */
+export function benchCleanup(): { readonly kills: (() => void)[]; own(dir: string): void; cleanup(): void } {
+  const kills: (() => void)[] = [];
+  let folder: string | undefined;
+  return {
+    kills,
+    own: (dir) => {
+      folder = dir;
+    },
+    cleanup: () => {
+      for (const kill of kills.splice(0)) {
+        try {
+          kill();
+        } catch {
+          // Already gone.
+        }
+      }
+      if (folder) fs.rmSync(folder, { recursive: true, force: true });
+      folder = undefined;
+    },
+  };
+}
