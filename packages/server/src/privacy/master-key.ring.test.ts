@@ -127,7 +127,7 @@ describe('master key config', () => {
 
 describe('the data key cache', () => {
   it('forgets the least recently used past its bound, expires entries, and zeroes what it evicts', () => {
-    const cache = new DataKeyCache();
+    const cache = new DataKeyCache(1_000);
     const first = Buffer.alloc(32, 9);
     cache.set('first', first, 0);
     for (let i = 0; i < 1_000; i++) cache.set(`k${i}`, Buffer.alloc(32, 1), 0);
@@ -135,11 +135,20 @@ describe('the data key cache', () => {
     expect(cache.get('first', 0)).toBeUndefined();
     expect(first.every((byte) => byte === 0)).toBe(true);
     expect(cache.get('k999', 0)).toBeDefined();
-    expect(cache.get('k999', 5 * 60_000 + 1)).toBeUndefined();
+    const expiring = Buffer.alloc(32, 7);
+    cache.set('expiring', expiring, 0);
+    expect(cache.get('expiring', 5 * 60_000 + 1)).toBeUndefined();
+    expect(expiring.every((byte) => byte === 0)).toBe(true);
     const key = Buffer.alloc(32, 4);
     cache.set('x', key, 0);
     cache.evict('x');
     expect(cache.get('x', 0)).toBeUndefined();
     expect(key.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('by default holds the keys of more people than a busy server has chatting at once', () => {
+    const cache = new DataKeyCache();
+    for (let i = 0; i < 20_000; i++) cache.set(`k${i}`, Buffer.alloc(32, 1), 0);
+    expect(cache.get('k0', 0)).toBeDefined();
   });
 });
