@@ -9,7 +9,7 @@ import { Pool } from 'undici';
 import type WebSocket from 'ws';
 import { startServerProcess, type ServerProcess } from '../packages/server/test/server-process';
 import { connect, latencyHistogram, percentiles, sleep, startCpuMeter, type CpuShares, type Percentiles, type Target } from './load';
-import { benchCleanup, benchLog, runBench, writeResults } from './run';
+import { benchCleanup, benchLog, runBench, serverNodeFlags, writeResults } from './run';
 import { insertPeople, openConversations, type BenchPerson } from './seed';
 
 // npm run bench:alerts — Alert API call → alert frame on the person's socket, at a Poisson rate
@@ -86,7 +86,7 @@ async function seedWorld(pin: boolean): Promise<World> {
   const bsids = people.map((person) => byPerson.get(person.id) ?? '');
   if (bsids.some((bsid) => bsid === '')) throw new Error('a person has no BSID at the Sandbox Bank');
 
-  const server = await startServerProcess({ dataDir: dir, databaseUrl: null, env, wrap: pin ? ['taskset', '-c', '0'] : [], nodeFlags: (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean) });
+  const server = await startServerProcess({ dataDir: dir, databaseUrl: null, env, wrap: pin ? ['taskset', '-c', '0'] : [], nodeFlags: serverNodeFlags({ pinned: pin }) });
   children.push(() => process.kill(server.pid(), 'SIGKILL'));
   const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
   const made = await fetch(`http://127.0.0.1:${server.port}/v1/admin/businesses/${bank.id}/keys`, {

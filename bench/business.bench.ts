@@ -9,7 +9,7 @@ import { sendBodies, seedParley } from './business/setup';
 import { printBusinessTable, type BusinessRow } from './business/table';
 import { parleyDelivery, peerDelivery, personMessages, startSink, type DeliveryFigure, type Sink } from './business/webhooks';
 import { sleep } from './load';
-import { benchCleanup, benchLog, runBench, writeResults } from './run';
+import { benchCleanup, benchLog, runBench, serverNodeFlags, writeResults } from './run';
 
 // npm run bench:business — the Send API against a bare Fastify route with the same schema, and
 // webhook delivery against a raw undici pool, servers on core 0, load generator and sink on
@@ -63,6 +63,7 @@ async function benchParley(sink: Sink, dataDir: string, pin: boolean): Promise<P
     people: plan.people,
     sinkUrl: sink.url,
     pin,
+    nodeFlags: serverNodeFlags({ pinned: pin }),
     onStart: (server) => children.push(() => process.kill(server.pid(), 'SIGKILL')),
   });
   const { server, target } = seeded;
@@ -99,7 +100,7 @@ async function benchParley(sink: Sink, dataDir: string, pin: boolean): Promise<P
 
 async function startPeer(pin: boolean): Promise<{ child: ChildProcess; port: number }> {
   const port = await freeLoopbackPort();
-  const argv = [process.execPath, '--import', 'tsx', path.join(here, 'peers/fastify-send.ts')];
+  const argv = [process.execPath, ...serverNodeFlags({ pinned: pin, parley: false }), '--import', 'tsx', path.join(here, 'peers/fastify-send.ts')];
   const [command, ...args] = pin ? ['taskset', '-c', '0', ...argv] : argv;
   const child = spawn(command as string, args, { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(() => child.kill('SIGKILL'));

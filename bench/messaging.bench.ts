@@ -9,7 +9,7 @@ import { closePairs, connect, connectPairs, rssBytes, settledRss, sleep, stallPr
 import { insertPeople, openConversations } from './seed';
 import { runThroughput, type ThroughputResult } from './throughput';
 import { printTable, type Row } from './table';
-import { benchLog, runBench, writeResults } from './run';
+import { benchLog, runBench, serverNodeFlags, writeResults } from './run';
 
 // npm run bench:messaging — Parley's messaging path against a bare `ws` relay, both on core 0,
 // the load generator on core 1. See bench/README.md for the method.
@@ -135,8 +135,7 @@ async function benchParley(dataDir: string): Promise<Figures> {
     dataDir,
     databaseUrl: null,
     wrap: ['taskset', '-c', '0'],
-    // BENCH_SERVER_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") to look inside a run.
-    nodeFlags: ['--expose-gc', ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean)],
+    nodeFlags: ['--expose-gc', ...serverNodeFlags({ pinned: true })],
     preload: [path.join(here, 'gc-hook.ts')],
     env: { LOG_LEVEL: 'warn' },
   });
@@ -163,7 +162,7 @@ async function benchParley(dataDir: string): Promise<Figures> {
 
 async function startRelay(): Promise<{ child: ChildProcess; port: number }> {
   const port = await freeLoopbackPort();
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--expose-gc', '--import', 'tsx', path.join(here, 'peers/ws-relay.ts')], {
+  const child = spawn('taskset', ['-c', '0', process.execPath, '--expose-gc', ...serverNodeFlags({ pinned: true, parley: false }), '--import', 'tsx', path.join(here, 'peers/ws-relay.ts')], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type WebSocket from 'ws';
 import { freeLoopbackPort, startServerProcess, type ServerProcess } from '../../packages/server/test/server-process';
 import { insertPeople, openConversations, type BenchPerson } from '../seed';
+import { serverNodeFlags } from '../run';
 import { children, idAfter, openSocket, spawnPinned, stopChild, type Link, type System } from './system';
 
 // The systems spoken to over WebSocket: Parley itself, the raw `ws` relay and Socket.IO.
@@ -24,7 +25,7 @@ function pairLink(sender: WebSocket, receiver: WebSocket, frame: (id: string) =>
 
 export async function startNodePeer(file: string): Promise<{ pid: () => number; port: number; stop: () => Promise<void> }> {
   const port = await freeLoopbackPort();
-  const child = await spawnPinned(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, file)], {
+  const child = await spawnPinned(process.execPath, ['--expose-gc', ...serverNodeFlags({ pinned: true, parley: false }), '--import', 'tsx', path.join(here, file)], {
     env: { ...process.env, PORT: String(port) },
     ready: /listening/,
   });
@@ -111,7 +112,7 @@ export async function startParleyServer(dataDir: string, people: number): Promis
     dataDir,
     databaseUrl: null,
     wrap: ['taskset', '-c', '0'],
-    nodeFlags: ['--expose-gc'],
+    nodeFlags: ['--expose-gc', ...serverNodeFlags({ pinned: true })],
     preload: [path.join(here, '../gc-hook.ts')],
   });
   const pid = server.pid();
