@@ -6,6 +6,7 @@ import { aispClient, linkCustomer, type AispConnection } from '../packages/sandb
 import { runCli } from '../packages/server/src/cli/main';
 import { visitBankUntil } from '../packages/server/test/banking-fixtures';
 import { freeLoopbackPort, startServerProcess, type ServerProcess } from '../packages/server/test/server-process';
+import { serverNodeFlags } from './run';
 
 // bench:banking's world: a Parley and a Sandbox Bank as child processes on core 0, Alice linked
 // in Parley (the real link flow through the bank's pages), and the bench's own Open Banking
@@ -49,7 +50,7 @@ async function startBank(input: { dataDir: string; parleyPort: number; wrap: rea
     redirectUris: [`http://localhost:${input.parleyPort}/v1/links/callback`],
   };
   const env = { ...process.env, BANK_PORT: String(port), BANK_PUBLIC_URL: url, DATA_DIR: input.dataDir, LOG_LEVEL: 'warn', BENCH_BANK_CLIENTS: JSON.stringify([parleyClient, input.extraClient]) };
-  const argv = ['--import', 'tsx', path.join(here, 'banking-bank.ts')];
+  const argv = [...serverNodeFlags({ pinned: input.wrap.length > 0, parley: false }), '--import', 'tsx', path.join(here, 'banking-bank.ts')];
   const [command, ...args] = input.wrap.length ? [...input.wrap, process.execPath, ...argv] : [process.execPath, ...argv];
   const child = spawn(command as string, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -86,7 +87,7 @@ async function linkAtParley(parley: ServerProcess, institutionId: string): Promi
 
 /** `parleyNodeFlags`: e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile Parley (the profile is written on a clean stop). */
 export async function startBankingWorld(input: { dataDir: string; wrap: readonly string[]; parleyNodeFlags?: readonly string[] }): Promise<BankingWorld> {
-  const parley = await startServerProcess({ dataDir: input.dataDir, databaseUrl: null, wrap: input.wrap, env: { LOG_LEVEL: 'warn' }, nodeFlags: input.parleyNodeFlags ?? [] });
+  const parley = await startServerProcess({ dataDir: input.dataDir, databaseUrl: null, wrap: input.wrap, env: { LOG_LEVEL: 'warn' }, nodeFlags: [...serverNodeFlags({ pinned: input.wrap.length > 0 }), ...(input.parleyNodeFlags ?? [])] });
   const benchClient = await aispClient({ clientId: 'bench-direct', name: 'bench:banking direct client' });
   const bank = await startBank({ dataDir: input.dataDir, parleyPort: parley.port, wrap: input.wrap, extraClient: benchClient.client });
   const stopAll = async (): Promise<void> => {
