@@ -2,6 +2,7 @@ import type { AlertKind } from '@parley/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { AlertsTable } from './alert.table';
+import { fixedQuery } from '../platform/db/fixed-query';
 
 export type AlertRow = AlertsTable;
 
@@ -21,18 +22,19 @@ export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): P
  * One query: the person this business's BSID names (undefined when the BSID is not this
  * business's), their conversation with it, and their switch for `kind`.
  */
-export async function findRecipient(db: Db, input: { businessId: string; bsid: string; kind: AlertKind }): Promise<AlertRecipientRow | undefined> {
-  const row = await db
+const recipientQuery = fixedQuery((db: Db, businessId: string, bsid: string, kind: string) =>
+  db
     .selectFrom('bsids as b')
     .leftJoin('conversations as c', (join) => join.onRef('c.business_id', '=', 'b.business_id').onRef('c.person_id', '=', 'b.person_id'))
-    .leftJoin('alert_preferences as p', (join) =>
-      join.onRef('p.business_id', '=', 'b.business_id').onRef('p.person_id', '=', 'b.person_id').on('p.kind', '=', input.kind),
-    )
+    .leftJoin('alert_preferences as p', (join) => join.onRef('p.business_id', '=', 'b.business_id').onRef('p.person_id', '=', 'b.person_id').on('p.kind', '=', kind as AlertKind))
     .innerJoin('businesses as biz', 'biz.id', 'b.business_id')
     .select(['b.person_id', 'biz.name as business_name', 'c.id as conversation_id', 'p.kind as enabled_kind'])
-    .where('b.business_id', '=', input.businessId)
-    .where('b.bsid', '=', input.bsid)
-    .executeTakeFirst();
+    .where('b.business_id', '=', businessId)
+    .where('b.bsid', '=', bsid),
+);
+
+export async function findRecipient(db: Db, input: { businessId: string; bsid: string; kind: AlertKind }): Promise<AlertRecipientRow | undefined> {
+  const [row] = await recipientQuery(db, input.businessId, input.bsid, input.kind);
   if (!row) return undefined;
   return { person_id: row.person_id, business_name: row.business_name, conversation_id: row.conversation_id ?? null, enabled: row.enabled_kind !== null && row.enabled_kind !== undefined };
 }

@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../database';
 import type { ApiKeyRow, ApiKeysTable } from './business.table';
+import { fixedQuery } from '../platform/db/fixed-query';
 
 export async function insertApiKey(db: Db, key: Insertable<ApiKeysTable>): Promise<void> {
   await db.insertInto('api_keys').values(key).execute();
@@ -11,8 +12,11 @@ export async function listApiKeys(db: Db, businessId: string): Promise<ApiKeyRow
   return db.selectFrom('api_keys').selectAll().where('business_id', '=', businessId).orderBy('created_at', 'desc').orderBy('id').execute();
 }
 
+// Every API call reads its key: compiled once (platform/db/fixed-query.ts).
+const keyByPrefix = fixedQuery((db: Db, prefix: string) => db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix));
+
 export async function findApiKeyByPrefix(db: Db, prefix: string): Promise<ApiKeyRow | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('prefix', '=', prefix).executeTakeFirst();
+  return (await keyByPrefix(db, prefix))[0];
 }
 
 /** The key, if it exists and (when `businessId` is given) belongs to that business. */

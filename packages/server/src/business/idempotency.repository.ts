@@ -1,5 +1,6 @@
 import type { Db } from '../database';
 import type { IdempotencyKeyRow } from './idempotency.table';
+import { fixedQuery } from '../platform/db/fixed-query';
 
 export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);
@@ -58,8 +59,19 @@ export async function insertKeyIfAbsent(db: Db, row: NewKey): Promise<boolean> {
   return inserted === true;
 }
 
+// The Send and Alert APIs' hot queries: compiled once (platform/db/fixed-query.ts).
+const keyByRef = fixedQuery((db: Db, businessId: string, key: string) => db.selectFrom('idempotency_keys').selectAll().where('business_id', '=', businessId).where('key', '=', key));
+const complete = fixedQuery((db: Db, businessId: string, key: string, leaseToken: string, response: string) =>
+  db
+    .updateTable('idempotency_keys')
+    .set({ status: 'done', response, lease_token: null, locked_until: null })
+    .where('business_id', '=', businessId)
+    .where('key', '=', key)
+    .where('lease_token', '=', leaseToken),
+);
+
 export async function findKey(db: Db, ref: KeyRef): Promise<IdempotencyKeyRow | undefined> {
-  return db.selectFrom('idempotency_keys').selectAll().where('business_id', '=', ref.businessId).where('key', '=', ref.key).executeTakeFirst();
+  return (await keyByRef(db, ref.businessId, ref.key))[0];
 }
 
 /** Take over an in-progress key whose lease ran out; false when someone else got it first. */
@@ -77,13 +89,7 @@ export async function takeOverKey(db: Db, ref: KeyRef & { from: string | null; l
 
 /** Store the answer, if this lease still holds the key. */
 export async function completeKey(db: Db, ref: KeyRef & { leaseToken: string; response: string }): Promise<void> {
-  await db
-    .updateTable('idempotency_keys')
-    .set({ status: 'done', response: ref.response, lease_token: null, locked_until: null })
-    .where('business_id', '=', ref.businessId)
-    .where('key', '=', ref.key)
-    .where('lease_token', '=', ref.leaseToken)
-    .execute();
+  await complete(db, ref.businessId, ref.key, ref.leaseToken, ref.response);
 }
 
 /** Store many answers in one transaction (see platform/batcher.ts). */

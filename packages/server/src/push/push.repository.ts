@@ -3,6 +3,7 @@ import type { Db } from '../database';
 import type { Dialect } from '../platform/db/database';
 import { claimLeased } from '../platform/db/leased-claim';
 import type { PushOutboxTable, PushStatus, PushSubscriptionRow, PushVapidTable } from './push.table';
+import { fixedQuery } from '../platform/db/fixed-query';
 
 /**
  * Store a device's subscription. A browser that subscribes again gets the same endpoint back:
@@ -19,8 +20,11 @@ export async function upsertSubscription(db: Db, row: PushSubscriptionRow): Prom
   return db.selectFrom('push_subscriptions').selectAll().where('endpoint', '=', row.endpoint).executeTakeFirstOrThrow();
 }
 
+// Read for every alert: compiled once (platform/db/fixed-query.ts).
+const subscriptionsOf = fixedQuery((db: Db, personId: string) => db.selectFrom('push_subscriptions').selectAll().where('person_id', '=', personId).orderBy('created_at').orderBy('id'));
+
 export async function listSubscriptions(db: Db, personId: string): Promise<PushSubscriptionRow[]> {
-  return db.selectFrom('push_subscriptions').selectAll().where('person_id', '=', personId).orderBy('created_at').orderBy('id').execute();
+  return subscriptionsOf(db, personId);
 }
 
 /** Returns false when the person has no such device. */
