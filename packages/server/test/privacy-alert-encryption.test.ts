@@ -81,6 +81,24 @@ describe.each(dialects)('alert cards and internal notes encrypted at rest (%s)',
     expect((thread.json() as { notes: Note[] }).notes.map((note) => note.text)).toEqual([`Customer disputes the charge, see ${noteCanary}`]);
   });
 
+  it("seals the bot's handover note under the person's key: in no table in clear, read back in the inbox, erased with the key", async () => {
+    const { person, conversation } = await customer(world.t);
+    const canary = `canary-handover-${randomUUID()}`;
+    await botHandsOver(world, conversation.id, `Asked about ${canary}`);
+    const inboxRow = async () => (await asMember(world.t, world.agent, 'GET', `/v1/business/${world.bank.id}/inbox/${conversation.id}`)).json<{ conversation: { handoverNote: string | null } }>();
+
+    const dump = await everyTableAsText(store.db, dialect);
+    expect(tablesHolding(dump, canary)).toEqual([]);
+    const stored = await store.db.selectFrom('inbox_conversations').select('handover_note').where('conversation_id', '=', conversation.id).executeTakeFirstOrThrow();
+    expect(stored.handover_note).toMatch(/^pk1\./);
+    expect((await inboxRow()).conversation.handoverNote).toBe(`Asked about ${canary}`);
+
+    const keys = await store.db.selectFrom('data_keys').select('id').where('owner_kind', '=', 'person').where('owner_id', '=', person.me.id).where('destroyed_at', 'is', null).execute();
+    await store.db.updateTable('data_keys').set({ wrapped_key: null, master_key_id: null, destroyed_at: Date.now() }).where('id', 'in', keys.map((row) => row.id)).execute();
+    bus.publish(destroyedKeysTopic, { ids: keys.map((row) => row.id) });
+    expect((await inboxRow()).conversation.handoverNote).toBe('This note was erased.');
+  });
+
   it('reads a card moved to another alert, or whose key was destroyed, as erased without breaking the history; plain rows from before sealing still read', async () => {
     const { person, conversationId, bsid } = await alertCustomer();
     const first = await alertOk(world.t.app, alertKey.secret, canaryAlert(bsid, 'first'));

@@ -5,6 +5,7 @@ import { AppError } from '../platform/errors';
 import type { ConsoleMember } from './console.access';
 import { findInboxRow, findInboxViews, type InboxFilter, type InboxViewRow } from './inbox.repository';
 import type { InboxConversationRow } from './inbox.table';
+import { openHandoverNotes } from './note.body';
 
 /** What the inbox services share: the context, messaging's business side, and how to store a message. */
 export interface InboxCore {
@@ -50,8 +51,9 @@ export function toInboxConversation(row: InboxViewRow): InboxConversation {
 }
 
 /** Message bodies are sealed at rest (docs/privacy.md): the previews open through messaging. */
-function openedViews(core: InboxCore, rows: InboxViewRow[]): Promise<InboxViewRow[]> {
-  return openPreviews(core.ctx, rows, (row) => ({ conversationId: row.conversation_id, personId: row.person_id }));
+async function openedViews(core: InboxCore, rows: InboxViewRow[]): Promise<InboxViewRow[]> {
+  const previews = await openPreviews(core.ctx, rows, (row) => ({ conversationId: row.conversation_id, personId: row.person_id }));
+  return openHandoverNotes(core.ctx, previews);
 }
 
 /** The inbox row of one of the business's conversations, or ERR_NOT_FOUND (never handed over, or another business's). */

@@ -7,7 +7,9 @@ import type { InboxNoteRow } from './inbox.table';
  * An agent's internal note is about a person's conversation (what they asked, what the agent
  * saw), so its text is sealed under that person's data key, like the conversation's messages:
  * deleting their account erases the notes everywhere, backups included. The associated data
- * binds a note to its id and person. Notes stored before sealing existed read as they are.
+ * binds a note to its id and person. The bot's handover note (`pass_thread_control` metadata:
+ * why the person needs a human) is sealed the same way, bound to its conversation and person.
+ * Notes stored before sealing existed read as they are.
  */
 
 /** A note row with the person of its conversation (whose key seals it). */
@@ -29,14 +31,37 @@ export async function sealNote(ctx: ServerContext, place: { id: string; personId
   return seal(ctx, { keyId, aad: noteAad(place) }, text);
 }
 
-function openOne(ctx: ServerContext, keys: DataKeySet, row: NoteWithPerson): string {
+function handoverAad(place: { conversationId: string; personId: string }): SealAad {
+  return { table: 'inbox_conversations', rowId: place.conversationId, owner: `person:${place.personId}` };
+}
+
+/** A sealed text opened, or `erasedText` when its key is destroyed or its seal broken (logged: `where` names the row). */
+function openOne(ctx: ServerContext, keys: DataKeySet, aad: SealAad, sealed: string, where: Record<string, string>): string {
   try {
-    return keys.open({ aad: noteAad({ id: row.id, personId: row.person_id }) }, row.text).toString('utf8');
+    return keys.open({ aad }, sealed).toString('utf8');
   } catch (error) {
     if (!isAppError(error) || (error.code !== 'ERR_DATA_KEY_DESTROYED' && error.code !== 'ERR_SEAL_BROKEN')) throw error;
-    if (error.code === 'ERR_SEAL_BROKEN') ctx.log.warn({ noteId: row.id }, 'an internal note does not open here: altered or moved');
+    if (error.code === 'ERR_SEAL_BROKEN') ctx.log.warn(where, 'an inbox note does not open here: altered or moved');
     return erasedText;
   }
+}
+
+/** Seal the bot's handover note under the conversation's person's key. */
+export async function sealHandoverNote(ctx: ServerContext, place: { conversationId: string; personId: string }, text: string): Promise<string> {
+  const keyId = await dataKeyOf(ctx, { kind: 'person', id: place.personId });
+  return seal(ctx, { keyId, aad: handoverAad(place) }, text);
+}
+
+/** The rows with `handover_note` opened: every reader of `inbox_conversations.handover_note` goes through here. */
+export async function openHandoverNotes<Row extends { conversation_id: string; person_id: string; handover_note: string | null }>(ctx: ServerContext, rows: readonly Row[]): Promise<Row[]> {
+  const sealed = rows.filter((row) => row.handover_note !== null && isSealed(row.handover_note));
+  if (sealed.length === 0) return [...rows];
+  const keys = await loadDataKeys(ctx, sealed.map((row) => row.handover_note!.split('.', 2)[1]!));
+  return rows.map((row) => {
+    if (row.handover_note === null || !isSealed(row.handover_note)) return row;
+    const aad = handoverAad({ conversationId: row.conversation_id, personId: row.person_id });
+    return { ...row, handover_note: openOne(ctx, keys, aad, row.handover_note, { conversationId: row.conversation_id }) };
+  });
 }
 
 /** The notes with their text opened: every reader of `inbox_notes.text` goes through here (one key load per list). */
@@ -45,6 +70,6 @@ export async function openNotes(ctx: ServerContext, rows: readonly NoteWithPerso
   const keys = sealed.length === 0 ? undefined : await loadDataKeys(ctx, sealed.map((row) => row.text.split('.', 2)[1]!));
   return rows.map((row) => {
     const { person_id: _personId, ...note } = row;
-    return keys && isSealed(note.text) ? { ...note, text: openOne(ctx, keys, row) } : note;
+    return keys && isSealed(note.text) ? { ...note, text: openOne(ctx, keys, noteAad({ id: row.id, personId: row.person_id }), row.text, { noteId: row.id }) } : note;
   });
 }

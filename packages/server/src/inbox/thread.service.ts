@@ -5,6 +5,8 @@ import type { ConsoleMember } from './console.access';
 import { memberName } from './console-member.repository';
 import { insertEpisode, raiseMemberRead, updateInboxRow, upsertHandover } from './inbox.repository';
 import { publishInbox, requireInboxRow, type InboxCore } from './inbox.service';
+import { sealHandoverNote } from './note.body';
+import { findConversationPerson } from './note.repository';
 
 type Move = 'pass' | 'take' | 'return';
 
@@ -21,6 +23,7 @@ export async function onThreadMoved(core: InboxCore, event: { businessId: string
     await publishInbox(core, businessId, conversationId).catch(() => undefined);
     return;
   }
+  const personId = event.metadata === undefined ? undefined : await findConversationPerson(core.ctx.db, conversationId);
   await upsertHandover(core.ctx.db, {
     conversation_id: conversationId,
     business_id: businessId,
@@ -28,7 +31,8 @@ export async function onThreadMoved(core: InboxCore, event: { businessId: string
     assignee_member_id: null,
     assigned_at: null,
     handed_over_at: now,
-    handover_note: event.metadata ?? null,
+    // Sealed under the person's key (note.body.ts): the bot's reason may say what the person asked.
+    handover_note: event.metadata === undefined || personId === undefined ? null : await sealHandoverNote(core.ctx, { conversationId, personId }, event.metadata),
     first_response_at: null,
     resolved_at: null,
     updated_at: now,
