@@ -1,6 +1,7 @@
 import type { WebhookDeliveryStatus } from '@parley/protocol';
 import type { Db } from '../database';
 import type { Dialect } from '../platform/db/database';
+import { fixedQuery } from '../platform/db/fixed-query';
 import { claimLeased } from '../platform/db/leased-claim';
 import type { WebhookDeliveryRow } from './webhook.table';
 
@@ -67,13 +68,10 @@ export interface AttemptRecord {
  */
 export type AttemptResult = AttemptRecord & { next: number | 'delivered' | 'dead'; step: number };
 
-function updateOf(db: Db, attempt: AttemptResult) {
-  const outcome =
-    attempt.next === 'delivered'
-      ? { status: 'delivered' as const, delivered_at: attempt.at }
-      : attempt.next === 'dead'
-        ? { status: 'dead' as const }
-        : { status: 'pending' as const, next_attempt_at: attempt.next, retry_step: attempt.step };
+type Outcome = { status: 'delivered'; delivered_at: number } | { status: 'dead' } | { status: 'pending'; next_attempt_at: number; retry_step: number };
+
+/** The update an attempt makes, given its outcome's columns (one of three fixed shapes). */
+function attemptUpdate(db: Db, outcome: Outcome, attempt: Pick<AttemptRecord, 'id' | 'token' | 'at' | 'statusCode' | 'error' | 'response'>) {
   return db
     .updateTable('webhook_deliveries')
     .set((eb) => ({
@@ -90,6 +88,22 @@ function updateOf(db: Db, attempt: AttemptResult) {
     .where('lease_token', '=', attempt.token);
 }
 
+// One per outcome, each compiled once (platform/db/fixed-query.ts): the dispatcher records every attempt.
+type AttemptArgs = [id: string, token: string, at: number, statusCode: number | null, error: string | null, response: string | null];
+const attemptOf = (...[id, token, at, statusCode, error, response]: AttemptArgs) => ({ id, token, at, statusCode, error, response });
+const recordDelivered = fixedQuery((db: Db, ...args: AttemptArgs) => attemptUpdate(db, { status: 'delivered', delivered_at: args[2] }, attemptOf(...args)));
+const recordDead = fixedQuery((db: Db, ...args: AttemptArgs) => attemptUpdate(db, { status: 'dead' }, attemptOf(...args)));
+const recordRetry = fixedQuery((db: Db, nextAttemptAt: number, step: number, ...args: AttemptArgs) =>
+  attemptUpdate(db, { status: 'pending', next_attempt_at: nextAttemptAt, retry_step: step }, attemptOf(...args)),
+);
+
+async function updateOf(db: Db, attempt: AttemptResult): Promise<void> {
+  const args: AttemptArgs = [attempt.id, attempt.token, attempt.at, attempt.statusCode, attempt.error, attempt.response];
+  if (attempt.next === 'delivered') await recordDelivered(db, ...args);
+  else if (attempt.next === 'dead') await recordDead(db, ...args);
+  else await recordRetry(db, attempt.next, attempt.step, ...args);
+}
+
 /**
  * What several attempts got, in one transaction: a commit per delivery (an fsync each on SQLite)
  * was what held delivery to about a thousand a second, while the posts themselves go much faster.
@@ -97,11 +111,11 @@ function updateOf(db: Db, attempt: AttemptResult) {
 export async function recordAttempts(db: Db, attempts: readonly AttemptResult[]): Promise<void> {
   if (attempts.length === 0) return;
   if (attempts.length === 1) {
-    await updateOf(db, attempts[0] as AttemptResult).execute();
+    await updateOf(db, attempts[0] as AttemptResult);
     return;
   }
   await db.transaction().execute(async (trx) => {
-    for (const attempt of attempts) await updateOf(trx, attempt).execute();
+    for (const attempt of attempts) await updateOf(trx, attempt);
   });
 }
 

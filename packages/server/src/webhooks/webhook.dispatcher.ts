@@ -38,6 +38,11 @@ export class WebhookDispatcher {
   #prunedAt = Number.NEGATIVE_INFINITY;
   readonly #attempts: Counter<'outcome'>;
   /** Outcomes that finish together are recorded together (see recordAttempts). */
+  /**
+   * Opened signing secrets, by endpoint and sealed value, for a minute: opening one is an
+   * AES-GCM per delivery otherwise. A rotated secret is a new sealed value, so it misses.
+   */
+  readonly #opened = new Map<string, { secret: string; until: number }>();
   readonly #records = createBatcher((results: AttemptResult[]) => recordAttempts(this.#ctx.db, results));
 
   constructor(ctx: ServerContext, options: DispatcherOptions) {
@@ -196,9 +201,18 @@ export class WebhookDispatcher {
   }
 
   #liveSecrets(delivery: ClaimedDelivery, now: number): string[] {
-    const { secrets } = this.#options;
-    const current = secrets.open(delivery.endpoint_id, delivery.secret_box);
+    const current = this.#openSecret(delivery.endpoint_id, delivery.secret_box, now);
     const previousLive = delivery.previous_secret_box && (delivery.previous_secret_expires_at ?? 0) > now;
-    return previousLive ? [current, secrets.open(delivery.endpoint_id, delivery.previous_secret_box as string)] : [current];
+    return previousLive ? [current, this.#openSecret(delivery.endpoint_id, delivery.previous_secret_box as string, now)] : [current];
+  }
+
+  #openSecret(endpointId: string, sealed: string, now: number): string {
+    const key = `${endpointId}\0${sealed}`;
+    const known = this.#opened.get(key);
+    if (known && known.until > now) return known.secret;
+    const secret = this.#options.secrets.open(endpointId, sealed);
+    if (this.#opened.size >= 1_000) this.#opened.clear();
+    this.#opened.set(key, { secret, until: now + 60_000 });
+    return secret;
   }
 }
