@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../platform/config';
 import { DataKeyCache } from './data-key.cache';
-import { KeyRing, masterKeyFile, masterKeyId } from './master-key.ring';
+import { gcmOpen, gcmSeal, KeyRing, masterKeyFile, masterKeyId } from './master-key.ring';
 
 const folders: string[] = [];
 function tempDir(): string {
@@ -150,5 +150,23 @@ describe('the data key cache', () => {
     const cache = new DataKeyCache();
     for (let i = 0; i < 20_000; i++) cache.set(`k${i}`, Buffer.alloc(32, 1), 0);
     expect(cache.get('k0', 0)).toBeDefined();
+  });
+});
+
+describe('AES-256-GCM sealing', () => {
+  it('never repeats a nonce across the pooled nonce buffer refills, and every seal opens only with its key and associated data', () => {
+    const key = randomBytes(32);
+    const aad = Buffer.from('aad');
+    const nonces = new Set<string>();
+    // 2,000 seals cross the pool of 512 nonces three times.
+    for (let i = 0; i < 2_000; i++) {
+      const sealed = gcmSeal(key, Buffer.from(`message ${i}`), aad);
+      nonces.add(sealed.subarray(0, 12).toString('hex'));
+      if (i % 500 === 0) expect(gcmOpen(key, sealed, aad).toString()).toBe(`message ${i}`);
+    }
+    expect(nonces.size).toBe(2_000);
+    const sealed = gcmSeal(key, Buffer.from('secret'), aad);
+    expect(() => gcmOpen(randomBytes(32), sealed, aad)).toThrow();
+    expect(() => gcmOpen(key, sealed, Buffer.from('other'))).toThrow();
   });
 });
