@@ -1,6 +1,5 @@
 import type { ServerContext } from '../context';
-import { isAppError } from '../platform/errors';
-import { dataKeyIdsOf, forgetOwnerKeyIds, loadDataKeys, type DataKeySet, type PrivacyContext, type SealAad } from '../privacy';
+import { isSealed, loadKeysOfSealed, loadOwnerKeys, type DataKeySet, type PrivacyContext, type SealAad } from '../privacy';
 import type { AlertRow } from './alert.repository';
 
 /*
@@ -21,25 +20,12 @@ function alertAad(row: Pick<AlertRow, 'id' | 'person_id'>): SealAad {
   return { table: 'alerts', rowId: row.id, owner: `person:${row.person_id}` };
 }
 
-function isSealed(body: string): boolean {
-  return body.startsWith('pk1.');
-}
-
 /**
  * The keys of a batch's people, loaded before its transaction (the alert writer's), so each
  * card seals synchronously: one read of `data_keys` for the batch at most, none when cached.
  */
 export async function alertSealerFor(ctx: PrivacyContext, personIds: Iterable<string>): Promise<(row: AlertRow) => AlertRow> {
-  const people = [...new Set(personIds)];
-  let keyIds = await dataKeyIdsOf(ctx, 'person', people);
-  let keys = await loadDataKeys(ctx, keyIds.values());
-  if ([...keyIds.values()].some((keyId) => !keys.usable(keyId))) {
-    // A key destroyed on another node whose news did not reach this one: look again rather
-    // than fail the whole batch inside its transaction.
-    forgetOwnerKeyIds(ctx.keys);
-    keyIds = await dataKeyIdsOf(ctx, 'person', people);
-    keys = await loadDataKeys(ctx, keyIds.values());
-  }
+  const { keyIds, keys } = await loadOwnerKeys(ctx, 'person', personIds);
   return (row) => {
     const keyId = keyIds.get(row.person_id);
     if (keyId === undefined) throw new Error(`No data key was loaded for person ${row.person_id}.`);
@@ -47,15 +33,10 @@ export async function alertSealerFor(ctx: PrivacyContext, personIds: Iterable<st
   };
 }
 
+/** One erased alert reads as such; the rest of the history still reads. */
 function openOne(ctx: ServerContext, keys: DataKeySet, row: AlertRow): { body: string; erased?: true } {
-  try {
-    return { body: keys.open({ aad: alertAad(row) }, row.body).toString('utf8') };
-  } catch (error) {
-    if (!isAppError(error) || (error.code !== 'ERR_DATA_KEY_DESTROYED' && error.code !== 'ERR_SEAL_BROKEN')) throw error;
-    if (error.code === 'ERR_SEAL_BROKEN') ctx.log.warn({ alertId: row.id }, 'an alert card does not open here: altered or moved');
-    // One erased alert reads as such; the rest of the history still reads.
-    return { body: erasedCard, erased: true };
-  }
+  const body = keys.openOrErased({ aad: alertAad(row) }, row.body, () => ctx.log.warn({ alertId: row.id }, 'an alert card does not open here: altered or moved'));
+  return body === undefined ? { body: erasedCard, erased: true } : { body };
 }
 
 /**
@@ -65,7 +46,7 @@ function openOne(ctx: ServerContext, keys: DataKeySet, row: AlertRow): { body: s
 export async function openAlerts<Row extends AlertRow>(ctx: ServerContext, rows: readonly Row[]): Promise<Array<OpenAlertRow<Row>>> {
   const sealed = rows.filter((row) => isSealed(row.body));
   if (sealed.length === 0) return [...rows];
-  const keys = await loadDataKeys(ctx, sealed.map((row) => row.body.split('.', 2)[1]!));
+  const keys = await loadKeysOfSealed(ctx, sealed.map((row) => row.body));
   return rows.map((row) => (isSealed(row.body) ? { ...row, ...openOne(ctx, keys, row) } : row));
 }
 

@@ -1,6 +1,5 @@
 import type { ServerContext } from '../context';
-import { isAppError } from '../platform/errors';
-import { dataKeyOf, loadDataKeys, seal, type DataKeySet, type SealAad } from '../privacy';
+import { dataKeyOf, isSealed, loadKeysOfSealed, seal, type DataKeySet, type SealAad } from '../privacy';
 import type { InboxNoteRow } from './inbox.table';
 
 /*
@@ -21,10 +20,6 @@ function noteAad(place: { id: string; personId: string }): SealAad {
   return { table: 'inbox_notes', rowId: place.id, owner: `person:${place.personId}` };
 }
 
-function isSealed(text: string): boolean {
-  return text.startsWith('pk1.');
-}
-
 /** Seal a new note's text under its conversation's person's key (made on first use). */
 export async function sealNote(ctx: ServerContext, place: { id: string; personId: string }, text: string): Promise<string> {
   const keyId = await dataKeyOf(ctx, { kind: 'person', id: place.personId });
@@ -37,13 +32,7 @@ function handoverAad(place: { conversationId: string; personId: string }): SealA
 
 /** A sealed text opened, or `erasedText` when its key is destroyed or its seal broken (logged: `where` names the row). */
 function openOne(ctx: ServerContext, keys: DataKeySet, aad: SealAad, sealed: string, where: Record<string, string>): string {
-  try {
-    return keys.open({ aad }, sealed).toString('utf8');
-  } catch (error) {
-    if (!isAppError(error) || (error.code !== 'ERR_DATA_KEY_DESTROYED' && error.code !== 'ERR_SEAL_BROKEN')) throw error;
-    if (error.code === 'ERR_SEAL_BROKEN') ctx.log.warn(where, 'an inbox note does not open here: altered or moved');
-    return erasedText;
-  }
+  return keys.openOrErased({ aad }, sealed, () => ctx.log.warn(where, 'an inbox note does not open here: altered or moved')) ?? erasedText;
 }
 
 /** Seal the bot's handover note under the conversation's person's key. */
@@ -56,7 +45,7 @@ export async function sealHandoverNote(ctx: ServerContext, place: { conversation
 export async function openHandoverNotes<Row extends { conversation_id: string; person_id: string; handover_note: string | null }>(ctx: ServerContext, rows: readonly Row[]): Promise<Row[]> {
   const sealed = rows.filter((row) => row.handover_note !== null && isSealed(row.handover_note));
   if (sealed.length === 0) return [...rows];
-  const keys = await loadDataKeys(ctx, sealed.map((row) => row.handover_note!.split('.', 2)[1]!));
+  const keys = await loadKeysOfSealed(ctx, sealed.map((row) => row.handover_note!));
   return rows.map((row) => {
     if (row.handover_note === null || !isSealed(row.handover_note)) return row;
     const aad = handoverAad({ conversationId: row.conversation_id, personId: row.person_id });
@@ -67,7 +56,7 @@ export async function openHandoverNotes<Row extends { conversation_id: string; p
 /** The notes with their text opened: every reader of `inbox_notes.text` goes through here (one key load per list). */
 export async function openNotes(ctx: ServerContext, rows: readonly NoteWithPerson[]): Promise<InboxNoteRow[]> {
   const sealed = rows.filter((row) => isSealed(row.text));
-  const keys = sealed.length === 0 ? undefined : await loadDataKeys(ctx, sealed.map((row) => row.text.split('.', 2)[1]!));
+  const keys = sealed.length === 0 ? undefined : await loadKeysOfSealed(ctx, sealed.map((row) => row.text));
   return rows.map((row) => {
     const { person_id: _personId, ...note } = row;
     return keys && isSealed(note.text) ? { ...note, text: openOne(ctx, keys, noteAad({ id: row.id, personId: row.person_id }), row.text, { noteId: row.id }) } : note;

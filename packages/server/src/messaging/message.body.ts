@@ -1,7 +1,6 @@
 import type { MessageContent } from '@parley/protocol';
 import type { ServerContext } from '../context';
-import { isAppError } from '../platform/errors';
-import { dataKeyIdsOf, forgetOwnerKeyIds, loadDataKeys, type DataKeySet, type PrivacyContext, type SealAad } from '../privacy';
+import { isSealed, loadKeysOfSealed, loadOwnerKeys, type DataKeySet, type PrivacyContext, type SealAad } from '../privacy';
 import type { PersonPayloadKeys } from '../webhooks';
 import { findPlainBodies, replaceBody } from './conversation.repository';
 import { findOwners } from './message.repository';
@@ -37,10 +36,6 @@ export function bodyAad(place: BodyPlace): SealAad {
   return { table: 'messages', rowId: `${place.conversationId}:${place.seq}`, owner: `person:${place.personId}` };
 }
 
-function isSealed(body: string): boolean {
-  return body.startsWith('pk1.');
-}
-
 /** The keys of a batch's people, loaded before its transaction so each body seals synchronously inside it. */
 export interface BodySealer extends PersonPayloadKeys {
   seal(place: Omit<BodyPlace, 'personId'>, content: MessageContent): string;
@@ -48,15 +43,7 @@ export interface BodySealer extends PersonPayloadKeys {
 
 /** `personOf`: conversation id → its person, for every conversation the batch writes to. */
 export async function bodySealerFor(ctx: PrivacyContext, personOf: ReadonlyMap<string, string>): Promise<BodySealer> {
-  let keyIds = await dataKeyIdsOf(ctx, 'person', personOf.values());
-  let keys = await loadDataKeys(ctx, keyIds.values());
-  if ([...keyIds.values()].some((keyId) => !keys.usable(keyId))) {
-    // A key destroyed on another node, whose news did not reach this one: look again, rather
-    // than fail inside the transaction (which would fail everyone's sends of the batch).
-    forgetOwnerKeyIds(ctx.keys);
-    keyIds = await dataKeyIdsOf(ctx, 'person', personOf.values());
-    keys = await loadDataKeys(ctx, keyIds.values());
-  }
+  const { keyIds, keys } = await loadOwnerKeys(ctx, 'person', personOf.values());
   return {
     keys,
     keyIdOf: (personId) => keyIds.get(personId),
@@ -74,16 +61,10 @@ export async function sealBody(ctx: PrivacyContext, place: BodyPlace, content: M
   return (await bodySealerFor(ctx, new Map([[place.conversationId, place.personId]]))).seal(place, content);
 }
 
+/** Erased (key destroyed) or broken: this message reads as erased, the rest of the page still reads. */
 function openOne(ctx: ServerContext, keys: DataKeySet, place: BodyPlace, body: string): string {
-  try {
-    return keys.open({ aad: bodyAad(place) }, body).toString('utf8');
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    if (error.code === 'ERR_SEAL_BROKEN') ctx.log.warn({ conversationId: place.conversationId, seq: place.seq }, 'a message body does not open here: altered or moved');
-    // Erased (key destroyed) or broken: this message reads as erased, the rest of the page still reads.
-    if (error.code === 'ERR_DATA_KEY_DESTROYED' || error.code === 'ERR_SEAL_BROKEN') return erasedBody;
-    throw error;
-  }
+  const broken = () => ctx.log.warn({ conversationId: place.conversationId, seq: place.seq }, 'a message body does not open here: altered or moved');
+  return keys.openOrErased({ aad: bodyAad(place) }, body, broken) ?? erasedBody;
 }
 
 /**
@@ -99,7 +80,7 @@ export async function openBodies<Row extends StoredBody>(ctx: ServerContext, row
   for (const row of sealed) if (row.person_id !== undefined) people.set(row.conversation_id, row.person_id);
   const unknown = [...new Set(sealed.filter((row) => !people.has(row.conversation_id)).map((row) => row.conversation_id))];
   if (unknown.length > 0) for (const owner of await findOwners(ctx.db, ctx.dialect, unknown)) people.set(owner.id, owner.person_id);
-  const keys = await loadDataKeys(ctx, sealed.map((row) => row.body.split('.', 2)[1]!));
+  const keys = await loadKeysOfSealed(ctx, sealed.map((row) => row.body));
   return rows.map((row) => {
     if (!isSealed(row.body)) return row;
     const personId = people.get(row.conversation_id);

@@ -97,6 +97,11 @@ export async function seal(ctx: PrivacyContext, target: { keyId: string; aad: Se
   return `${sealPrefix}.${target.keyId}.${body.toString('base64url')}`;
 }
 
+/** Whether a stored value is sealed (rows written before sealing existed are plain). */
+export function isSealed(value: string): boolean {
+  return value.startsWith(`${sealPrefix}.`);
+}
+
 /** The key id a sealed value names (to find what a destroyed key took with it). */
 export function sealedKeyId(sealed: string): string {
   const [prefix, keyId, body] = sealed.split('.');

@@ -39,6 +39,21 @@ export class DataKeySet {
     return `${sealPrefix}.${target.keyId}.${body.toString('base64url')}`;
   }
 
+  /**
+   * `open` as text for a reader that shows erased rows rather than failing the page: undefined
+   * when the value's key is destroyed or its seal is broken (altered, or moved to another row —
+   * `onBroken` hears of that one, to log it).
+   */
+  openOrErased(target: { aad: SealAad }, sealed: string, onBroken?: () => void): string | undefined {
+    try {
+      return this.open(target, sealed).toString('utf8');
+    } catch (error) {
+      if (!isAppError(error) || (error.code !== 'ERR_DATA_KEY_DESTROYED' && error.code !== 'ERR_SEAL_BROKEN')) throw error;
+      if (error.code === 'ERR_SEAL_BROKEN') onBroken?.();
+      return undefined;
+    }
+  }
+
   /** `open`, synchronously: throws the key's ERR_DATA_KEY_DESTROYED, or ERR_SEAL_BROKEN. */
   open(target: { aad: SealAad }, sealed: string): Buffer {
     const keyId = sealedKeyId(sealed);
@@ -73,6 +88,28 @@ export async function loadDataKeys(ctx: PrivacyContext, keyIds: Iterable<string>
     }
   }
   return set;
+}
+
+/** The keys that these sealed values name (see loadDataKeys): one load for a page of rows. */
+export function loadKeysOfSealed(ctx: PrivacyContext, sealed: Iterable<string>): Promise<DataKeySet> {
+  return loadDataKeys(ctx, [...sealed].map((value) => value.split('.', 2)[1] ?? ''));
+}
+
+/**
+ * The live keys of these owners, loaded so a writer can seal synchronously inside its
+ * transaction. A key destroyed on another node, whose news did not reach this one, makes it
+ * look again once rather than fail the whole batch inside the transaction.
+ */
+export async function loadOwnerKeys(ctx: PrivacyContext, kind: DataKeyOwnerKind, ownerIds: Iterable<string>): Promise<{ keyIds: Map<string, string>; keys: DataKeySet }> {
+  const owners = [...new Set(ownerIds)];
+  let keyIds = await dataKeyIdsOf(ctx, kind, owners);
+  let keys = await loadDataKeys(ctx, keyIds.values());
+  if ([...keyIds.values()].some((keyId) => !keys.usable(keyId))) {
+    forgetOwnerKeyIds(ctx.keys);
+    keyIds = await dataKeyIdsOf(ctx, kind, owners);
+    keys = await loadDataKeys(ctx, keyIds.values());
+  }
+  return { keyIds, keys };
 }
 
 /** Owner → live key id, per key ring: an owner's key id changes only when it is destroyed. */

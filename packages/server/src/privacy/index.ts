@@ -4,8 +4,8 @@
  * Other domains import only from here. See docs/privacy.md.
  */
 export { KeyRing, loadMasterKey, masterKeyFile, masterKeyId } from './master-key.ring';
-export { createDataKey, dataKeyOf, serviceKey, seal, open, openText, sealedKeyId, type PrivacyContext, type SealAad, type DataKeyOwner } from './data-key.service';
-export { DataKeySet, loadDataKeys, dataKeyIdsOf, forgetOwnerKeyIds } from './data-key.set';
+export { createDataKey, dataKeyOf, serviceKey, seal, open, openText, isSealed, sealedKeyId, type PrivacyContext, type SealAad, type DataKeyOwner } from './data-key.service';
+export { DataKeySet, loadDataKeys, loadKeysOfSealed, loadOwnerKeys, dataKeyIdsOf, forgetOwnerKeyIds } from './data-key.set';
 export {
   destroyDataKey,
   destroyKeysOfOwner,

@@ -70,31 +70,31 @@ export type AttemptResult = AttemptRecord & { next: number | 'delivered' | 'dead
 
 type Outcome = { status: 'delivered'; delivered_at: number } | { status: 'dead' } | { status: 'pending'; next_attempt_at: number; retry_step: number };
 
+type AttemptArgs = [id: string, token: string, at: number, statusCode: number | null, error: string | null, response: string | null];
+
 /** The update an attempt makes, given its outcome's columns (one of three fixed shapes). */
-function attemptUpdate(db: Db, outcome: Outcome, attempt: Pick<AttemptRecord, 'id' | 'token' | 'at' | 'statusCode' | 'error' | 'response'>) {
+function attemptUpdate(db: Db, outcome: Outcome, [id, token, at, statusCode, error, response]: AttemptArgs) {
   return db
     .updateTable('webhook_deliveries')
     .set((eb) => ({
       ...outcome,
       attempts: eb('attempts', '+', 1),
-      last_attempt_at: attempt.at,
-      last_status_code: attempt.statusCode,
-      last_error: attempt.error,
-      last_response: attempt.response,
+      last_attempt_at: at,
+      last_status_code: statusCode,
+      last_error: error,
+      last_response: response,
       locked_until: null,
       lease_token: null,
     }))
-    .where('id', '=', attempt.id)
-    .where('lease_token', '=', attempt.token);
+    .where('id', '=', id)
+    .where('lease_token', '=', token);
 }
 
 // One per outcome, each compiled once (platform/db/fixed-query.ts): the dispatcher records every attempt.
-type AttemptArgs = [id: string, token: string, at: number, statusCode: number | null, error: string | null, response: string | null];
-const attemptOf = (...[id, token, at, statusCode, error, response]: AttemptArgs) => ({ id, token, at, statusCode, error, response });
-const recordDelivered = fixedQuery((db: Db, ...args: AttemptArgs) => attemptUpdate(db, { status: 'delivered', delivered_at: args[2] }, attemptOf(...args)));
-const recordDead = fixedQuery((db: Db, ...args: AttemptArgs) => attemptUpdate(db, { status: 'dead' }, attemptOf(...args)));
+const recordDelivered = fixedQuery((db: Db, ...args: AttemptArgs) => attemptUpdate(db, { status: 'delivered', delivered_at: args[2] }, args));
+const recordDead = fixedQuery((db: Db, ...args: AttemptArgs) => attemptUpdate(db, { status: 'dead' }, args));
 const recordRetry = fixedQuery((db: Db, nextAttemptAt: number, step: number, ...args: AttemptArgs) =>
-  attemptUpdate(db, { status: 'pending', next_attempt_at: nextAttemptAt, retry_step: step }, attemptOf(...args)),
+  attemptUpdate(db, { status: 'pending', next_attempt_at: nextAttemptAt, retry_step: step }, args),
 );
 
 async function updateOf(db: Db, attempt: AttemptResult): Promise<void> {

@@ -1,6 +1,5 @@
 import type { ServerContext } from '../context';
-import { isAppError } from '../platform/errors';
-import { dataKeyIdsOf, loadDataKeys, type DataKeySet, type KeyRing, type PrivacyContext, type SealAad } from '../privacy';
+import { dataKeyIdsOf, isSealed, loadDataKeys, loadKeysOfSealed, type DataKeySet, type KeyRing, type PrivacyContext, type SealAad } from '../privacy';
 
 /*
  * Outbox payloads are sealed at rest like message bodies (docs/privacy.md). An event that
@@ -62,17 +61,12 @@ export async function openPayloads<Row extends { event_id: string; business_id: 
   ctx: PrivacyContext & Partial<Pick<ServerContext, 'log'>>,
   rows: readonly Row[],
 ): Promise<Array<Omit<Row, 'payload'> & { payload: string | null }>> {
-  const sealed = rows.filter((row) => row.payload.startsWith('pk1.'));
+  const sealed = rows.filter((row) => isSealed(row.payload));
   if (sealed.length === 0) return [...rows];
-  const keys = await loadDataKeys(ctx, sealed.map((row) => row.payload.split('.', 2)[1]!));
+  const keys = await loadKeysOfSealed(ctx, sealed.map((row) => row.payload));
   return rows.map((row) => {
-    if (!row.payload.startsWith('pk1.')) return row;
-    try {
-      return { ...row, payload: keys.open({ aad: payloadAad({ eventId: row.event_id, businessId: row.business_id }) }, row.payload).toString('utf8') };
-    } catch (error) {
-      if (!isAppError(error) || (error.code !== 'ERR_DATA_KEY_DESTROYED' && error.code !== 'ERR_SEAL_BROKEN')) throw error;
-      if (error.code === 'ERR_SEAL_BROKEN') ctx.log?.warn({ eventId: row.event_id }, 'a webhook payload does not open here: altered or moved');
-      return { ...row, payload: null };
-    }
+    if (!isSealed(row.payload)) return row;
+    const broken = () => ctx.log?.warn({ eventId: row.event_id }, 'a webhook payload does not open here: altered or moved');
+    return { ...row, payload: keys.openOrErased({ aad: payloadAad({ eventId: row.event_id, businessId: row.business_id }) }, row.payload, broken) ?? null };
   });
 }
