@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NoticeFollow } from './notices';
 import { AccessLogEntry, Receipt } from './privacy';
 import { AlertBusinessPreferences } from './alerts';
 import { Consent } from './banking';
@@ -61,6 +62,8 @@ export const AccountExport = Type.Object({
   }),
   /** My alert switches, per bank and kind (the alerts themselves and my answers are messages in `conversations`). */
   alertSettings: Type.Array(AlertBusinessPreferences),
+  /** Which banks' notices I follow, and since when (the notices are the bank's words to all its followers, not mine). */
+  noticeFollows: Type.Array(NoticeFollow),
 });
 export type AccountExport = Static<typeof AccountExport>;
 

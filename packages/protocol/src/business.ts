@@ -11,8 +11,8 @@ export const BusinessRole = Type.Union([Type.Literal('owner'), Type.Literal('dev
 export type BusinessRole = Static<typeof BusinessRole>;
 
 /** What an API key may do. A key holds only the scopes it was made with. */
-export const apiKeyScopes = ['messages:send', 'alerts:send', 'webhooks:manage'] as const;
-export const ApiKeyScope = Type.Union([Type.Literal('messages:send'), Type.Literal('alerts:send'), Type.Literal('webhooks:manage')]);
+export const apiKeyScopes = ['messages:send', 'alerts:send', 'notices:send', 'webhooks:manage'] as const;
+export const ApiKeyScope = Type.Union([Type.Literal('messages:send'), Type.Literal('alerts:send'), Type.Literal('notices:send'), Type.Literal('webhooks:manage')]);
 export type ApiKeyScope = Static<typeof ApiKeyScope>;
 
 /** A bank-scoped id: how a business names a person. It means nothing to any other business. */

@@ -41,6 +41,7 @@ export const errorCatalog = {
     message: 'RESPONSE and UPDATE messages may be sent only within 24 hours of the person\'s last message.',
   },
   ERR_ALERTS_NOT_ENABLED: { status: 403, message: 'ALERT messages are not enabled for this person and business.' },
+  ERR_NOTICE_LIMIT: { status: 429, message: 'This business has sent as many notices as it may in 24 hours.' },
   ERR_ALERT_EXPIRED: { status: 410, message: 'This alert has expired and takes no answer.' },
   ERR_ALERT_ANSWERED: { status: 409, message: 'This alert was already answered.' },
   ERR_ALERT_ACTION_UNKNOWN: { status: 422, message: 'This alert offers no such action.' },

@@ -21,5 +21,6 @@ export * from './account';
 export * from './push';
 export * from './step-up';
 export * from './alerts';
+export * from './notices';
 export * from './inbox';
 export * from './console-settings';

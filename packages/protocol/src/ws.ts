@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { PersonContent } from './content';
 import { InboxConversation, Note, RevealRequest } from './inbox';
 import { Message, SenderKind } from './messaging';
+import { Notice } from './notices';
 import { ClientId, Id, Seq, Timestamp } from './schema';
 
 /**
@@ -128,6 +129,8 @@ export const InboxEventFrame = Type.Object({ type: Type.Literal('inbox'), conver
 export const NoteFrame = Type.Object({ type: Type.Literal('note'), businessId: Id, note: Note });
 /** A reveal request changed (asked, approved with its value, declined, failed): console sockets only. */
 export const RevealFrame = Type.Object({ type: Type.Literal('reveal'), businessId: Id, reveal: RevealRequest });
+/** A bank's notice to everyone who follows it (notices.ts): the same frame, serialized once, to every follower's sockets. */
+export const NoticeFrame = Type.Object({ type: Type.Literal('notice'), notice: Notice });
 export const ServerFrame = Type.Union([
   InboxJoinedFrame,
   InboxEventFrame,
@@ -141,6 +144,7 @@ export const ServerFrame = Type.Union([
   TypingEventFrame,
   PongFrame,
   ErrorFrame,
+  NoticeFrame,
 ]);
 export type ServerFrame = Static<typeof ServerFrame>;
 export type ErrorFrame = Static<typeof ErrorFrame>;

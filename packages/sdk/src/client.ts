@@ -8,6 +8,8 @@ import type {
   CreatedWebhookEndpoint,
   CreateWebhookEndpointBody,
   MessagingType,
+  NoticeApiBody,
+  NoticeApiResult,
   RotatedWebhookSecret,
   SendApiResult,
   SetBusinessMenuBody,
@@ -69,7 +71,7 @@ function query(params: WebhookDeliveryQuery): string {
 /**
  * A typed client of Parley's Business API. Retries network errors, 429 (after its Retry-After)
  * and 5xx with exponential backoff and jitter — but only where repeating is harmless: reads,
- * PUT/DELETE, and `sendMessage` and `sendAlert`, whose Idempotency-Key is the same on every retry so a message
+ * PUT/DELETE, and `sendMessage`, `sendAlert` and `sendNotice`, whose Idempotency-Key is the same on every retry so a message
  * is stored once. Other POSTs are retried only on 429. Failures throw `ParleyApiError`
  * (Parley answered) or `ParleyConnectionError` (it did not).
  *
@@ -140,6 +142,20 @@ export class ParleyClient {
   sendAlert(alert: AlertApiBody, options: { idempotencyKey?: string } = {}): Promise<AlertApiResult> {
     const headers = { 'idempotency-key': options.idempotencyKey ?? randomUUID() };
     return this.#call({ method: 'POST', path: '/v1/alerts', body: alert, headers, retry: 'safe' });
+  }
+
+  /**
+   * A notice to everyone who follows your bank (`POST /v1/notices`, scope `notices:send`):
+   * "Online banking is down for maintenance on Sunday". You name no one and learn no one — the
+   * answer carries no recipients and no count. At most 24 in any 24 hours by default
+   * (`ERR_NOTICE_LIMIT`, 429). Every retry reuses one Idempotency-Key, so followers get it once.
+   *
+   * @example
+   * await parley.sendNotice({ text: 'Online banking is down for maintenance on Sunday 02:00–04:00 UTC.' }, { idempotencyKey: 'maintenance-2026-11-29' });
+   */
+  sendNotice(notice: NoticeApiBody, options: { idempotencyKey?: string } = {}): Promise<NoticeApiResult> {
+    const headers = { 'idempotency-key': options.idempotencyKey ?? randomUUID() };
+    return this.#call({ method: 'POST', path: '/v1/notices', body: notice, headers, retry: 'safe' });
   }
 
   /**

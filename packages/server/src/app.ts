@@ -17,6 +17,7 @@ import type { Tables } from './database';
 import { identityRoutes, provideStepUpSigner } from './identity';
 import { consoleRoutes } from './inbox';
 import { createMessaging } from './messaging';
+import { notices } from './notices';
 import { createPush } from './push';
 import { createWebhooks, loadPayloadKey, webhookSecretsKey } from './webhooks';
 import { ensureSigningKeys, evictDestroyedKeysFromBus, KeyRing, privacyRoutes, serviceKey, signJws } from './privacy';
@@ -124,6 +125,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   await app.register(sendRoutes(ctx, messaging));
   await app.register(alertRoutes(ctx, messaging));
   await app.register(messengerRoutes(ctx, messaging));
+  await app.register(notices(ctx, messaging));
   await ensureSigningKeys(ctx);
   provideStepUpSigner(ctx, (claims) => signJws(ctx, { use: 'step-up', typ: stepUpProofType, claims }));
   evictDestroyedKeysFromBus(ctx);

@@ -109,6 +109,7 @@ export async function eraseAccountRows(db: Db, personId: string): Promise<string
     // Alerts carry financial facts (amounts, merchants, places) and the person's answers.
     await trx.deleteFrom('alerts').where('person_id', '=', personId).execute();
     await trx.deleteFrom('alert_preferences').where('person_id', '=', personId).execute();
+    await trx.deleteFrom('notice_follows').where('person_id', '=', personId).execute();
     await trx.deleteFrom('people').where('id', '=', personId).execute();
     return consentIds;
   });

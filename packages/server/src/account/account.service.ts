@@ -7,6 +7,7 @@ import { AppError } from '../platform/errors';
 import { destroyKeysOfPerson, getReceipt, listAccess, listReceipts, verifyChain } from '../privacy';
 import { listPreferences } from '../alerts';
 import { supportAnswersOf } from '../inbox';
+import { listFollows } from '../notices';
 import { listDevices } from '../push';
 import * as account from './account.repository';
 
@@ -67,6 +68,7 @@ export async function exportAccount(ctx: ServerContext, principal: Principal): P
     receipts: await allReceipts(ctx, personId),
     accessLog: { entries: await wholeAccessLog(ctx, personId), chain: { intact: chain.broken === null, entries: chain.entries, problem: chain.broken?.problem ?? null } },
     alertSettings: (await listPreferences(ctx, personId)).businesses,
+    noticeFollows: (await listFollows(ctx, personId)).businesses,
   };
 }
 

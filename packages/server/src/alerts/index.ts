@@ -9,6 +9,7 @@ import { personAlertRoutes } from './person.routes';
 export type { AlertTables } from './alert.table';
 export { mendUndelivered } from './alert.redelivery';
 export { listPreferences } from './preference.service';
+export { listRelatedBusinesses, type RelatedBusinessRow } from './preference.repository';
 
 /**
  * Every alert route (the bank's Alert API and the person's answers, history and switches), and

@@ -91,6 +91,29 @@ export class DeliveryHub<S extends Subscriber> {
     }
   }
 
+  /**
+   * One frame to every local socket of each person named (a bank notice to its followers),
+   * serialized once for all of them. Answers how many of the people had a socket here.
+   */
+  deliverToPeople(personIds: Iterable<string>, frame: ServerFrame): number {
+    const event: DeliveryEvent = { frame };
+    let text: string | undefined;
+    const render = (): string => (text ??= JSON.stringify(frame));
+    let reached = 0;
+    for (const personId of personIds) {
+      const person = this.#people.get(personId);
+      if (!person) continue;
+      reached += 1;
+      for (const subscriber of person.sockets) subscriber.deliver(event, render);
+    }
+    return reached;
+  }
+
+  /** How many people have a socket open on this node now. */
+  get peopleCount(): number {
+    return this.#people.size;
+  }
+
   /** Whether the person has a socket open on this node now. */
   has(personId: string): boolean {
     return this.#people.has(personId);

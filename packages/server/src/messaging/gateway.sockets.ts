@@ -1,3 +1,4 @@
+import type { ServerFrame } from '@parley/protocol';
 import type { WebSocket } from 'ws';
 import { keepSessionsAlive } from '../identity';
 import type { MessagingCore } from './conversation.service';
@@ -50,6 +51,11 @@ export class SocketRegistry {
   /** Whether the person has a socket open on this node (Web Push is for when they have none). */
   isConnected(personId: string): boolean {
     return this.#hub.has(personId);
+  }
+
+  /** See DeliveryHub.deliverToPeople; a node with no socket open skips the work. */
+  deliverToPeople(personIds: Iterable<string>, frame: ServerFrame): number {
+    return this.#hub.peopleCount === 0 ? 0 : this.#hub.deliverToPeople(personIds, frame);
   }
 
   /** Take an upgraded socket: greet it, then serve its frames until it closes. */

@@ -1,5 +1,5 @@
 /** Messaging: conversations, messages, the group committer and the WebSocket gateway. Other domains import only from here. */
-import type { Conversation, Message, MessageContent } from '@parley/protocol';
+import type { Conversation, Message, MessageContent, ServerFrame } from '@parley/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
@@ -38,6 +38,8 @@ export interface Messaging {
   open(input: { personId: string; businessId: string }): Promise<{ conversation: Conversation; created: boolean }>;
   /** Whether the person has a socket open on this node now. */
   isConnected(personId: string): boolean;
+  /** One frame, serialized once, to every socket on this node of each person named; answers how many had one. */
+  deliverToPeople(personIds: Iterable<string>, frame: ServerFrame): number;
   /** The business side for the agent console: threads, history, read marks, typing, handover, presence. */
   readonly businessSide: BusinessSide;
   /** Flush pending writes (acking them), then close sockets with 1001. Safe to call twice. */
@@ -72,6 +74,7 @@ export function createMessaging(ctx: ServerContext): Messaging {
     open: (input) => openConversation(core, input),
     businessSide: createBusinessSide(core, registry.presence, threadMoved),
     isConnected: (personId) => registry.isConnected(personId),
+    deliverToPeople: (personIds, frame) => registry.deliverToPeople(personIds, frame),
     close() {
       closing ??= core.committer.close().then(() => registry.close());
       return closing;

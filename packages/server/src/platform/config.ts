@@ -41,6 +41,8 @@ export interface Config {
    * `parley keys rotate` re-wraps the data keys still under them; see docs/privacy.md.
    */
   readonly masterKeyPrevious?: readonly string[];
+  /** How many notices a business may send in any 24 hours (PARLEY_NOTICES_PER_DAY); default 24. */
+  readonly noticesPerDay?: number;
 }
 
 export class ConfigError extends Error {}
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError('PARLEY_MASTER_KEY_PREVIOUS needs PARLEY_MASTER_KEY (the new key) set too.');
   }
   const webhookTimeoutMs = readInteger(env, 'PARLEY_WEBHOOK_TIMEOUT_MS', { fallback: 15_000, min: 1_000, max: 60_000 });
+  const noticesPerDay = readInteger(env, 'PARLEY_NOTICES_PER_DAY', { fallback: 24, min: 1, max: 10_000 });
   const config: Config = {
     port,
     host: env.HOST || '127.0.0.1',
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webhookTimeoutMs,
     masterKey,
     masterKeyPrevious,
+    noticesPerDay,
     ...overrides,
   };
   return Object.freeze(config);

@@ -14,6 +14,7 @@ import * as consentRenewal from './0014_consent_renewal';
 import * as alerts from './0015_alerts';
 import * as push from './0016_push';
 import * as inbox from './0017_inbox';
+import * as notices from './0018_notices';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0015_alerts': alerts,
   '0016_push': push,
   '0017_inbox': inbox,
+  '0018_notices': notices,
 };
