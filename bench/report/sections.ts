@@ -1,0 +1,180 @@
+import { loadAverage, median, ratioOf, tableSection, type TableRow } from './format';
+
+// Sections of bench/RESULTS.md read from the JSON of bench:alerts, bench:banking, bench:fanout
+// and bench:check (bench/guard/check.ts writes bench/results/guard.json).
+
+interface Phase {
+  measured: number;
+  lost: number;
+  duplicates: number;
+  statuses: Record<string, number>;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  serverCpuPercent: number;
+  serverWaitPercent: number;
+}
+export interface AlertsResults {
+  date: string;
+  machine: { loadAverageBefore: number[]; loadAverageAfter: number[] };
+  plan: { people: number; rate: number };
+  limitP99Ms: number;
+  alerts: Phase;
+  peer: Phase & { name: string };
+  ratios: { p99ToLimit: number; p99ToPeer: number };
+  pass: boolean;
+}
+
+const statuses = (p: Phase): string => Object.entries(p.statuses).map(([status, n]) => `${n.toLocaleString('en')} × ${status}`).join(', ') || 'none';
+
+export function alertsSection(a: AlertsResults): string[] {
+  const { alerts, peer } = a;
+  const load = `${a.plan.rate.toLocaleString('en')}/s Poisson, ${a.plan.people.toLocaleString('en')} connected persons`;
+  const clean = (p: Phase): boolean => p.lost === 0 && p.duplicates === 0 && Object.keys(p.statuses).every((s) => s === '201');
+  const rows: TableRow[] = [
+    { figure: `Alert API call → alert frame, p99 (${load})`, parley: `${alerts.p99Ms} ms`, peer: `${peer.p99Ms} ms`, ratio: ratioOf(alerts.p99Ms, peer.p99Ms), target: `≤ ${a.limitP99Ms} ms (${a.ratios.p99ToLimit}× the limit)`, pass: a.pass },
+    { figure: 'p50', parley: `${alerts.p50Ms} ms`, peer: `${peer.p50Ms} ms`, ratio: ratioOf(alerts.p50Ms, peer.p50Ms), target: '–', pass: null },
+    { figure: 'p99.9', parley: `${alerts.p999Ms} ms`, peer: `${peer.p999Ms} ms`, ratio: ratioOf(alerts.p999Ms, peer.p999Ms), target: '–', pass: null },
+    { figure: `lost / shown twice (of ${alerts.measured.toLocaleString('en')} measured)`, parley: `${alerts.lost} / ${alerts.duplicates}`, peer: `${peer.lost} / ${peer.duplicates}`, ratio: null, target: '0 / 0', pass: alerts.lost === 0 && alerts.duplicates === 0 },
+    { figure: 'answers', parley: statuses(alerts), peer: statuses(peer), ratio: null, target: 'all 201', pass: clean(alerts) },
+    { figure: 'server CPU (share of core 0; waited for it)', parley: `${alerts.serverCpuPercent}% (${alerts.serverWaitPercent}%)`, peer: `${peer.serverCpuPercent}% (${peer.serverWaitPercent}%)`, ratio: ratioOf(alerts.serverCpuPercent, peer.serverCpuPercent), target: '–', pass: null },
+  ];
+  return tableSection(`## Alerts (\`npm run bench:alerts\`, ${a.date})`, rows, `${peer.name}`, [
+    `Load average ${loadAverage(a.machine.loadAverageBefore)} before, ${loadAverage(a.machine.loadAverageAfter)} after. The peer is the Send API at the same rate, on the same server and sockets.`,
+  ]);
+}
+
+interface BankingPath {
+  measured: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  cacheHits?: number;
+}
+export interface BankingResults {
+  at: string;
+  host: { loadAverageAtStart: number };
+  plan: { rate: number };
+  targets: { addedP50Ms: number; addedP99Ms: number };
+  paths: { direct: BankingPath; cached: BankingPath; uncached: BankingPath; directAgain: BankingPath };
+  oneAtATime: Record<'direct' | 'cached' | 'uncached', { p50Ms: number; p99Ms: number; errors: number }>;
+}
+
+export function bankingSection(b: BankingResults): string[] {
+  const { direct, cached, uncached, directAgain } = b.paths;
+  // As the bench does: the better of the two direct runs, and a run with errors passes nothing.
+  const base = { p50: Math.min(direct.p50Ms, directAgain.p50Ms), p99: Math.min(direct.p99Ms, directAgain.p99Ms) };
+  const clean = [direct, cached, uncached, directAgain].every((p) => p.errors === 0 && p.measured > 0);
+  const rate = `${b.plan.rate.toLocaleString('en')}/s open loop`;
+  const gateRows = (['cached', 'uncached'] as const).flatMap((which) =>
+    (['p50', 'p99'] as const).map((q): TableRow => {
+      const value = b.paths[which][`${q}Ms`];
+      const added = +(value - base[q]).toFixed(3);
+      const target = q === 'p50' ? b.targets.addedP50Ms : b.targets.addedP99Ms;
+      return { figure: `balance read through the gate, ${which}: ${q} at ${rate}`, parley: `${value} ms (adds ${added} ms)`, peer: `${base[q]} ms`, ratio: ratioOf(value, base[q]), target: `adds ≤ ${target} ms`, pass: clean && added <= target };
+    }),
+  );
+  const one = b.oneAtATime;
+  const oneRows = (['cached', 'uncached'] as const).flatMap((which) =>
+    (['p50', 'p99'] as const).map((q): TableRow => ({
+      figure: `one at a time (no queueing), ${which}: ${q}`,
+      parley: `${one[which][`${q}Ms`]} ms (adds ${+(one[which][`${q}Ms`] - one.direct[`${q}Ms`]).toFixed(3)} ms)`,
+      peer: `${one.direct[`${q}Ms`]} ms`,
+      ratio: ratioOf(one[which][`${q}Ms`], one.direct[`${q}Ms`]),
+      target: '–',
+      pass: null,
+    })),
+  );
+  const rows: TableRow[] = [
+    ...gateRows,
+    { figure: `requests without an answer in time, or answered with an error (${rate})`, parley: `cached ${cached.errors.toLocaleString('en')}, uncached ${uncached.errors.toLocaleString('en')}`, peer: `${direct.errors.toLocaleString('en')}, again ${directAgain.errors.toLocaleString('en')}`, ratio: null, target: '0 (else nothing passes)', pass: clean },
+    ...oneRows,
+  ];
+  return tableSection(`## Balance read through the gate (\`npm run bench:banking\`, ${b.at})`, rows, 'bank directly (DPoP; the better of two runs)', [
+    `Load average ${b.host.loadAverageAtStart.toFixed(2)} at the start.${uncached.cacheHits ? ` ${uncached.cacheHits.toLocaleString('en')} uncached reads were answered from the cache after all (a concurrent read refilled it) and are left out.` : ''}`,
+  ]);
+}
+
+export interface GuardResults {
+  date: string;
+  node: string;
+  allowedGrowth: number;
+  /** The paths whose baseline this run rewrote (`-- --update`); a boolean in the first results. */
+  updated: boolean | string[];
+  paths: Record<string, { operations: number; perOperation: number; baseline: number | null; verdict: string }>;
+}
+
+const updatedNote = (updated: GuardResults['updated']): string => {
+  const names = updated === true ? ['every path'] : Array.isArray(updated) ? updated.map((n) => `\`${n}\``) : [];
+  return names.length ? ` This run wrote its counts into \`bench/baseline.json\` for ${names.join(', ')} (\`-- --update\`).` : '';
+};
+
+export function guardSection(g: GuardResults): string[] {
+  const limit = `≤ ${(1 + g.allowedGrowth).toFixed(2)}× the baseline`;
+  const rows = Object.entries(g.paths).map(([name, p]): TableRow => ({
+    figure: `\`${name}\`: instructions per operation (${p.operations.toLocaleString('en')} operations under callgrind)`,
+    parley: p.perOperation.toLocaleString('en'),
+    peer: p.baseline === null ? 'none (new)' : p.baseline.toLocaleString('en'),
+    ratio: p.baseline === null ? null : ratioOf(p.perOperation, p.baseline),
+    target: limit,
+    pass: p.baseline === null ? null : p.verdict !== 'REGRESSION',
+  }));
+  const context = [`Node ${g.node}, \`node --single-threaded --predictable\` under valgrind's callgrind: the counts repeat to within 0.1%, so a growth is the code's, not the machine's.${updatedNote(g.updated)}`];
+  return tableSection(`## Instruction-count regression guard (\`npm run bench:check\`, ${g.date})`, rows, '`bench/baseline.json`', context);
+}
+
+interface FanoutRound {
+  allDeliveredMs: number;
+  perSecond: number;
+  delivered?: number;
+}
+interface FanoutFigures {
+  rounds: FanoutRound[];
+}
+export interface FanoutResults {
+  date: string;
+  plan?: { receivers?: number };
+  targets?: { allDeliveredMs?: number; rawShare?: number };
+  peers?: Record<string, FanoutFigures>;
+  rows: TableRow[];
+  /** Parley's broadcast, once it has one: like a peer's figures (or several, by name). */
+  parley?: FanoutFigures | Record<string, FanoutFigures>;
+}
+
+const isFigures = (value: unknown): value is FanoutFigures => typeof value === 'object' && value !== null && Array.isArray((value as FanoutFigures).rounds);
+/** A row of the bench's own that already carries a Parley figure. */
+const hasParleyFigure = (r: TableRow): boolean => r.parley !== '–' && !String(r.parley).startsWith('not available');
+
+/** Parley's fan-out rows from `parley` (absent in results written before the broadcast API). */
+function parleyFanoutRows(f: FanoutResults): TableRow[] {
+  const entries: [string, FanoutFigures][] = isFigures(f.parley) ? [['Parley', f.parley]] : Object.entries(f.parley ?? {}).filter((e): e is [string, FanoutFigures] => isFigures(e[1]));
+  const receivers = f.plan?.receivers ?? 10_000;
+  const limitMs = f.targets?.allDeliveredMs ?? 100;
+  const share = f.targets?.rawShare ?? 0.5;
+  const [rawName, raw] = Object.entries(f.peers ?? {}).find(([name]) => name.startsWith('ws relay')) ?? ['ws relay', undefined];
+  const rawPerSecond = raw ? median(raw.rounds.map((r) => r.perSecond)) : 0;
+  return entries.map(([name, p]) => {
+    const ms = p.rounds.map((r) => r.allDeliveredMs);
+    const perSecond = median(p.rounds.map((r) => r.perSecond));
+    const all = p.rounds.length > 0 && p.rounds.every((r) => r.delivered === undefined || r.delivered >= receivers);
+    const share_ = ratioOf(perSecond, rawPerSecond);
+    return {
+      figure: `${name === 'Parley' ? 'Parley' : `Parley, ${name}`}: one notice, all ${receivers.toLocaleString('en')} delivered, median of ${p.rounds.length} (min–max)`,
+      parley: p.rounds.length ? `${median(ms)} ms (${Math.min(...ms)}–${Math.max(...ms)}), ${perSecond.toLocaleString('en')} deliveries/s${all ? '' : ', **not all delivered**'}` : 'no rounds',
+      peer: raw ? `${rawPerSecond.toLocaleString('en')} deliveries/s (${rawName})` : '–',
+      ratio: share_,
+      target: `all < ${limitMs} ms; ≥ ${share * 100}% of raw deliveries/s`,
+      pass: p.rounds.length > 0 && all && median(ms) < limitMs && share_ !== null && share_ >= share,
+    };
+  });
+}
+
+/** The bench's rows, with Parley's own figures once `parley` is there (and not already among the rows). */
+export function fanoutSection(f: FanoutResults): string[] {
+  const own = f.rows.some(hasParleyFigure) ? [] : parleyFanoutRows(f);
+  const rows = own.length ? [...own, ...f.rows.filter((r) => !String(r.parley).startsWith('not available'))] : f.rows;
+  return tableSection(`## Fan-out (\`npm run bench:fanout\`, ${f.date})`, rows, 'peer');
+}
+
+/** Whether the fan-out results hold a Parley figure at all. */
+export const fanoutMeasured = (f: FanoutResults | null): boolean => f !== null && (f.rows.some(hasParleyFigure) || parleyFanoutRows(f).length > 0);
