@@ -71,6 +71,6 @@ export const NoticeFollowList = Type.Object({ businesses: Type.Array(NoticeFollo
 export type NoticeFollowList = Static<typeof NoticeFollowList>;
 
 /** PUT /v1/notice-follows/:businessId: follow a bank's notices, or stop. Answers that bank's `NoticeFollow`. */
-export const NoticeFollowUpdate = Type.Object({ following: Type.Boolean() }, strict);
+export const NoticeFollowUpdate = Type.Object({ following: Type.Boolean() }, { ...strict, examples: [{ following: true }] });
 export type NoticeFollowUpdate = Static<typeof NoticeFollowUpdate>;
 export const NoticeFollowParams = Type.Object({ businessId: Id });
