@@ -25,7 +25,7 @@ interface StoredLink {
 }
 
 /** What the bot does at Parley: talk, alert (fraud alerts through the Alert API), and manage its webhook endpoint. */
-const bankKeyScopes = 'messages:send,alerts:send,webhooks:manage';
+const bankKeyScopes = 'messages:send,alerts:send,notices:send,webhooks:manage';
 
 function readStored(file: string): StoredLink | null {
   try {

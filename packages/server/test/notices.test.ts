@@ -1,5 +1,8 @@
 import type { Business, CreatedApiKey, NoticeApiResult, NoticeFollow, NoticeFollowList, NoticeList } from '@parley/protocol';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,5 +224,37 @@ describe.each(dialects)('Notices across two Parley nodes on %s', (dialect) => {
     } finally {
       await elsewhere.close();
     }
+  });
+});
+
+describe('npm run bank -- notice', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite', { listen: true, config: { adminToken } });
+  });
+  afterAll(async () => t?.close());
+
+  it("sends the Sandbox Bank's notice through the SDK with its API key, and says when it has none", async () => {
+    const person = await signUpPerson(t.app);
+    await openBankConversation(t.app, person);
+    const bank = await sandboxBank(t.app, person);
+    await follow(t.app, person, bank.id, true);
+    const key = await createKey(t.app, bank.id, ['notices:send']);
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const cli = path.join(root, 'packages/sandbox-bank/src/cli.ts');
+    const run = (env: Record<string, string>) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'notice', 'Branch', 'closed', 'on', 'Monday.'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+
+    const socket = await connect(t, person);
+    try {
+      const { stdout } = await run({ PARLEY_URL: t.baseUrl, PARLEY_API_KEY: key.secret, PARLEY_WEBHOOK_SECRET: 'whsec_unused' });
+      const frame = await socket.take('notice');
+      expect(frame.notice.text).toBe('Branch closed on Monday.');
+      expect(stdout).toContain(`Notice ${frame.notice.id} sent through ${t.baseUrl}`);
+    } finally {
+      await socket.close();
+    }
+    const failed = await run({ PARLEY_URL: t.baseUrl, DATA_DIR: path.join(t.config.dataDir, 'nowhere') }).catch((error: unknown) => error as { code: number; stderr: string });
+    expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('No API key for Parley: set PARLEY_API_KEY') });
   });
 });

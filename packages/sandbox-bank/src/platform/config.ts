@@ -68,6 +68,11 @@ function readInstant(env: NodeJS.ProcessEnv, name: string): number | null {
   return at;
 }
 
+/** Where Parley answers: PARLEY_URL, or localhost on Parley's PORT (3000). */
+export function parleyUrlOf(env: NodeJS.ProcessEnv): string {
+  return readUrl(env, 'PARLEY_URL', `http://localhost:${readPort(env, 'PORT', 3000)}`).origin;
+}
+
 /**
  * Read the bank's configuration once from the environment; validated and frozen.
  * `parley` (the bot's API key and webhook secret) is passed in by whoever provisioned it
@@ -76,7 +81,7 @@ function readInstant(env: NodeJS.ProcessEnv, name: string): number | null {
 export function loadBankConfig(env: NodeJS.ProcessEnv, overrides: Partial<BankConfig> = {}): BankConfig {
   const port = readPort(env, 'BANK_PORT', 4000);
   const publicUrl = readUrl(env, 'BANK_PUBLIC_URL', `http://localhost:${port}`);
-  const parleyUrl = readUrl(env, 'PARLEY_URL', `http://localhost:${readPort(env, 'PORT', 3000)}`).origin;
+  const parleyUrl = parleyUrlOf(env);
   const parleyClient: BankClient = {
     clientId: env.BANK_PARLEY_CLIENT_ID || 'parley',
     name: 'Parley',

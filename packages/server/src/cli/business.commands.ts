@@ -89,7 +89,7 @@ const listCommand: Command = {
 
 const keyCreateCommand: Command = {
   usage: 'business key create --business <slug> --scopes <scope,scope> [--name <name>]',
-  summary: 'Make an API key (scopes: messages:send, alerts:send, webhooks:manage). Prints the secret once.',
+  summary: `Make an API key (scopes: ${apiKeyScopes.join(', ')}). Prints the secret once.`,
   flags: ['business', 'scopes', 'name'],
   async run(ctx, args) {
     const business = await businessBySlug(ctx, flag(args, 'business'));
