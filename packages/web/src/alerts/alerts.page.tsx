@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { fetchAlertPreferences, listAlerts } from '../api/alerts.api';
 import { describeError } from '../api/http.client';
 import { Link } from '../router';
+import { NoticeSwitch } from '../notices/notice.switch';
 import { NotificationsSection } from '../push/notifications.section';
 import { PageHeader } from '../ui/page.header';
 import { AlertHistorySection } from './alert.history';
@@ -70,7 +71,7 @@ export function AlertsPage() {
 function AlertSettings(props: { banks: AlertBusinessPreferences[] | null; loading: boolean }) {
   return (
     <section className="card" aria-labelledby="alert-settings-heading">
-      <h2 id="alert-settings-heading">What your banks may alert you about</h2>
+      <h2 id="alert-settings-heading">What your banks may send you</h2>
       {props.loading && <p className="muted">Loading…</p>}
       {props.banks?.length === 0 && (
         <p className="muted">
@@ -81,6 +82,7 @@ function AlertSettings(props: { banks: AlertBusinessPreferences[] | null; loadin
         <div key={bank.businessId} className="alert-bank">
           <h3 className="alert-bank-heading">{bank.name}</h3>
           <AlertSwitches preferences={bank} />
+          <NoticeSwitch businessId={bank.businessId} name={bank.name} framed />
         </div>
       ))}
     </section>

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useChatState, useChatStore } from '../live/chat.context';
 import { emptyThread, findConversation, threadItems } from '../live/chat.state';
 import { BankLinkEntry } from '../money/bank.entry';
+import { NoticeMenu } from '../notices/notice.menu';
+import { useNoticeTimeline } from '../notices/use.notice.timeline';
 import { Link } from '../router';
 import { Avatar } from '../ui/avatar';
 import { BackIcon } from '../ui/icons';
@@ -19,6 +21,7 @@ export function ChatView(props: { conversationId: string }) {
   const conversation = findConversation(state, conversationId);
   const thread = state.threads[conversationId] ?? emptyThread;
   const items = useMemo(() => threadItems(state, conversationId), [state, conversationId]);
+  const timeline = useNoticeTimeline({ store, state, conversationId, businessId: conversation?.business.id, items });
   const heading = useRef<HTMLHeadingElement>(null);
   const desktop = useMemo(() => window.matchMedia(wideScreen).matches, []);
 
@@ -45,7 +48,10 @@ export function ChatView(props: { conversationId: string }) {
         <h1 id="chat-title" ref={heading} tabIndex={-1}>
           {name}
         </h1>
-        <BankLinkEntry businessId={conversation.business.id} />
+        <div className="chat-header-actions">
+          <BankLinkEntry businessId={conversation.business.id} />
+          <NoticeMenu businessId={conversation.business.id} name={name} />
+        </div>
       </header>
       {thread.error && (
         <div className="notice error" role="alert">
@@ -55,7 +61,7 @@ export function ChatView(props: { conversationId: string }) {
           </button>
         </div>
       )}
-      <MessageList thread={thread} items={items} businessName={name} onLoadOlder={loadOlder} onRetry={retry} onDiscard={discard} />
+      <MessageList thread={thread} items={timeline} businessName={name} onLoadOlder={loadOlder} onRetry={retry} onDiscard={discard} />
       <TypingIndicator name={name} typing={state.typing[conversationId] !== undefined} />
       <ConversationActions business={conversation.business} thread={state.threads[conversationId]} items={items} onPostback={(choice) => store.postback(conversationId, choice)}>
         <Composer

@@ -1,12 +1,15 @@
 import { Fragment, useRef } from 'react';
-import type { Thread, ThreadItem } from '../live/chat.state';
+import type { Thread } from '../live/chat.state';
+import { NoticeCard } from '../notices/notice.card';
+import { timeOf, type TimelineItem } from '../notices/notice.timeline';
 import { formatDay, isSameDay } from '../ui/format';
 import { MessageBubble } from './message.bubble';
 import { useLoadOlderAtTop, useScrollKeeper } from './scroll.hooks';
 
 export interface MessageListProps {
   thread: Thread;
-  items: ThreadItem[];
+  /** Messages, unsent messages and the bank's notices, in order. */
+  items: TimelineItem[];
   businessName: string;
   onLoadOlder(): void;
   onRetry(clientId: string): void;
@@ -30,16 +33,20 @@ export function MessageList(props: MessageListProps) {
           <Fragment key={item.key}>
             {startsDay(items, index) && (
               <li className="day-separator">
-                <span>{formatDay(sentAtOf(item))}</span>
+                <span>{formatDay(timeOf(item))}</span>
               </li>
             )}
-            <MessageBubble
-              item={item}
-              businessName={props.businessName}
-              showDeliveryText={item.key === lastOwn}
-              onRetry={props.onRetry}
-              onDiscard={props.onDiscard}
-            />
+            {item.kind === 'notice' ? (
+              <NoticeCard notice={item.notice} businessName={props.businessName} />
+            ) : (
+              <MessageBubble
+                item={item}
+                businessName={props.businessName}
+                showDeliveryText={item.key === lastOwn}
+                onRetry={props.onRetry}
+                onDiscard={props.onDiscard}
+              />
+            )}
           </Fragment>
         ))}
       </ol>
@@ -72,12 +79,8 @@ function HistoryEdge(props: { thread: Thread; businessName: string; empty: boole
   return null;
 }
 
-function startsDay(items: readonly ThreadItem[], index: number): boolean {
+function startsDay(items: readonly TimelineItem[], index: number): boolean {
   const item = items[index];
   const before = items[index - 1];
-  return !before || !item || !isSameDay(sentAtOf(before), sentAtOf(item));
-}
-
-function sentAtOf(item: ThreadItem): number {
-  return item.kind === 'message' ? item.message.sentAt : item.pending.createdAt;
+  return !before || !item || !isSameDay(timeOf(before), timeOf(item));
 }

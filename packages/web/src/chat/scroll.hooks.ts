@@ -1,5 +1,4 @@
 import { useEffect, useLayoutEffect, useRef, type RefObject, type UIEvent } from 'react';
-import type { ThreadItem } from '../live/chat.state';
 
 /** How close to the bottom (px) still counts as "reading the newest messages". */
 const bottomSlackPx = 96;
@@ -8,7 +7,7 @@ const bottomSlackPx = 96;
  * Keeps the reader's place in a scrolling history: sticks to the bottom while they are there,
  * jumps down when they send, and holds still when older messages are added above.
  */
-export function useScrollKeeper(scroller: RefObject<HTMLDivElement | null>, items: readonly ThreadItem[]) {
+export function useScrollKeeper(scroller: RefObject<HTMLDivElement | null>, items: readonly { readonly key: string; readonly kind: string }[]) {
   const atBottom = useRef(true);
   const previous = useRef<{ first?: string; last?: string; height: number } | null>(null);
 

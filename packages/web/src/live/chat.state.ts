@@ -4,6 +4,7 @@
  * React re-renders exactly what changed. No I/O here; chat.store.ts does that.
  */
 import type { Conversation, Message } from '@parley/protocol';
+import { initialNoticesState, type NoticesState } from '../notices/notice.state';
 import type { ConnectionStatus } from './live.connection';
 import type { PendingSend } from './outbox';
 
@@ -27,6 +28,8 @@ export interface ChatState {
   readonly typing: Readonly<Record<string, number>>;
   /** The latest message that arrived live from the other side, for screen readers. */
   readonly announcement: Announcement | null;
+  /** Banks' notices to their followers, and which banks the person follows (notices/notice.state.ts). */
+  readonly notices: NoticesState;
 }
 
 export interface Announcement {
@@ -44,6 +47,7 @@ export const initialChatState: ChatState = {
   pending: [],
   typing: {},
   announcement: null,
+  notices: initialNoticesState,
 };
 
 function activityOf(conversation: Conversation): number {

@@ -3,10 +3,12 @@
  * is the only place that turns server frames into state. React reads it through
  * useSyncExternalStore (see chat.context.tsx).
  */
-import type { Conversation, Message, PersonContent, ServerFrame } from '@parley/protocol';
+import type { Conversation, Message, Notice, PersonContent, ServerFrame } from '@parley/protocol';
 import { describeError } from '../api/http.client';
 import { previewOf } from '../chat/content/content.preview';
 import { fetchHistory, listConversations, openConversation } from '../api/messaging.api';
+import { NoticeFeeds } from '../notices/notice.feeds';
+import { withLiveNotice } from '../notices/notice.state';
 import * as chat from './chat.state';
 import { gatewayUrl, LiveConnection } from './live.connection';
 import { Outbox, type OutboxStorage } from './outbox';
@@ -36,6 +38,8 @@ export class ChatStore {
   private listLoad: Promise<void> | null = null;
   private connectedBefore = false;
   private announcementId = 0;
+  /** Banks' notices: loaded with their conversation, kept in `state.notices`. */
+  readonly notices = new NoticeFeeds({ get: () => this.state.notices, set: (notices) => this.set({ ...this.state, notices }) });
 
   constructor(private readonly options: ChatStoreOptions) {
     this.outbox = new Outbox(options.storage ?? null, `parley.outbox.${options.personId}`);
@@ -58,6 +62,7 @@ export class ChatStore {
   start(): void {
     document.addEventListener('visibilitychange', this.markViewedRead);
     void this.refreshList();
+    void this.notices.refreshFollows();
     this.connection.start();
   }
 
@@ -171,7 +176,11 @@ export class ChatStore {
     for (const item of this.outbox.toSend) {
       this.connection.send({ type: 'send', clientId: item.clientId, conversationId: item.conversationId, content: item.content });
     }
-    if (this.connectedBefore) void this.refreshList();
+    if (this.connectedBefore) {
+      void this.refreshList();
+      // Notices have no seq to resume from: ask again for the newest of each bank on screen.
+      void this.notices.catchUp();
+    }
     this.connectedBefore = true;
   }
 
@@ -190,6 +199,8 @@ export class ChatStore {
         return this.markViewedRead();
       case 'error':
         return this.receiveError(frame);
+      case 'notice':
+        return this.receiveNotice(frame.notice);
       default:
         return;
     }
@@ -205,6 +216,16 @@ export class ChatStore {
     }
     this.set(live && message.sender !== 'person' ? { ...next, announcement: this.announce(next, message) } : next);
     this.markViewedRead();
+  }
+
+  /** A bank's notice to its followers: shown in its conversation, and read out like a message. */
+  private receiveNotice(notice: Notice): void {
+    const from =
+      this.state.notices.follows?.[notice.businessId]?.name ??
+      this.state.conversations?.find((conversation) => conversation.business.id === notice.businessId)?.business.name ??
+      'Your bank';
+    const announcement = { id: ++this.announcementId, text: `Notice from ${from}: ${notice.text}` };
+    this.set({ ...this.state, notices: withLiveNotice(this.state.notices, notice), announcement });
   }
 
   private receiveAck(ack: AckFrame): void {

@@ -14,6 +14,7 @@ import { useLoad } from './use.load';
 const scopeText: Record<ApiKeyScope, string> = {
   'messages:send': 'Send messages and set the menu',
   'alerts:send': 'Send alerts',
+  'notices:send': 'Send notices to followers',
   'webhooks:manage': 'Manage webhooks',
 };
 

@@ -1,0 +1,69 @@
+/** "Notices from <bank>": the person's opt-in to a bank's notices, off until switched on. */
+import { useId, useState } from 'react';
+import { describeError } from '../api/http.client';
+import { useChatState, useChatStore } from '../live/chat.context';
+import { isFollowing } from './notice.state';
+import '../alerts/alerts.css';
+import './notices.css';
+
+export function noticeSwitchDescription(name: string): string {
+  return `Messages ${name} sends to everyone who follows it, such as planned maintenance. ${name} does not learn that you follow.`;
+}
+
+/** `framed`: a bordered box of its own (on the Alerts page, under the bank's alert switches). */
+export function NoticeSwitch(props: { businessId: string; name: string; framed?: boolean }) {
+  const { businessId, name } = props;
+  const store = useChatStore();
+  const following = isFollowing(useChatState().notices, businessId);
+  // While saving, the switch shows where it is going; once saved (or refused) the store's truth again.
+  const [saving, setSaving] = useState<boolean | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [said, setSaid] = useState<string | null>(null);
+  const id = useId();
+
+  const flip = async (on: boolean): Promise<void> => {
+    setSaving(on);
+    setError(null);
+    try {
+      const saved = await store.notices.setFollowing(businessId, on);
+      setSaid(`Notices from ${name}: ${saved.following ? 'on' : 'off'}.`);
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setSaving(null);
+    }
+  };
+
+  return (
+    <div className={props.framed ? 'notice-switch framed' : 'notice-switch'}>
+      <div className="alert-switch">
+        <span className="alert-switch-text">
+          <label className="alert-switch-title" htmlFor={id}>
+            Notices from {name}
+          </label>
+          <span className="alert-switch-description" id={`${id}-description`}>
+            {noticeSwitchDescription(name)}
+          </span>
+        </span>
+        <input
+          type="checkbox"
+          role="switch"
+          className="switch-input"
+          id={id}
+          aria-describedby={`${id}-description`}
+          checked={saving ?? following}
+          disabled={saving !== null}
+          onChange={(event) => void flip(event.currentTarget.checked)}
+        />
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <p className="sr-only" role="status">
+        {said}
+      </p>
+    </div>
+  );
+}
