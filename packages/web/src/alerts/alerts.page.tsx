@@ -51,7 +51,7 @@ export function AlertsPage() {
     <div className="account-page alerts-page">
       <PageHeader title="Alerts" headingRef={heading} />
       <div className="account-sections">
-        <p className="muted">A bank can alert you only about what you switch on here, bank by bank. Everything starts off, and you can switch it off again at any time.</p>
+        <p className="muted">A bank can send you alerts and notices only when you switch them on here, bank by bank. Everything starts off, and you can switch it off again at any time.</p>
         {error && (
           <div className="notice error" role="alert">
             <p>{error}</p>

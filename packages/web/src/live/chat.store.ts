@@ -176,11 +176,10 @@ export class ChatStore {
     for (const item of this.outbox.toSend) {
       this.connection.send({ type: 'send', clientId: item.clientId, conversationId: item.conversationId, content: item.content });
     }
-    if (this.connectedBefore) {
-      void this.refreshList();
-      // Notices have no seq to resume from: ask again for the newest of each bank on screen.
-      void this.notices.catchUp();
-    }
+    if (this.connectedBefore) void this.refreshList();
+    // Notices have no seq to resume from: once this socket hears them live, ask again for the
+    // newest of each bank loaded, for any sent before it did (or while it was down).
+    void this.notices.catchUp();
     this.connectedBefore = true;
   }
 

@@ -63,7 +63,7 @@ export class NoticeFeeds {
     return saved;
   }
 
-  /** After a reconnect: notices sent while the socket was down, and switches flipped on another device. */
+  /** After each (re)connect: notices sent while no socket listened, and switches flipped on another device. */
   async catchUp(): Promise<void> {
     await this.refreshFollows();
     const state = this.access.get();

@@ -1,5 +1,5 @@
 /** "Notices from <bank>": the person's opt-in to a bank's notices, off until switched on. */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { describeError } from '../api/http.client';
 import { useChatState, useChatStore } from '../live/chat.context';
 import { isFollowing } from './notice.state';
@@ -14,12 +14,18 @@ export function noticeSwitchDescription(name: string): string {
 export function NoticeSwitch(props: { businessId: string; name: string; framed?: boolean }) {
   const { businessId, name } = props;
   const store = useChatStore();
-  const following = isFollowing(useChatState().notices, businessId);
+  const { notices } = useChatState();
+  const following = isFollowing(notices, businessId);
+  const known = notices.follows !== null;
   // While saving, the switch shows where it is going; once saved (or refused) the store's truth again.
   const [saving, setSaving] = useState<boolean | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [said, setSaid] = useState<string | null>(null);
   const id = useId();
+  // The list failed to load when the app started (it is off until known): ask again.
+  useEffect(() => {
+    if (!known) void store.notices.refreshFollows();
+  }, [store, known]);
 
   const flip = async (on: boolean): Promise<void> => {
     setSaving(on);
@@ -52,7 +58,7 @@ export function NoticeSwitch(props: { businessId: string; name: string; framed?:
           id={id}
           aria-describedby={`${id}-description`}
           checked={saving ?? following}
-          disabled={saving !== null}
+          disabled={saving !== null || !known}
           onChange={(event) => void flip(event.currentTarget.checked)}
         />
       </div>
