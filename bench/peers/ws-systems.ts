@@ -1,5 +1,7 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type WebSocket from 'ws';
 import { freeLoopbackPort, startServerProcess, type ServerProcess } from '../../packages/server/test/server-process';
 import { insertPeople, openConversations, type BenchPerson } from '../seed';
@@ -93,8 +95,43 @@ export async function startSocketIo(): Promise<System> {
   };
 }
 
-/** Parley pinned to core 0 with `people` people, each with one session and one open conversation with the Sandbox Bank. */
-export async function startParleyServer(dataDir: string, people: number): Promise<{ server: ServerProcess; persons: BenchPerson[]; conversations: string[] }> {
+/**
+ * insertPeople (bench/seed.ts) for a Parley on PostgreSQL: the same rows — a person and one
+ * session each, session id = SHA-256 of the cookie token, no password — in one transaction.
+ */
+async function insertPeoplePostgres(databaseUrl: string, count: number): Promise<BenchPerson[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const now = Date.now();
+    const people = Array.from({ length: count }, (): BenchPerson & { token: string } => {
+      const token = randomBytes(32).toString('base64url');
+      return { id: randomUUID(), token, cookie: `parley_session=${token}`, csrfToken: randomBytes(24).toString('base64url') };
+    });
+    const values = (rows: number, columns: number): string =>
+      Array.from({ length: rows }, (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(',')})`).join(',');
+    await client.query('begin');
+    for (let at = 0; at < people.length; at += 500) {
+      const batch = people.slice(at, at + 500);
+      await client.query(`insert into people (id, email, display_name, password_hash, created_at) values ${values(batch.length, 5)}`, batch.flatMap((p, i) => [p.id, `bench-${at + i}-${p.id.slice(0, 8)}@example.com`, `Bench ${at + i}`, null, now]));
+      await client.query(
+        `insert into sessions (id, person_id, csrf_token, created_at, last_seen_at, expires_at, user_agent) values ${values(batch.length, 7)}`,
+        batch.flatMap((p) => [createHash('sha256').update(p.token).digest('hex'), p.id, p.csrfToken, now, now, now + 12 * 3_600_000, 'parley-bench']),
+      );
+    }
+    await client.query('commit');
+    return people.map(({ id, cookie, csrfToken }) => ({ id, cookie, csrfToken }));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Parley pinned to core 0 with `people` people, each with one session and one open conversation
+ * with the Sandbox Bank; on SQLite in `dataDir`, or on PostgreSQL when `databaseUrl` is given.
+ */
+export async function startParleyServer(dataDir: string, people: number, options: { databaseUrl?: string } = {}): Promise<{ server: ServerProcess; persons: BenchPerson[]; conversations: string[] }> {
+  const databaseUrl = options.databaseUrl ?? null;
   // The set-up starts (schema, then conversations) are killed on every way out too.
   const guard = async (started: ServerProcess, work: (server: ServerProcess) => Promise<void>): Promise<void> => {
     const pid = started.pid();
@@ -102,15 +139,15 @@ export async function startParleyServer(dataDir: string, people: number): Promis
     children.add(kill);
     await work(started).finally(() => started.stop().finally(() => children.delete(kill)));
   };
-  await guard(await startServerProcess({ dataDir, databaseUrl: null }), async () => {});
-  const persons = insertPeople(dataDir, people);
+  await guard(await startServerProcess({ dataDir, databaseUrl }), async () => {});
+  const persons = databaseUrl ? await insertPeoplePostgres(databaseUrl, people) : insertPeople(dataDir, people);
   let conversations: string[] = [];
-  await guard(await startServerProcess({ dataDir, databaseUrl: null }), async (opener) => {
+  await guard(await startServerProcess({ dataDir, databaseUrl }), async (opener) => {
     conversations = await openConversations(`http://127.0.0.1:${opener.port}`, persons, 64);
   });
   const server = await startServerProcess({
     dataDir,
-    databaseUrl: null,
+    databaseUrl,
     wrap: ['taskset', '-c', '0'],
     nodeFlags: ['--expose-gc', ...serverNodeFlags({ pinned: true })],
     preload: [path.join(here, '../gc-hook.ts')],
@@ -126,11 +163,11 @@ export async function startParleyServer(dataDir: string, people: number): Promis
  * Parley with `people` people (each one session, one conversation with the Sandbox Bank), made as
  * bench:messaging makes them; pair k is person k's two devices: `a` sends, `b` receives.
  */
-export async function startParley(dataDir: string, people: number): Promise<System> {
-  const { server, persons, conversations } = await startParleyServer(dataDir, people);
+export async function startParley(dataDir: string, people: number, options: { databaseUrl?: string; name?: string } = {}): Promise<System> {
+  const { server, persons, conversations } = await startParleyServer(dataDir, people, options);
   const origin = `http://localhost:${server.port}`;
   return {
-    name: 'Parley',
+    name: options.name ?? 'Parley',
     pid: () => server.pid(),
     stop: () => server.stop(),
     async openPair(pair, delivered) {
