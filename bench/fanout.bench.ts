@@ -99,6 +99,8 @@ const systems: System[] = [
 ];
 
 interface Round {
+  /** From the send to the first receiver's copy: for Parley, the API call, the insert and the follower read. */
+  firstMs: number;
   allDeliveredMs: number;
   perSecond: number;
   delivered: number;
@@ -110,6 +112,7 @@ async function measure(system: System): Promise<{ rounds: Round[]; serverCpuPerc
   try {
     let current = '';
     let count = 0;
+    let first = 0;
     let last = 0;
     let next = 0;
     await Promise.all(Array.from({ length: 100 }, async () => {
@@ -118,7 +121,7 @@ async function measure(system: System): Promise<{ rounds: Round[]; serverCpuPerc
         sockets.push(socket);
         socket.on('message', (data: Buffer) => {
           if (fanout.roundOf(data.toString('latin1')) !== current) return;
-          count++;
+          if (count++ === 0) first = performance.now();
           last = performance.now();
         });
       }
@@ -132,7 +135,7 @@ async function measure(system: System): Promise<{ rounds: Round[]; serverCpuPerc
       const deadline = sent + 10_000;
       while (count < plan.receivers && performance.now() < deadline) await sleep(5);
       const allDeliveredMs = Math.round((last - sent) * 10) / 10;
-      return { allDeliveredMs, perSecond: Math.round(count / (allDeliveredMs / 1000)), delivered: count };
+      return { firstMs: Math.round((first - sent) * 10) / 10, allDeliveredMs, perSecond: Math.round(count / (allDeliveredMs / 1000)), delivered: count };
     };
     const warm = await send('warmup');
     log(`${system.name} warm-up: ${warm.delivered} of ${plan.receivers} in ${warm.allDeliveredMs} ms`);
@@ -141,7 +144,7 @@ async function measure(system: System): Promise<{ rounds: Round[]; serverCpuPerc
     for (let round = 1; round <= plan.rounds; round++) {
       const result = await send(`notice${round}`);
       rounds.push(result);
-      log(`${system.name} round ${round}: ${result.delivered} of ${plan.receivers} in ${result.allDeliveredMs} ms`);
+      log(`${system.name} round ${round}: ${result.delivered} of ${plan.receivers} in ${result.allDeliveredMs} ms (first after ${result.firstMs} ms)`);
     }
     return { rounds, serverCpuPercent: meter().serverCpuPercent };
   } finally {
