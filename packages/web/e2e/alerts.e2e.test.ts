@@ -65,11 +65,12 @@ describe('a fraud alert, answered with a passkey', () => {
       await linkChat(page);
       await linkMoney(page);
 
-      // Right after linking: the bank's alerts, every one off until switched on.
+      // Right after linking: the bank's alerts and its notices, every one off until switched on.
       const offer = page.getByRole('region', { name: 'Get alerts from Sandbox Bank?' });
       const cardAlerts = offer.getByRole('switch', { name: 'Card payments to check' });
       await cardAlerts.waitFor();
-      expect(await offer.getByRole('switch').evaluateAll((switches) => switches.map((s) => (s as HTMLInputElement).checked))).toEqual([false, false, false, false, false]);
+      expect(await offer.getByRole('switch').evaluateAll((switches) => switches.map((s) => (s as HTMLInputElement).checked))).toEqual([false, false, false, false, false, false]);
+      await expect(offer.getByRole('switch', { name: 'Notices from Sandbox Bank' }).isChecked()).resolves.toBe(false);
       await screenshot(page, 'alerts-offer-after-link');
       await cardAlerts.check();
       await offer.getByRole('status').filter({ hasText: 'Card payments to check from Sandbox Bank: on.' }).waitFor();

@@ -1,11 +1,12 @@
 /**
- * Right after linking a bank: offer its alerts, all off until the person turns them on.
+ * Right after linking a bank: offer its alerts and its notices, all off until the person turns them on.
  * The bank is the business the linked institution is on Parley.
  */
 import type { AlertBusinessPreferences } from '@parley/protocol';
 import { useEffect, useState } from 'react';
 import { fetchAlertPreferences } from '../api/alerts.api';
 import { listInstitutions } from '../api/banking.api';
+import { NoticeSwitch } from '../notices/notice.switch';
 import { Link } from '../router';
 import { AlertSwitches } from './alert.switches';
 import './alerts.css';
@@ -34,6 +35,7 @@ export function AlertOffer(props: { institutionId: string }) {
         {preferences.name} can only alert you about what you turn on here. Everything is off until you switch it on; change it any time in <Link to="/app/alerts">Alerts</Link>.
       </p>
       <AlertSwitches preferences={preferences} />
+      <NoticeSwitch businessId={preferences.businessId} name={preferences.name} framed />
     </section>
   );
 }
