@@ -52,8 +52,8 @@ export type Notice = Static<typeof Notice>;
 export const NoticeListQuery = Type.Object(
   {
     businessId: Id,
-    /** Only notices sent before this time (ms); omit for the newest. */
-    before: Type.Optional(Timestamp),
+    /** Only notices older than this one (its id, from the last page); omit for the newest. */
+    before: Type.Optional(Id),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },
   strict,

@@ -125,12 +125,31 @@ describe.each(dialects)('Notices on %s', (dialect) => {
     const stored = await store.ctx.db.selectFrom('notices').select('id').where('id', 'in', [first.noticeId, second.noticeId]).execute();
     expect(stored).toHaveLength(2);
     expect((await noticesOf(t.app, offline, bank.id)).notices.map((notice) => notice.id)).toEqual([second.noticeId, first.noticeId]);
-    expect((await noticesOf(t.app, offline, bank.id, `&before=${second.sentAt}`)).notices.map((notice) => notice.id)).toEqual([first.noticeId]);
+    expect((await noticesOf(t.app, offline, bank.id, `&before=${second.noticeId}`)).notices.map((notice) => notice.id)).toEqual([first.noticeId]);
     expect((await noticesOf(t.app, late, bank.id)).notices.map((notice) => notice.id)).toEqual([second.noticeId]);
+    const stranger = await t.app.inject({ url: `/v1/notices?businessId=${bank.id}&before=${randomUUID()}`, headers: { cookie: offline.cookie } });
+    expect([stranger.statusCode, codeOf(stranger)]).toEqual([404, 'ERR_NOT_FOUND']);
     expect((await noticesOf(t.app, never, bank.id)).notices).toEqual([]);
 
     await follow(t.app, early, bank.id, false);
     expect((await noticesOf(t.app, early, bank.id)).notices).toEqual([]);
+  });
+
+  it('pages through notices sent in the same millisecond without skipping or repeating one', async () => {
+    const person = await customer();
+    clock.advance(1_000);
+    await follow(t.app, person, bank.id, true);
+    const sent = [await noticeOk(t.app, key.secret, 'Same ms one'), await noticeOk(t.app, key.secret, 'Same ms two'), await noticeOk(t.app, key.secret, 'Same ms three')];
+    expect(new Set(sent.map((notice) => notice.sentAt)).size).toBe(1);
+    const seen: string[] = [];
+    let before = '';
+    for (let page = 0; page < 4; page++) {
+      const { notices } = await noticesOf(t.app, person, bank.id, `&limit=1${before}`);
+      if (notices.length === 0) break;
+      seen.push(...notices.map((notice) => notice.id));
+      before = `&before=${notices[notices.length - 1]?.id}`;
+    }
+    expect(seen.sort()).toEqual(sent.map((notice) => notice.noticeId).sort());
   });
 
   it('needs the notices:send scope, and replays one notice for one Idempotency-Key', async () => {

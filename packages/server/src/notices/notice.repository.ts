@@ -64,13 +64,21 @@ export async function setFollowing(db: Db, input: { personId: string; businessId
     .execute();
 }
 
-/** A business's notices sent from `since` on and before `before`, newest first. */
-export async function listNotices(db: Db, input: { businessId: string; since: number; before: number | undefined; limit: number }): Promise<NoticesTable[]> {
+/** One notice of the business, if it is one (a page's `before`). */
+export async function findNotice(db: Db, input: { businessId: string; noticeId: string }): Promise<NoticesTable | undefined> {
+  return db.selectFrom('notices').selectAll().where('id', '=', input.noticeId).where('business_id', '=', input.businessId).executeTakeFirst();
+}
+
+/** A business's notices sent from `since` on and older than `before` (by time, then id), newest first. */
+export async function listNotices(db: Db, input: { businessId: string; since: number; before: NoticesTable | undefined; limit: number }): Promise<NoticesTable[]> {
   let query = db
     .selectFrom('notices')
     .selectAll()
     .where('business_id', '=', input.businessId)
     .where('created_at', '>=', input.since);
-  if (input.before !== undefined) query = query.where('created_at', '<', input.before);
+  const { before } = input;
+  if (before) {
+    query = query.where((eb) => eb.or([eb('created_at', '<', before.created_at), eb.and([eb('created_at', '=', before.created_at), eb('id', '<', before.id)])]));
+  }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(input.limit).execute();
 }

@@ -64,11 +64,16 @@ export function startNoticeFanout(ctx: ServerContext, delivery: NoticeDelivery):
   });
 }
 
-/** One bank's notices since the person started following it, newest first; none when they do not follow it. */
-export async function listNoticesFor(ctx: ServerContext, input: { personId: string; businessId: string; before?: number | undefined; limit: number }): Promise<NoticeList> {
+/**
+ * One bank's notices since the person started following it, newest first; none when they do not
+ * follow it. `before` (a notice id of that bank, else 404) pages by time, then id.
+ */
+export async function listNoticesFor(ctx: ServerContext, input: { personId: string; businessId: string; before?: string | undefined; limit: number }): Promise<NoticeList> {
   const since = await notices.followingSince(ctx.db, input);
   if (since === undefined) return { notices: [] };
-  const rows = await notices.listNotices(ctx.db, { businessId: input.businessId, since, before: input.before, limit: input.limit });
+  const before = input.before === undefined ? undefined : await notices.findNotice(ctx.db, { businessId: input.businessId, noticeId: input.before });
+  if (input.before !== undefined && !before) throw new AppError('ERR_NOT_FOUND', { message: 'The notice named by `before` is not one of this bank’s.' });
+  const rows = await notices.listNotices(ctx.db, { businessId: input.businessId, since, before, limit: input.limit });
   return { notices: rows.map(toNotice) };
 }
 

@@ -2,10 +2,10 @@
 import type { NoticeFollow, NoticeFollowList, NoticeList } from '@parley/protocol';
 import { request } from './http.client';
 
-/** One bank's notices since the person started following it, newest first; `before` (ms) for an older page. */
-export function listNotices(businessId: string, options: { before?: number; limit: number }): Promise<NoticeList> {
+/** One bank's notices since the person started following it, newest first; `before` (the oldest notice's id held) for an older page. */
+export function listNotices(businessId: string, options: { before?: string; limit: number }): Promise<NoticeList> {
   const query = new URLSearchParams({ businessId, limit: String(options.limit) });
-  if (options.before !== undefined) query.set('before', String(options.before));
+  if (options.before !== undefined) query.set('before', options.before);
   return request<NoticeList>('GET', `/v1/notices?${query}`);
 }
 

@@ -36,7 +36,7 @@ export class NoticeFeeds {
 
   async loadOlder(businessId: string): Promise<void> {
     const feed = this.access.get().feeds[businessId];
-    const oldest = feed?.notices[0]?.sentAt;
+    const oldest = feed?.notices[0]?.id;
     if (!feed || feed.loading !== null || !feed.hasMore || oldest === undefined) return;
     this.access.set(notices.withFeedLoading(this.access.get(), businessId, 'older'));
     try {
