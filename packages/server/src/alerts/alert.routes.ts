@@ -1,6 +1,6 @@
-import { AlertApiBody, AlertApiResult, idempotencyHeaders, SendApiHeaders } from '@parley/protocol';
+import { AlertApiBody, AlertApiResult, SendApiHeaders } from '@parley/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { businessOf, createIdempotency, requireApiKey } from '../business';
+import { createIdempotency, idempotentCreate, requireApiKey, type IdempotentCreate } from '../business';
 import type { ServerContext } from '../context';
 import { createAlertWriter, sendAlert, type AlertMessaging } from './alert.service';
 
@@ -28,18 +28,9 @@ export function alertApiRoutes(ctx: ServerContext, messaging: AlertMessaging): F
           response: { 201: AlertApiResult },
         },
       },
-      async (request, reply) => {
-        const { businessId } = businessOf(request);
-        const { answer, replayed } = await idempotency.run(
-          { businessId, key: request.headers[idempotencyHeaders.key], method: 'POST', path: '/v1/alerts', body: request.body },
-          async ({ fingerprint }) => ({
-            status: 201 as const,
-            body: await sendAlert(ctx, { messaging, writer }, { businessId, body: request.body, sourceKey: fingerprint }),
-          }),
-        );
-        if (replayed) void reply.header(idempotencyHeaders.replayed, 'true');
-        return reply.code(answer.status).send(answer.body);
-      },
+      idempotentCreate(idempotency, '/v1/alerts', ({ businessId, body, fingerprint }: IdempotentCreate<AlertApiBody>) =>
+        sendAlert(ctx, { messaging, writer }, { businessId, body, sourceKey: fingerprint }),
+      ),
     );
   };
 }

@@ -16,5 +16,6 @@ export { bsidFor, bsidsFor, personForBsid } from './bsid.service';
 export { businessRoutes } from './business.routes';
 export { sendRoutes } from './send.routes';
 export { createIdempotency, type Idempotency } from './idempotency.service';
+export { idempotentCreate, type IdempotentCreate } from './idempotent.route';
 export { messengerRoutes } from './messenger.routes';
 export type { BusinessRow } from './business.table';

@@ -1,9 +1,10 @@
-import { idempotencyHeaders, SendApiBody, SendApiHeaders, SendApiResult } from '@parley/protocol';
+import { SendApiBody, SendApiHeaders, SendApiResult } from '@parley/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
-import { businessOf, requireApiKey } from './api-key.hooks';
+import { requireApiKey } from './api-key.hooks';
 import { createIdempotency } from './idempotency.service';
+import { idempotentCreate, type IdempotentCreate } from './idempotent.route';
 import { contentProblem } from './send.content';
 import { sendBusinessMessage, type BusinessMessageAppender } from './send.service';
 
@@ -44,18 +45,9 @@ export function sendRoutes(ctx: ServerContext, appender: BusinessMessageAppender
           response: { 201: SendApiResult },
         },
       },
-      async (request, reply) => {
-        const { businessId } = businessOf(request);
-        const { answer, replayed } = await idempotency.run(
-          { businessId, key: request.headers[idempotencyHeaders.key], method: 'POST', path: '/v1/messages', body: request.body },
-          async ({ fingerprint }) => ({
-            status: 201 as const,
-            body: await sendBusinessMessage(ctx, appender, { businessId, body: request.body, clientId: `idem_${fingerprint}` }),
-          }),
-        );
-        if (replayed) void reply.header(idempotencyHeaders.replayed, 'true');
-        return reply.code(answer.status).send(answer.body);
-      },
+      idempotentCreate(idempotency, '/v1/messages', ({ businessId, body, fingerprint }: IdempotentCreate<SendApiBody>) =>
+        sendBusinessMessage(ctx, appender, { businessId, body, clientId: `idem_${fingerprint}` }),
+      ),
     );
   };
 }

@@ -1,5 +1,4 @@
 import {
-  idempotencyHeaders,
   NoticeApiBody,
   NoticeApiResult,
   NoticeFollow,
@@ -11,7 +10,7 @@ import {
   SendApiHeaders,
 } from '@parley/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { businessOf, createIdempotency, requireApiKey } from '../business';
+import { createIdempotency, idempotentCreate, requireApiKey, type IdempotentCreate } from '../business';
 import type { ServerContext } from '../context';
 import { principalOf, requirePerson } from '../identity';
 import { listFollows, listNoticesFor, sendNotice, updateFollow } from './notice.service';
@@ -38,15 +37,9 @@ export function noticeRoutes(ctx: ServerContext): FastifyPluginAsyncTypebox {
           response: { 201: NoticeApiResult },
         },
       },
-      async (request, reply) => {
-        const { businessId } = businessOf(request);
-        const { answer, replayed } = await idempotency.run(
-          { businessId, key: request.headers[idempotencyHeaders.key], method: 'POST', path: '/v1/notices', body: request.body },
-          async ({ fingerprint }) => ({ status: 201 as const, body: await sendNotice(ctx, { businessId, body: request.body, sourceKey: fingerprint }) }),
-        );
-        if (replayed) void reply.header(idempotencyHeaders.replayed, 'true');
-        return reply.code(answer.status).send(answer.body);
-      },
+      idempotentCreate(idempotency, '/v1/notices', ({ businessId, body, fingerprint }: IdempotentCreate<NoticeApiBody>) =>
+        sendNotice(ctx, { businessId, body, sourceKey: fingerprint }),
+      ),
     );
 
     const preHandler = requirePerson(ctx);
