@@ -123,7 +123,11 @@ async function main(): Promise<void> {
         } catch (error) {
           gaveUp.set(system.name, `round ${round}: ${String(error).slice(0, 200)}`);
         }
-        if (gaveUp.has(system.name)) log(`${system.name}: no more rounds (${gaveUp.get(system.name)})`);
+        if (gaveUp.has(system.name)) {
+          log(`${system.name}: no more rounds (${gaveUp.get(system.name)}); stopped, so its backlog does not take the core from the next system`);
+          await system.stop().catch(() => {});
+          systems.splice(systems.indexOf(system), 1);
+        }
       }
       write(true);
     }
