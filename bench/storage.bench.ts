@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { startPostgres, type PostgresCluster } from '../packages/server/test/postgres';
+import { startBenchPostgres, type BenchPostgres } from './postgres';
 import { cpuMs } from './load';
 import { runBench, writeResults } from './run';
 
@@ -56,7 +56,7 @@ async function measure(insert: (rows: unknown[][]) => Promise<void> | void, pid:
 }
 
 let dir: string | undefined;
-let cluster: PostgresCluster | undefined;
+let cluster: BenchPostgres | undefined;
 const cleanup = (): void => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 };
@@ -76,15 +76,13 @@ function sqliteLimit(): Promise<{ perSecond: number; cpuUsPerRow: number }> {
 }
 
 async function postgresLimit(): Promise<{ perSecond: number; cpuUsPerRow: number }> {
-  cluster = await startPostgres();
+  cluster = await startBenchPostgres();
   const pool = new pg.Pool({ connectionString: cluster.url, max: 1 });
   // A connection ended under us (seen once on this shared machine) fails the query; it must not crash the bench.
   pool.on('error', () => {});
   try {
+    // The cluster (postmaster and its backends) is on core 0, like the other servers.
     await pool.query(ddl);
-    const postmaster = Number(execFileSync('pgrep', ['-o', '-f', `postgres -D .*-p ${new URL(cluster.url).port}`]).toString().trim().split('\n')[0]);
-    // Pin the whole cluster (postmaster and its backends) to core 0, like the other servers.
-    execFileSync('sh', ['-c', `for p in $(pgrep -P ${postmaster}) ${postmaster}; do taskset -a -p -c 0 $p >/dev/null; done`]);
     const columns = 7;
     const sql = `insert into messages values ${Array.from({ length: plan.batch }, (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(',')})`).join(',')}`;
     const backend = Number((await pool.query('select pg_backend_pid() as pid')).rows[0].pid);
@@ -111,7 +109,8 @@ async function main(): Promise<void> {
   writeResults('storage', { date: new Date().toISOString(), plan, sqlite, postgres, rows, loadAverage: os.loadavg() }, started);
 }
 
+// On SIGINT or at the deadline the cluster is ended synchronously: runBench's cleanup cannot wait.
 runBench({ main, deadlineMs: plan.deadlineMs, cleanup: () => {
   cleanup();
-  void cluster?.stop();
+  cluster?.killNow();
 } });
