@@ -109,11 +109,6 @@ export class DeliveryHub<S extends Subscriber> {
     return reached;
   }
 
-  /** How many people have a socket open on this node now. */
-  get peopleCount(): number {
-    return this.#people.size;
-  }
-
   /** Whether the person has a socket open on this node now. */
   has(personId: string): boolean {
     return this.#people.has(personId);

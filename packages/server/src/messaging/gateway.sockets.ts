@@ -53,9 +53,9 @@ export class SocketRegistry {
     return this.#hub.has(personId);
   }
 
-  /** See DeliveryHub.deliverToPeople; a node with no socket open skips the work. */
+  /** See DeliveryHub.deliverToPeople. */
   deliverToPeople(personIds: Iterable<string>, frame: ServerFrame): number {
-    return this.#hub.peopleCount === 0 ? 0 : this.#hub.deliverToPeople(personIds, frame);
+    return this.#hub.deliverToPeople(personIds, frame);
   }
 
   /** Take an upgraded socket: greet it, then serve its frames until it closes. */

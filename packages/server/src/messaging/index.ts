@@ -40,6 +40,8 @@ export interface Messaging {
   isConnected(personId: string): boolean;
   /** One frame, serialized once, to every socket on this node of each person named; answers how many had one. */
   deliverToPeople(personIds: Iterable<string>, frame: ServerFrame): number;
+  /** Whether any socket is open on this node (a node with none skips a notice's follower read). */
+  hasSockets(): boolean;
   /** The business side for the agent console: threads, history, read marks, typing, handover, presence. */
   readonly businessSide: BusinessSide;
   /** Flush pending writes (acking them), then close sockets with 1001. Safe to call twice. */
@@ -75,6 +77,7 @@ export function createMessaging(ctx: ServerContext): Messaging {
     businessSide: createBusinessSide(core, registry.presence, threadMoved),
     isConnected: (personId) => registry.isConnected(personId),
     deliverToPeople: (personIds, frame) => registry.deliverToPeople(personIds, frame),
+    hasSockets: () => registry.size > 0,
     close() {
       closing ??= core.committer.close().then(() => registry.close());
       return closing;

@@ -13,6 +13,7 @@ const dayMs = 24 * 60 * 60 * 1000;
 /** What the notices domain needs of messaging: the sockets of this node. */
 export interface NoticeDelivery {
   deliverToPeople(personIds: Iterable<string>, frame: ServerFrame): number;
+  hasSockets(): boolean;
 }
 
 interface NoticeEvent {
@@ -49,11 +50,13 @@ export async function sendNotice(ctx: ServerContext, input: { businessId: string
 
 /**
  * Hand each notice announced on the bus to the followers with a socket on this node: one
- * read of the follower list, one frame serialized once. Returns the unsubscribe.
+ * read of the follower list (none on a node with no socket open), one frame serialized once.
+ * Returns the unsubscribe.
  */
 export function startNoticeFanout(ctx: ServerContext, delivery: NoticeDelivery): () => void {
   return ctx.bus.subscribe(noticeTopic, (payload) => {
     const { notice } = payload as NoticeEvent;
+    if (!delivery.hasSockets()) return;
     notices
       .followerIds(ctx.db, notice.businessId)
       .then((followers) => {
