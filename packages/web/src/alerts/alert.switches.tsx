@@ -3,6 +3,7 @@ import type { AlertBusinessPreferences, AlertKind } from '@parley/protocol';
 import { useId, useState } from 'react';
 import { updateAlertPreferences } from '../api/alerts.api';
 import { describeError } from '../api/http.client';
+import { SwitchFeedback, SwitchRow } from '../ui/switch.row';
 import { alertKindWords, offeredKinds } from './alert.words';
 
 export function AlertSwitches(props: { preferences: AlertBusinessPreferences; onSaved?(preferences: AlertBusinessPreferences): void }) {
@@ -36,43 +37,18 @@ export function AlertSwitches(props: { preferences: AlertBusinessPreferences; on
     <>
       <ul className="alert-switches" aria-label={`Alerts from ${name}`}>
         {offeredKinds.map((kind) => (
-          <SwitchRow key={kind} id={`${id}-${kind}`} kind={kind} on={kinds[kind]} disabled={saving !== null} onFlip={(on) => void flip(kind, on)} />
+          <SwitchRow
+            key={kind}
+            id={`${id}-${kind}`}
+            title={alertKindWords[kind].title}
+            description={alertKindWords[kind].description}
+            checked={kinds[kind]}
+            disabled={saving !== null}
+            onFlip={(on) => void flip(kind, on)}
+          />
         ))}
       </ul>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <p className="sr-only" role="status">
-        {said}
-      </p>
+      <SwitchFeedback error={error} said={said} />
     </>
-  );
-}
-
-function SwitchRow(props: { id: string; kind: AlertKind; on: boolean; disabled: boolean; onFlip(on: boolean): void }) {
-  const words = alertKindWords[props.kind];
-  return (
-    <li className="alert-switch">
-      <span className="alert-switch-text">
-        <label className="alert-switch-title" htmlFor={props.id}>
-          {words.title}
-        </label>
-        <span className="alert-switch-description" id={`${props.id}-description`}>
-          {words.description}
-        </span>
-      </span>
-      <input
-        type="checkbox"
-        role="switch"
-        className="switch-input"
-        id={props.id}
-        aria-describedby={`${props.id}-description`}
-        checked={props.on}
-        disabled={props.disabled}
-        onChange={(event) => props.onFlip(event.currentTarget.checked)}
-      />
-    </li>
   );
 }

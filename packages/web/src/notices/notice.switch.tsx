@@ -2,6 +2,7 @@
 import { useEffect, useId, useState } from 'react';
 import { describeError } from '../api/http.client';
 import { useChatState, useChatStore } from '../live/chat.context';
+import { SwitchFeedback, SwitchRow } from '../ui/switch.row';
 import { isFollowing } from './notice.state';
 import '../alerts/alerts.css';
 import './notices.css';
@@ -42,34 +43,16 @@ export function NoticeSwitch(props: { businessId: string; name: string; framed?:
 
   return (
     <div className={props.framed ? 'notice-switch framed' : 'notice-switch'}>
-      <div className="alert-switch">
-        <span className="alert-switch-text">
-          <label className="alert-switch-title" htmlFor={id}>
-            Notices from {name}
-          </label>
-          <span className="alert-switch-description" id={`${id}-description`}>
-            {noticeSwitchDescription(name)}
-          </span>
-        </span>
-        <input
-          type="checkbox"
-          role="switch"
-          className="switch-input"
-          id={id}
-          aria-describedby={`${id}-description`}
-          checked={saving ?? following}
-          disabled={saving !== null || !known}
-          onChange={(event) => void flip(event.currentTarget.checked)}
-        />
-      </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <p className="sr-only" role="status">
-        {said}
-      </p>
+      <SwitchRow
+        as="div"
+        id={id}
+        title={`Notices from ${name}`}
+        description={noticeSwitchDescription(name)}
+        checked={saving ?? following}
+        disabled={saving !== null || !known}
+        onFlip={(on) => void flip(on)}
+      />
+      <SwitchFeedback error={error} said={said} />
     </div>
   );
 }
