@@ -19,6 +19,16 @@ describe('outbox', () => {
     }
   });
 
+  it('makes UUIDv7 client ids that sort in the order they were made', () => {
+    const earlier = newClientId(Date.UTC(2026, 10, 22, 12, 0, 0, 0));
+    const later = newClientId(Date.UTC(2026, 10, 22, 12, 0, 0, 1));
+    const muchLater = newClientId(Date.UTC(2031, 0, 1));
+    for (const id of [earlier, later, muchLater]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([muchLater, later, earlier].sort()).toEqual([earlier, later, muchLater]);
+    // The first 48 bits are the milliseconds.
+    expect(Number.parseInt(earlier.replace(/-/g, '').slice(0, 12), 16)).toBe(Date.UTC(2026, 10, 22, 12, 0, 0, 0));
+  });
+
   it('keeps unacknowledged sends, with their client ids, across a reload of the tab', () => {
     const storage = memoryStorage();
     const first = new Outbox(storage, 'parley.outbox.p1');

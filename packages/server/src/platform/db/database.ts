@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { migrations } from './migrations';
@@ -26,15 +26,18 @@ pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
  */
 export async function openDatabase<Tables>(
   config: Pick<Config, 'dataDir' | 'databaseUrl' | 'sqliteSync'>,
-  options: { onIdleError?: (error: Error) => void } = {},
+  options: { onIdleError?: (error: Error) => void; /** SQLite: how often the WAL is checkpointed (tests). */ checkpointEveryMs?: number } = {},
 ): Promise<Database<Tables>> {
   const onIdleError = options.onIdleError ?? (() => undefined);
-  const database = config.databaseUrl ? openPostgres<Tables>(config.databaseUrl, onIdleError) : openSqlite<Tables>(config.dataDir, config.sqliteSync);
+  const database = config.databaseUrl ? openPostgres<Tables>(config.databaseUrl, onIdleError) : openSqlite<Tables>(config.dataDir, config.sqliteSync, options.checkpointEveryMs);
   await migrateToLatest(database.db as unknown as Kysely<unknown>);
   return database;
 }
 
-function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync']): Database<Tables> {
+/** A WAL that grew past this during a burst is cut back to it when it next starts over. */
+const walSizeLimit = 64 * 1024 * 1024;
+
+function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync'], checkpointEveryMs?: number): Database<Tables> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, 'parley.db');
   const sqlite = new SQLite(file);
@@ -52,8 +55,20 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync']): Databa
   sqlite.pragma('cache_size = -65536');
   // Checkpoints run in a worker thread (sqlite-checkpointer.ts), never inside a commit here.
   sqlite.pragma('wal_autocheckpoint = 0');
-  const checkpointer = startCheckpointer(file);
+  sqlite.pragma(`journal_size_limit = ${walSizeLimit}`);
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  let finishing = false;
+  // The worker copied all but what was committed during its last pass; copy that here, through
+  // Kysely so it waits for an open transaction, and the next commit starts the WAL over.
+  const finishRound = (): void => {
+    if (finishing) return;
+    finishing = true;
+    sql`pragma wal_checkpoint(PASSIVE)`
+      .execute(db)
+      .catch(() => undefined) // Busy or closing: the next round tries again.
+      .finally(() => (finishing = false));
+  };
+  const checkpointer = startCheckpointer(file, finishRound, checkpointEveryMs);
   return {
     db,
     dialect: 'sqlite',

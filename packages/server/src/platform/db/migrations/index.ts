@@ -15,6 +15,7 @@ import * as alerts from './0015_alerts';
 import * as push from './0016_push';
 import * as inbox from './0017_inbox';
 import * as notices from './0018_notices';
+import * as messageClientOrder from './0019_message_client_order';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0016_push': push,
   '0017_inbox': inbox,
   '0018_notices': notices,
+  '0019_message_client_order': messageClientOrder,
 };

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import SQLite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Dialect } from '../src/platform/db/database';
+import { migrations } from '../src/platform/db/migrations';
+import { dialects, freshStore } from './context';
+
+const drops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const drop of drops.splice(0)) await drop();
+});
+
+async function store(dialect: Dialect): Promise<{ dataDir: string; databaseUrl: string | null }> {
+  const fresh = await freshStore(dialect);
+  drops.push(fresh.drop);
+  return fresh;
+}
+
+function kyselyOn(dialect: Dialect, where: { dataDir: string; databaseUrl: string | null }): Kysely<unknown> {
+  if (dialect === 'postgres') return new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: where.databaseUrl!, max: 2 }) }) });
+  const database = new SQLite(path.join(where.dataDir, 'parley.db'));
+  database.pragma('foreign_keys = ON');
+  return new Kysely({ dialect: new SqliteDialect({ database }) });
+}
+
+/** Migrate up to and including `last`, in order. */
+async function migrateTo(db: Kysely<unknown>, last: string): Promise<void> {
+  const result = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(last);
+  if (result.error) throw result.error;
+}
+
+describe.each(dialects)('message storage on %s', (dialect) => {
+  it('migration 0019 keeps every message and still refuses a second message under one (conversation, clientId)', async () => {
+    const where = await store(dialect);
+    const db = kyselyOn(dialect, where);
+    try {
+      await migrateTo(db, '0018_notices');
+      await sql`insert into people (id, display_name, created_at) values ('p1', 'Ada', 1)`.execute(db);
+      await sql`insert into businesses (id, slug, name, created_at) values ('b1', 'bank', 'Bank', 1), ('b2', 'other', 'Other bank', 1)`.execute(db);
+      await sql`insert into conversations (id, person_id, business_id, created_at, last_message_at, last_seq) values ('c1', 'p1', 'b1', 1, 1, 3), ('c2', 'p1', 'b2', 1, 1, 1)`.execute(db);
+      await sql`insert into messages (conversation_id, seq, client_id, sender, content_type, body, created_at, agent_name)
+        values ('c1', 1, 'k1', 'person', 'text', 'one', 10, null), ('c1', 2, null, 'business', 'text', 'two', 11, 'Grace'),
+               ('c1', 3, 'k2', 'person', 'text', 'three', 12, null), ('c2', 1, 'k1', 'person', 'text', 'other', 13, null)`.execute(db);
+
+      await migrateTo(db, '0019_message_client_order');
+
+      const rows = await sql<{ conversation_id: string; seq: number; client_id: string | null; body: string; agent_name: string | null }>`
+        select conversation_id, seq, client_id, body, agent_name from messages order by conversation_id, seq`.execute(db);
+      expect(rows.rows.map((row) => [row.conversation_id, Number(row.seq), row.client_id, row.body, row.agent_name])).toEqual([
+        ['c1', 1, 'k1', 'one', null],
+        ['c1', 2, null, 'two', 'Grace'],
+        ['c1', 3, 'k2', 'three', null],
+        ['c2', 1, 'k1', 'other', null],
+      ]);
+      // The same clientId in another conversation is fine; twice in one conversation is not.
+      await sql`insert into messages (conversation_id, seq, client_id, sender, content_type, body, created_at) values ('c2', 2, 'k2', 'person', 'text', 'x', 14)`.execute(db);
+      await expect(sql`insert into messages (conversation_id, seq, client_id, sender, content_type, body, created_at) values ('c1', 4, 'k2', 'person', 'text', 'x', 15)`.execute(db)).rejects.toThrow(/unique|duplicate/i);
+      // The unique index leads with client_id.
+      expect(await uniqueColumns(db, dialect)).toEqual(['client_id', 'conversation_id']);
+      // Deleting a conversation still takes its messages with it.
+      await sql`delete from conversations where id = 'c2'`.execute(db);
+      const left = await sql<{ n: number }>`select count(*) as n from messages where conversation_id = 'c2'`.execute(db);
+      expect(Number(left.rows[0]!.n)).toBe(0);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+async function uniqueColumns(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  if (dialect === 'postgres') {
+    const result = await sql<{ definition: string }>`select pg_get_constraintdef(oid) as definition from pg_constraint where conname = 'messages_client_id'`.execute(db);
+    return /\(([^)]*)\)/.exec(result.rows[0]!.definition)![1]!.split(',').map((column) => column.trim());
+  }
+  const indexes = await sql<{ name: string; unique: number; origin: string }>`pragma index_list('messages')`.execute(db);
+  const index = indexes.rows.find((row) => row.unique === 1 && row.origin === 'u')!;
+  const info = await sql<{ name: string }>`select name from pragma_index_info(${index.name}) order by seqno`.execute(db);
+  return info.rows.map((row) => row.name);
+}
+
+/** Salt-1 of the WAL header: SQLite changes it each time the WAL starts over from its beginning. */
+function walSalt(file: string): number | null {
+  try {
+    const fd = fs.openSync(`${file}-wal`, 'r');
+    try {
+      const header = Buffer.alloc(32);
+      if (fs.readSync(fd, header, 0, 32, 0) < 32) return null;
+      return header.readUInt32BE(16);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+describe('SQLite write-ahead log', () => {
+  it('starts over again and again while commits never stop, so it cannot grow without end', async () => {
+    const where = await store('sqlite');
+    const database = await openDatabase<unknown>({ dataDir: where.dataDir, databaseUrl: null, sqliteSync: 'normal' }, { checkpointEveryMs: 50 });
+    const db = database.db as Kysely<unknown>;
+    const file = path.join(where.dataDir, 'parley.db');
+    try {
+      await sql`create table scratch (id integer primary key, k text not null unique, v blob not null)`.execute(db);
+      const salts = new Set<number>();
+      const filler = Buffer.alloc(2000, 7);
+      const until = Date.now() + 3000;
+      let n = 0;
+      // Back-to-back commits, each touching random index pages, with only a turn of the event
+      // loop between them: a checkpoint in the worker alone can never copy the whole WAL.
+      while (Date.now() < until) {
+        await db.transaction().execute(async (trx) => {
+          for (let i = 0; i < 20; i++) await sql`insert into scratch (k, v) values (${`${Math.random()}`}, ${filler})`.execute(trx);
+        });
+        n += 1;
+        const salt = walSalt(file);
+        if (salt !== null) salts.add(salt);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(n).toBeGreaterThan(100);
+      // Each distinct salt is one restart of the WAL; a checkpoint every 50 ms over 3 s gives dozens.
+      expect(salts.size).toBeGreaterThan(5);
+    } finally {
+      await database.close();
+    }
+  });
+});
