@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ApiKeyScope, Business, BusinessRole, CreatedApiKey, Member } from '@parley/protocol';
 import type { BusinessContext } from '../src/business';
+import type { ServerContext } from '../src/context';
 import type { Tables } from '../src/database';
 import { cryptoRandom, systemClock, type Clock } from '../src/platform/clock';
 import type { Config } from '../src/platform/config';
@@ -41,7 +42,7 @@ export function createKey(app: FastifyInstance, businessId: string, scopes: ApiK
  */
 export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>, clock: Clock = systemClock) {
   const database = await openDatabase<Tables>(config);
-  const ctx: BusinessContext = { db: database.db, clock, random: cryptoRandom };
+  const ctx: BusinessContext & Pick<ServerContext, 'dialect'> = { db: database.db, dialect: database.dialect, clock, random: cryptoRandom };
   return { ctx, db: database.db, close: () => database.close() };
 }
 

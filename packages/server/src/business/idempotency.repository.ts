@@ -1,6 +1,8 @@
 import type { Db } from '../database';
 import type { IdempotencyKeyRow } from './idempotency.table';
+import type { Dialect } from '../platform/db/database';
 import { fixedQuery } from '../platform/db/fixed-query';
+import { cachedStatement, forEachChunk, runStatement, valuesList } from '../platform/db/values-list';
 
 export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);
@@ -27,49 +29,38 @@ const refId = (ref: KeyRef) => `${ref.businessId}\0${ref.key}`;
 
 /**
  * Reserve keys as in progress, in one statement: for each, false when a row for it exists already
- * (whatever its state) or an earlier one in the same batch took it.
+ * (whatever its state) or an earlier one in the same batch took it. Hand-written (see
+ * platform/db/values-list.ts): Kysely built this insert row by row, a tenth of a Send API call.
  */
-export async function insertKeysIfAbsent(db: Db, rows: readonly NewKey[]): Promise<boolean[]> {
+export async function insertKeysIfAbsent(db: Db, dialect: Dialect, rows: readonly NewKey[]): Promise<boolean[]> {
   const first = new Map<string, NewKey>();
   for (const row of rows) if (!first.has(refId(row))) first.set(refId(row), row);
-  const inserted = await db
-    .insertInto('idempotency_keys')
-    .values(
-      [...first.values()].map((row) => ({
-        business_id: row.businessId,
-        key: row.key,
-        request_hash: row.requestHash,
-        status: 'in_progress' as const,
-        response: null,
-        lease_token: row.leaseToken,
-        locked_until: row.lockedUntil,
-        created_at: row.createdAt,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['business_id', 'key']).doNothing())
-    .returning(['business_id', 'key', 'lease_token'])
-    .execute();
-  const won = new Set(inserted.map((row) => `${row.lease_token}`));
+  const params: (string | number)[] = [];
+  for (const row of first.values()) params.push(row.businessId, row.key, row.requestHash, 'in_progress', row.leaseToken, row.lockedUntil, row.createdAt);
+  const won = new Set<string>();
+  await forEachChunk(params, newKeyTypes.length, async (chunk) => {
+    const text = cachedStatement(`idempotency-reserve:${dialect}:${chunk.length}`, () => {
+      const values = valuesList(dialect, chunk.length / newKeyTypes.length, newKeyTypes);
+      return (
+        `insert into idempotency_keys (business_id, key, request_hash, status, lease_token, locked_until, created_at) ` +
+        `values ${values} on conflict (business_id, key) do nothing returning lease_token`
+      );
+    });
+    for (const row of await runStatement<{ lease_token: string }>(db, text, chunk)) won.add(row.lease_token);
+  });
   return rows.map((row) => won.has(row.leaseToken));
 }
 
+const newKeyTypes = ['text', 'text', 'text', 'text', 'text', 'bigint', 'bigint'] as const;
+
 /** Reserve the key as in progress; false when a row for it exists already (whatever its state). */
-export async function insertKeyIfAbsent(db: Db, row: NewKey): Promise<boolean> {
-  const [inserted] = await insertKeysIfAbsent(db, [row]);
+export async function insertKeyIfAbsent(db: Db, dialect: Dialect, row: NewKey): Promise<boolean> {
+  const [inserted] = await insertKeysIfAbsent(db, dialect, [row]);
   return inserted === true;
 }
 
-// The Send and Alert APIs' hot queries: compiled once (platform/db/fixed-query.ts).
+// A key seen before: compiled once (platform/db/fixed-query.ts).
 const keyByRef = fixedQuery((db: Db, businessId: string, key: string) => db.selectFrom('idempotency_keys').selectAll().where('business_id', '=', businessId).where('key', '=', key));
-const complete = fixedQuery((db: Db, businessId: string, key: string, leaseToken: string, response: string) =>
-  db
-    .updateTable('idempotency_keys')
-    .set({ status: 'done', response, lease_token: null, locked_until: null })
-    .where('business_id', '=', businessId)
-    .where('key', '=', key)
-    .where('lease_token', '=', leaseToken),
-);
-
 export async function findKey(db: Db, ref: KeyRef): Promise<IdempotencyKeyRow | undefined> {
   return (await keyByRef(db, ref.businessId, ref.key))[0];
 }
@@ -87,18 +78,29 @@ export async function takeOverKey(db: Db, ref: KeyRef & { from: string | null; l
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Store the answer, if this lease still holds the key. */
-export async function completeKey(db: Db, ref: KeyRef & { leaseToken: string; response: string }): Promise<void> {
-  await complete(db, ref.businessId, ref.key, ref.leaseToken, ref.response);
-}
+export type Completion = KeyRef & { leaseToken: string; response: string };
 
-/** Store many answers in one transaction (see platform/batcher.ts). */
-export async function completeKeys(db: Db, refs: readonly (KeyRef & { leaseToken: string; response: string })[]): Promise<void> {
-  if (refs.length === 1 && refs[0]) return completeKey(db, refs[0]);
-  await db.transaction().execute(async (trx) => {
-    for (const ref of refs) await completeKey(trx, ref);
+/**
+ * Store each answer, if its lease still holds the key: one statement for the batch (see
+ * platform/batcher.ts), whose rows are the keys that completed together.
+ */
+export async function completeKeys(db: Db, dialect: Dialect, refs: readonly Completion[]): Promise<void> {
+  const params: string[] = [];
+  for (const ref of refs) params.push(ref.businessId, ref.key, ref.leaseToken, ref.response);
+  await forEachChunk(params, completionTypes.length, async (chunk) => {
+    const text = cachedStatement(`idempotency-complete:${dialect}:${chunk.length}`, () => {
+      const values = valuesList(dialect, chunk.length / completionTypes.length, completionTypes);
+      return (
+        `update idempotency_keys set status = 'done', response = v.column4, lease_token = null, locked_until = null ` +
+        `from (values ${values}) as v ` +
+        `where idempotency_keys.business_id = v.column1 and idempotency_keys.key = v.column2 and idempotency_keys.lease_token = v.column3`
+      );
+    });
+    await runStatement(db, text, chunk);
   });
 }
+
+const completionTypes = ['text', 'text', 'text', 'text'] as const;
 
 /** Give the key back (the request failed before anything was sent), if this lease still holds it. */
 export async function releaseKey(db: Db, ref: KeyRef & { leaseToken: string }): Promise<void> {

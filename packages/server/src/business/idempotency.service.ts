@@ -5,7 +5,7 @@ import { createBatcher } from '../platform/batcher';
 import { AppError } from '../platform/errors';
 import * as keys from './idempotency.repository';
 
-export type IdempotencyContext = Pick<ServerContext, 'db' | 'clock' | 'random'>;
+export type IdempotencyContext = Pick<ServerContext, 'db' | 'dialect' | 'clock' | 'random'>;
 
 /** An answer as it is stored and replayed: the HTTP status and the JSON body. */
 export interface StoredAnswer {
@@ -88,7 +88,7 @@ async function claim(ctx: IdempotencyContext, reserve: (key: keys.NewKey) => Pro
   return keys.inTransaction(ctx.db, async (trx) => {
     await keys.deleteExpiredKey(trx, ref, now - idempotencyKeyTtlMs);
     const lease = { leaseToken, lockedUntil: now + leaseMs };
-    if (await keys.insertKeyIfAbsent(trx, { ...ref, ...lease, requestHash: hash, createdAt: now })) return { kind: 'owner', leaseToken, createdAt: now };
+    if (await keys.insertKeyIfAbsent(trx, ctx.dialect, { ...ref, ...lease, requestHash: hash, createdAt: now })) return { kind: 'owner', leaseToken, createdAt: now };
     const row = await keys.findKey(trx, ref);
     // Released by its owner between our insert and this read: try again.
     if (!row) return { kind: 'busy' };
@@ -99,6 +99,28 @@ async function claim(ctx: IdempotencyContext, reserve: (key: keys.NewKey) => Pro
     if (await keys.takeOverKey(trx, { ...ref, ...lease, from: row.lease_token })) return { kind: 'owner', leaseToken, createdAt: Number(row.created_at) };
     return { kind: 'busy' };
   });
+}
+
+type KeyWrite = { kind: 'reserve'; key: keys.NewKey } | { kind: 'complete'; completion: keys.Completion };
+
+/**
+ * One transaction for a batch of reservations and answers: the answers first, so a retry that
+ * arrives as its first request finishes finds the answer. Each reservation settles true when it
+ * took its key; each answer, true.
+ */
+async function writeKeys(ctx: IdempotencyContext, items: readonly KeyWrite[]): Promise<boolean[]> {
+  const completions: keys.Completion[] = [];
+  const fresh: keys.NewKey[] = [];
+  for (const item of items) {
+    if (item.kind === 'complete') completions.push(item.completion);
+    else fresh.push(item.key);
+  }
+  const reserved = await keys.inTransaction(ctx.db, async (trx) => {
+    if (completions.length > 0) await keys.completeKeys(trx, ctx.dialect, completions);
+    return fresh.length > 0 ? keys.insertKeysIfAbsent(trx, ctx.dialect, fresh) : [];
+  });
+  let next = 0;
+  return items.map((item) => (item.kind === 'complete' ? true : reserved[next++] === true));
 }
 
 /**
@@ -114,10 +136,10 @@ async function claim(ctx: IdempotencyContext, reserve: (key: keys.NewKey) => Pro
 export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?: number } = {}) {
   const maxWaitMs = options.maxWaitMs ?? defaultMaxWaitMs;
   const running = new Map<string, Promise<void>>();
-  const completions = createBatcher((refs: (keys.KeyRef & { leaseToken: string; response: string })[]) => keys.completeKeys(ctx.db, refs));
-  // New keys arriving together are reserved in one INSERT: one commit for the burst, not one each.
-  const reservations = createBatcher((fresh: keys.NewKey[]) => keys.insertKeysIfAbsent(ctx.db, fresh));
-  const reserve = (fresh: keys.NewKey) => reservations.add(fresh);
+  // The keys that arrive together are reserved, and the answers that finish together stored, in one
+  // transaction: under load, one commit for each turn of the event loop instead of one per request.
+  const writes = createBatcher((items: KeyWrite[]) => writeKeys(ctx, items));
+  const reserve = (key: keys.NewKey) => writes.add({ kind: 'reserve', key });
   const localKey = (ref: keys.KeyRef) => `${ref.businessId} ${ref.key}`;
 
   async function own<A extends StoredAnswer>(ref: keys.KeyRef, claimed: { leaseToken: string; createdAt: number }, work: (reservation: Reservation) => Promise<A>) {
@@ -125,7 +147,7 @@ export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?
     running.set(localKey(ref), new Promise<void>((resolve) => (finished = resolve)));
     try {
       const answer = await work({ fingerprint: fingerprintOf(ref, claimed.createdAt) });
-      await completions.add({ ...ref, leaseToken: claimed.leaseToken, response: JSON.stringify(answer) });
+      await writes.add({ kind: 'complete', completion: { ...ref, leaseToken: claimed.leaseToken, response: JSON.stringify(answer) } });
       return answer;
     } catch (error) {
       // If this fails too, the lease runs out and a retry takes the key over.

@@ -1,4 +1,5 @@
 import type { Db } from '../database';
+import { fixedQuery } from '../platform/db/fixed-query';
 
 export interface ConversationWindowRow {
   id: string;
@@ -14,6 +15,16 @@ export interface BsidWindowRow {
   conversation: ConversationWindowRow | null;
 }
 
+// Every Send API call runs it: compiled once (platform/db/fixed-query.ts).
+const windowByBsid = fixedQuery((db: Db, businessId: string, bsid: string) =>
+  db
+    .selectFrom('bsids as b')
+    .leftJoin('conversations as c', (join) => join.onRef('c.business_id', '=', 'b.business_id').onRef('c.person_id', '=', 'b.person_id'))
+    .select(['b.person_id', 'c.id', 'c.created_at', 'c.last_person_message_at'])
+    .where('b.business_id', '=', businessId)
+    .where('b.bsid', '=', bsid),
+);
+
 /**
  * The person a BSID of this business names, their conversation with the business and when the
  * person last wrote in it (kept on the conversation by messaging's committer) — one query, read
@@ -21,13 +32,7 @@ export interface BsidWindowRow {
  * BSID is not this business's.
  */
 export async function findWindowByBsid(db: Db, businessId: string, bsid: string): Promise<BsidWindowRow | undefined> {
-  const row = await db
-    .selectFrom('bsids as b')
-    .leftJoin('conversations as c', (join) => join.onRef('c.business_id', '=', 'b.business_id').onRef('c.person_id', '=', 'b.person_id'))
-    .select(['b.person_id', 'c.id', 'c.created_at', 'c.last_person_message_at'])
-    .where('b.business_id', '=', businessId)
-    .where('b.bsid', '=', bsid)
-    .executeTakeFirst();
+  const [row] = await windowByBsid(db, businessId, bsid);
   if (!row) return undefined;
   if (row.id === null || row.created_at === null) return { person_id: row.person_id, conversation: null };
   const last = row.last_person_message_at;

@@ -1,47 +1,14 @@
-import { CompiledQuery } from 'kysely';
 import type { Db } from '../database';
 import type { Dialect } from '../platform/db/database';
+import { cachedStatement, forEachChunk, runStatement as run, valuesList } from '../platform/db/values-list';
 import type { MessageRow, ThreadOwner } from './messaging.table';
 
 /*
  * The group committer's SQL. It is written by hand, not built with Kysely, because it runs
- * once per batch with thousands of parameters: a statement's text depends only on the
- * dialect and the number of rows, so it is cached and no query is compiled per message.
- * Every statement works on SQLite (3.35+: RETURNING, UPDATE … FROM) and PostgreSQL alike.
+ * once per batch with thousands of parameters (platform/db/values-list.ts): no query is
+ * compiled per message. Every statement works on SQLite (3.35+: RETURNING, UPDATE … FROM) and
+ * PostgreSQL alike.
  */
-
-/** Rows per statement: 7 × 1000 parameters stays far below SQLite's 32,766 and PostgreSQL's 65,535. */
-export const rowsPerStatement = 1000;
-
-const statementCache = new Map<string, string>();
-/** Batch sizes vary; keep the texts of the recent ones only (a 1000-row insert is ~50 kB). */
-const maxCachedStatements = 64;
-
-function cached(key: string, build: () => string): string {
-  let text = statementCache.get(key);
-  if (text === undefined) {
-    text = build();
-    if (statementCache.size >= maxCachedStatements) statementCache.clear();
-    statementCache.set(key, text);
-  }
-  return text;
-}
-
-/** `(?, ?), (?, ?)` or `($2::text, $3::bigint), …` for `rows` tuples of the given PostgreSQL types. */
-function tuples(dialect: Dialect, rows: number, types: readonly string[], firstParam: number): string {
-  const parts: string[] = [];
-  let n = firstParam;
-  for (let row = 0; row < rows; row++) {
-    const cells = types.map((type) => (dialect === 'postgres' ? `$${n++}::${type}` : '?'));
-    parts.push(`(${cells.join(', ')})`);
-  }
-  return parts.join(', ');
-}
-
-async function run<Row>(db: Db, text: string, params: unknown[]): Promise<Row[]> {
-  const result = await db.executeQuery<Row>(CompiledQuery.raw(text, params));
-  return result.rows;
-}
 
 export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
   return db.transaction().execute(work);
@@ -56,14 +23,13 @@ export interface ConversationOwnerRow {
 /** Who owns each of these conversations; absent ids do not exist. */
 export async function findOwners(db: Db, dialect: Dialect, ids: readonly string[]): Promise<ConversationOwnerRow[]> {
   const found: ConversationOwnerRow[] = [];
-  for (let start = 0; start < ids.length; start += rowsPerStatement) {
-    const chunk = ids.slice(start, start + rowsPerStatement);
-    const text = cached(`owners:${dialect}:${chunk.length}`, () => {
+  await forEachChunk(ids, 1, async (chunk) => {
+    const text = cachedStatement(`owners:${dialect}:${chunk.length}`, () => {
       const marks = chunk.map((_, i) => (dialect === 'postgres' ? `$${i + 1}` : '?')).join(', ');
       return `select id, person_id, business_id from conversations where id in (${marks})`;
     });
     found.push(...(await run<ConversationOwnerRow>(db, text, chunk)));
-  }
+  });
   return found;
 }
 
@@ -72,15 +38,13 @@ export type StoredMessageRow = Pick<MessageRow, 'conversation_id' | 'seq' | 'cli
 /** The messages already stored under these (conversationId, clientId) pairs: `pairs` is flat, [c1, k1, c2, k2, …]. */
 export async function findByClientIds(db: Db, dialect: Dialect, pairs: readonly string[]): Promise<StoredMessageRow[]> {
   const found: StoredMessageRow[] = [];
-  const perChunk = rowsPerStatement * 2;
-  for (let start = 0; start < pairs.length; start += perChunk) {
-    const chunk = pairs.slice(start, start + perChunk);
-    const text = cached(`dedupe:${dialect}:${chunk.length}`, () => {
-      const values = tuples(dialect, chunk.length / 2, ['text', 'text'], 1);
+  await forEachChunk(pairs, 2, async (chunk) => {
+    const text = cachedStatement(`dedupe:${dialect}:${chunk.length}`, () => {
+      const values = valuesList(dialect, chunk.length / 2, ['text', 'text']);
       return `select conversation_id, seq, client_id, sender, body, created_at from messages where (conversation_id, client_id) in (values ${values})`;
     });
     found.push(...(await run<StoredMessageRow>(db, text, chunk)));
-  }
+  });
   return found;
 }
 
@@ -103,11 +67,9 @@ export async function reserveSeqs(
   options: { counts: readonly (string | number)[]; at: number },
 ): Promise<Map<string, ReservedSeqs>> {
   const reserved = new Map<string, ReservedSeqs>();
-  const perChunk = rowsPerStatement * 3;
-  for (let start = 0; start < options.counts.length; start += perChunk) {
-    const chunk = options.counts.slice(start, start + perChunk);
-    const text = cached(`reserve:${dialect}:${chunk.length}`, () => {
-      const values = tuples(dialect, chunk.length / 3, ['text', 'bigint', 'int'], 2);
+  await forEachChunk(options.counts, 3, async (chunk) => {
+    const text = cachedStatement(`reserve:${dialect}:${chunk.length}`, () => {
+      const values = valuesList(dialect, chunk.length / 3, ['text', 'bigint', 'int'], 2);
       // PostgreSQL reuses $1; SQLite takes the time twice (better-sqlite3 binds only bare ? from an array).
       const at = dialect === 'postgres' ? '$1::bigint' : '?';
       return (
@@ -118,7 +80,7 @@ export async function reserveSeqs(
     });
     const rows = await run<{ id: string; last_seq: number | string; thread_owner: ThreadOwner }>(db, text, dialect === 'postgres' ? [options.at, ...chunk] : [options.at, options.at, ...chunk]);
     for (const row of rows) reserved.set(row.id, { last: Number(row.last_seq), threadOwner: row.thread_owner });
-  }
+  });
   return reserved;
 }
 
@@ -127,15 +89,13 @@ const messageColumns = ['text', 'bigint', 'text', 'text', 'text', 'text', 'bigin
 /** Insert messages with multi-row inserts; `params` is flat, seven values per row in column order. */
 export async function insertMessages(db: Db, dialect: Dialect, params: readonly unknown[]): Promise<void> {
   const width = messageColumns.length;
-  const perChunk = rowsPerStatement * width;
-  for (let start = 0; start < params.length; start += perChunk) {
-    const chunk = params.slice(start, start + perChunk);
-    const text = cached(`insert:${dialect}:${chunk.length}`, () => {
-      const values = tuples(dialect, chunk.length / width, messageColumns, 1);
+  await forEachChunk(params, width, async (chunk) => {
+    const text = cachedStatement(`insert:${dialect}:${chunk.length}`, () => {
+      const values = valuesList(dialect, chunk.length / width, messageColumns);
       return `insert into messages (conversation_id, seq, client_id, sender, content_type, body, created_at) values ${values}`;
     });
-    await run(db, text, chunk as unknown[]);
-  }
+    await run(db, text, chunk);
+  });
 }
 
 /** Name the human agent of each of these just-inserted business messages (agent console replies). */
