@@ -43,7 +43,7 @@ export class WebhookDispatcher {
    * AES-GCM per delivery otherwise. A rotated secret is a new sealed value, so it misses.
    */
   readonly #opened = new Map<string, { secret: string; until: number }>();
-  readonly #records = createBatcher((results: AttemptResult[]) => recordAttempts(this.#ctx.db, results));
+  readonly #records = createBatcher((results: AttemptResult[]) => recordAttempts(this.#ctx.db, this.#ctx.dialect, results));
 
   constructor(ctx: ServerContext, options: DispatcherOptions) {
     this.#ctx = ctx;
