@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Business, Conversation, CreatedApiKey } from '@parley/protocol';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
 import { bsidFor } from '../src/business';
@@ -121,6 +122,48 @@ describe.each(dialects)('Send API idempotency on %s', (dialect) => {
     expect(await countOf('Crashed half way')).toBe(1);
   });
 
+
+  /** A trigger that makes storing any answer fail, on either database. */
+  const refuseAnswers = async (on: boolean) => {
+    const statements =
+      dialect === 'sqlite'
+        ? on
+          ? [sql`create trigger refuse_done before update on idempotency_keys when new.status = 'done' begin select raise(abort, 'answers cannot be stored'); end`]
+          : [sql`drop trigger refuse_done`]
+        : on
+          ? [
+              sql`create function refuse_done() returns trigger language plpgsql as $$ begin raise exception 'answers cannot be stored'; end $$`,
+              sql`create trigger refuse_done before update on idempotency_keys for each row when (new.status = 'done') execute function refuse_done()`,
+            ]
+          : [sql`drop trigger refuse_done on idempotency_keys`, sql`drop function refuse_done()`];
+    for (const statement of statements) await statement.execute(store.db);
+  };
+
+  it('keeps the key when the work was done but its answer could not be stored, and a later retry finds the same work', async () => {
+    const request = { businessId: bank.id, key: randomUUID(), method: 'POST', path: '/v1/messages', body: { n: 1 } };
+    const idempotency = createIdempotency(store.ctx);
+    const fingerprints: string[] = [];
+    // The first run's answer cannot be stored (a trigger refuses it); giving the key back still works.
+    await refuseAnswers(true);
+    const failing = idempotency.run(request, async ({ fingerprint }) => {
+      fingerprints.push(fingerprint);
+      return { status: 201, body: { made: fingerprint } };
+    });
+    await expect(failing).rejects.toThrow(/answers cannot be stored/);
+    await refuseAnswers(false);
+    const [kept] = await store.db.selectFrom('idempotency_keys').select('status').where('key', '=', request.key).execute();
+    expect(kept?.status).toBe('in_progress');
+    // Once the lease has run out, a retry takes the key over with the same fingerprint, so work
+    // made idempotent by it (the Send API's clientId) finds the message it already made.
+    clock.advance(31_000);
+    const retried = await idempotency.run(request, async ({ fingerprint }) => {
+      fingerprints.push(fingerprint);
+      return { status: 201, body: { made: fingerprint } };
+    });
+    expect(fingerprints).toHaveLength(2);
+    expect(fingerprints[1]).toBe(fingerprints[0]);
+    expect(retried).toEqual({ answer: { status: 201, body: { made: fingerprints[0] } }, replayed: false });
+  });
   it('waits for a request with the same key that another node is still working on, and answers with its result', async () => {
     const idempotencyKey = randomUUID();
     const body = sendBody(bsid, text('Elsewhere'));

@@ -104,9 +104,9 @@ async function claim(ctx: IdempotencyContext, reserve: (key: keys.NewKey) => Pro
 type KeyWrite = { kind: 'reserve'; key: keys.NewKey } | { kind: 'complete'; completion: keys.Completion };
 
 /**
- * One transaction for a batch of reservations and answers: the answers first, so a retry that
- * arrives as its first request finishes finds the answer. Each reservation settles true when it
- * took its key; each answer, true.
+ * One transaction for a batch of reservations and answers. Each reservation settles true when it
+ * took its key; each answer, true. A reservation that meets an existing row (a retry, a race)
+ * settles false and is sorted out by `claim`, after this transaction has committed.
  */
 async function writeKeys(ctx: IdempotencyContext, items: readonly KeyWrite[]): Promise<boolean[]> {
   const completions: keys.Completion[] = [];
@@ -146,13 +146,18 @@ export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?
     let finished = (): void => {};
     running.set(localKey(ref), new Promise<void>((resolve) => (finished = resolve)));
     try {
-      const answer = await work({ fingerprint: fingerprintOf(ref, claimed.createdAt) });
+      let answer: A;
+      try {
+        answer = await work({ fingerprint: fingerprintOf(ref, claimed.createdAt) });
+      } catch (error) {
+        // Nothing was made: give the key back. If this fails too, the lease runs out and a retry takes the key over.
+        await keys.releaseKey(ctx.db, { ...ref, leaseToken: claimed.leaseToken }).catch(() => undefined);
+        throw error;
+      }
+      // The work is done even if storing its answer fails: the key is then kept, and a retry takes it
+      // over once the lease runs out, with the same fingerprint, so the work finds what it made.
       await writes.add({ kind: 'complete', completion: { ...ref, leaseToken: claimed.leaseToken, response: JSON.stringify(answer) } });
       return answer;
-    } catch (error) {
-      // If this fails too, the lease runs out and a retry takes the key over.
-      await keys.releaseKey(ctx.db, { ...ref, leaseToken: claimed.leaseToken }).catch(() => undefined);
-      throw error;
     } finally {
       running.delete(localKey(ref));
       finished();
