@@ -2,6 +2,7 @@ import type { AlertPreferences, Business, CreatedApiKey, Message } from '@parley
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mendUndelivered } from '../src/alerts';
+import { createAlertWriter } from '../src/alerts/alert.service';
 import { bsidFor } from '../src/business';
 import { alertBody, alertOk, postAlert, switchAlerts } from './alerts-fixtures';
 import { adminToken, createBusiness, createKey, manualClock, openStore } from './business-fixtures';
@@ -175,6 +176,39 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
       const contents = (await history(t.app, person, conversationId)).messages.map((m) => m.content);
       expect(contents.filter((c) => c.contentType === 'alert').map((c) => (c.contentType === 'alert' ? c.alertId : ''))).toEqual([open]);
       expect(contents.filter((c) => c.contentType === 'alert_answer').map((c) => (c.contentType === 'alert_answer' ? [c.alertId, c.actionId] : []))).toEqual([[answered, 'confirm']]);
+    } finally {
+      await side.close();
+    }
+  });
+
+  it('stores an alert once per request: storing the same request again (a takeover after a crash) answers the first alert', async () => {
+    const { person, conversationId, bsid } = await customer();
+    const side = await openSideContext(t, clock);
+    try {
+      const writer = createAlertWriter(side.ctx);
+      const sourceKey = `takeover-${randomUUID()}`;
+      const attempt = (id: string) => ({
+        id,
+        business_id: bank.id,
+        person_id: person.me.id,
+        bsid,
+        conversation_id: conversationId,
+        kind: 'card_transaction_review' as const,
+        body: JSON.stringify({ headline: `Attempt ${id}`, facts: {}, actions: [{ id: 'confirm', label: 'Yes', style: 'primary', requiresStepUp: false }] }),
+        source_key: sourceKey,
+        expires_at: clock.now() + hour,
+        created_at: clock.now(),
+        answer_action_id: null,
+        answered_at: null,
+        answer_stepped_up: null,
+      });
+      const first = await writer.add(attempt(randomUUID()));
+      // Two more at once, so they share one INSERT: both meet the stored alert.
+      const [again, andAgain] = await Promise.all([writer.add(attempt(randomUUID())), writer.add(attempt(randomUUID()))]);
+      expect([again?.id, andAgain?.id]).toEqual([first.id, first.id]);
+      expect(again?.body).toBe(first.body);
+      const rows = await store.db.selectFrom('alerts').select('id').where('source_key', '=', sourceKey).execute();
+      expect(rows.map((row) => row.id)).toEqual([first.id]);
     } finally {
       await side.close();
     }

@@ -2,7 +2,9 @@ import type { AlertKind } from '@parley/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../database';
 import type { AlertsTable } from './alert.table';
+import type { Dialect } from '../platform/db/database';
 import { fixedQuery } from '../platform/db/fixed-query';
+import { cachedStatement, forEachChunk, runStatement, valuesList } from '../platform/db/values-list';
 
 export type AlertRow = AlertsTable;
 
@@ -39,33 +41,46 @@ export async function findRecipient(db: Db, input: { businessId: string; bsid: s
   return { person_id: row.person_id, business_name: row.business_name, conversation_id: row.conversation_id ?? null, enabled: row.enabled_kind !== null && row.enabled_kind !== undefined };
 }
 
-/** Rows per INSERT: 13 parameters each stays far under SQLite's limit. */
-const insertChunk = 500;
+const alertColumns = [
+  'id', 'business_id', 'person_id', 'bsid', 'conversation_id', 'kind', 'body', 'source_key',
+  'expires_at', 'created_at', 'answer_action_id', 'answered_at', 'answer_stepped_up',
+] as const satisfies readonly (keyof AlertRow)[];
+const alertTypes = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'text', 'bigint', 'int'] as const;
 
 /**
- * Store alerts in one transaction, each unless its business already stored one for the same
- * request (`source_key`); answers the stored row of each, in order (the earlier one on a repeat).
+ * Store alerts, each unless its business already stored one for the same request
+ * (`source_key`); answers the stored row of each, in order (the earlier one on a repeat). One
+ * hand-written INSERT for the batch (platform/db/values-list.ts); the stored rows are read back
+ * only for the repeats, which it did not insert.
  */
-export async function insertAlertsIfAbsent(db: Db, rows: readonly AlertRow[]): Promise<AlertRow[]> {
-  return db.transaction().execute(async (trx) => {
-    const stored = new Map<string, AlertRow>();
-    for (let start = 0; start < rows.length; start += insertChunk) {
-      const chunk = rows.slice(start, start + insertChunk);
-      await trx.insertInto('alerts').values(chunk).onConflict((conflict) => conflict.columns(['business_id', 'source_key']).doNothing()).execute();
-      // Both columns of the (business_id, source_key) index: on source_key alone this was a scan of every alert.
-      const found = await trx
-        .selectFrom('alerts')
-        .selectAll()
-        .where('business_id', 'in', [...new Set(chunk.map((row) => row.business_id))])
-        .where('source_key', 'in', chunk.map((row) => row.source_key))
-        .execute();
-      for (const row of found) stored.set(`${row.business_id} ${row.source_key}`, normalize(row));
-    }
-    return rows.map((row) => {
-      const found = stored.get(`${row.business_id} ${row.source_key}`);
-      if (!found) throw new Error(`alert ${row.id} was neither inserted nor found`);
-      return found;
+export async function insertAlertsIfAbsent(db: Db, dialect: Dialect, rows: readonly AlertRow[]): Promise<AlertRow[]> {
+  const params: unknown[] = [];
+  for (const row of rows) for (const column of alertColumns) params.push(row[column]);
+  const inserted = new Set<string>();
+  await forEachChunk(params, alertColumns.length, async (chunk) => {
+    const text = cachedStatement(`alerts-insert:${dialect}:${chunk.length}`, () => {
+      const values = valuesList(dialect, chunk.length / alertColumns.length, alertTypes);
+      return `insert into alerts (${alertColumns.join(', ')}) values ${values} on conflict (business_id, source_key) do nothing returning id`;
     });
+    for (const row of await runStatement<{ id: string }>(db, text, chunk)) inserted.add(row.id);
+  });
+  const repeats = rows.filter((row) => !inserted.has(row.id));
+  const stored = new Map<string, AlertRow>();
+  if (repeats.length > 0) {
+    // Both columns of the (business_id, source_key) index: on source_key alone this was a scan of every alert.
+    const found = await db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('business_id', 'in', [...new Set(repeats.map((row) => row.business_id))])
+      .where('source_key', 'in', repeats.map((row) => row.source_key))
+      .execute();
+    for (const row of found) stored.set(`${row.business_id} ${row.source_key}`, normalize(row));
+  }
+  return rows.map((row) => {
+    if (inserted.has(row.id)) return row;
+    const found = stored.get(`${row.business_id} ${row.source_key}`);
+    if (!found) throw new Error(`alert ${row.id} was neither inserted nor found`);
+    return found;
   });
 }
 

@@ -24,7 +24,7 @@ export function createAlertWriter(ctx: ServerContext): AlertWriter {
   return createBatcher(async (rows: AlertRow[]) => {
     const seal = await alertSealerFor(ctx, rows.map((row) => row.person_id));
     const sealed = rows.map(seal);
-    const stored = await alerts.insertAlertsIfAbsent(ctx.db, sealed);
+    const stored = await alerts.insertAlertsIfAbsent(ctx.db, ctx.dialect, sealed);
     // Our own rows come back as we sealed them: give back their plain card without opening it;
     // only an earlier alert of the same request (a retry) is opened.
     const plain = new Map(sealed.map((row, index) => [row.body, rows[index]!.body]));
