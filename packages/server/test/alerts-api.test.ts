@@ -37,6 +37,26 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
     await t?.close();
   });
 
+  /** An alerts row as the Alert API stores it, for tests that write it themselves; answered with 'confirm' when `answeredAt` is a time. */
+  function alertRow(who: { person: TestPerson; conversationId: string; bsid: string }, fields: { id: string; sourceKey: string; headline: string; answeredAt: number | null }) {
+    const { answeredAt } = fields;
+    return {
+      id: fields.id,
+      business_id: bank.id,
+      person_id: who.person.me.id,
+      bsid: who.bsid,
+      conversation_id: who.conversationId,
+      kind: 'card_transaction_review' as const,
+      body: JSON.stringify({ headline: fields.headline, facts: {}, actions: [{ id: 'confirm', label: 'Yes', style: 'primary', requiresStepUp: false }] }),
+      source_key: fields.sourceKey,
+      expires_at: clock.now() + hour,
+      created_at: clock.now(),
+      answer_action_id: answeredAt === null ? null : 'confirm',
+      answered_at: answeredAt,
+      answer_stepped_up: answeredAt === null ? null : 0,
+    };
+  }
+
   async function customer(): Promise<{ person: TestPerson; conversationId: string; bsid: string }> {
     const person = await signUpPerson(t.app);
     const conversation = await openBankConversation(t.app, person);
@@ -150,24 +170,12 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
   });
 
   it('mends a crash between storing an alert (or its answer) and its message: the card and the answer appear once, however often it runs', async () => {
-    const { person, conversationId, bsid } = await customer();
+    const who = await customer();
+    const { person, conversationId } = who;
     const side = await openSideContext(t, clock);
     try {
-      const stored = (id: string, answeredAt: number | null) => ({
-        id,
-        business_id: bank.id,
-        person_id: person.me.id,
-        bsid,
-        conversation_id: conversationId,
-        kind: 'card_transaction_review' as const,
-        body: JSON.stringify({ headline: 'Did you just spend €9.99 in Faro?', facts: {}, actions: [{ id: 'confirm', label: 'Yes', style: 'primary', requiresStepUp: false }] }),
-        source_key: `crashed-${id}`,
-        expires_at: clock.now() + hour,
-        created_at: clock.now(),
-        answer_action_id: answeredAt === null ? null : 'confirm',
-        answered_at: answeredAt,
-        answer_stepped_up: answeredAt === null ? null : 0,
-      });
+      const stored = (id: string, answeredAt: number | null) =>
+        alertRow(who, { id, sourceKey: `crashed-${id}`, headline: 'Did you just spend €9.99 in Faro?', answeredAt });
       const open = randomUUID();
       const answered = randomUUID();
       await store.db.insertInto('alerts').values([stored(open, null), stored(answered, clock.now())]).execute();
@@ -182,26 +190,12 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
   });
 
   it('stores an alert once per request: storing the same request again (a takeover after a crash) answers the first alert', async () => {
-    const { person, conversationId, bsid } = await customer();
+    const who = await customer();
     const side = await openSideContext(t, clock);
     try {
       const writer = createAlertWriter(side.ctx);
       const sourceKey = `takeover-${randomUUID()}`;
-      const attempt = (id: string) => ({
-        id,
-        business_id: bank.id,
-        person_id: person.me.id,
-        bsid,
-        conversation_id: conversationId,
-        kind: 'card_transaction_review' as const,
-        body: JSON.stringify({ headline: `Attempt ${id}`, facts: {}, actions: [{ id: 'confirm', label: 'Yes', style: 'primary', requiresStepUp: false }] }),
-        source_key: sourceKey,
-        expires_at: clock.now() + hour,
-        created_at: clock.now(),
-        answer_action_id: null,
-        answered_at: null,
-        answer_stepped_up: null,
-      });
+      const attempt = (id: string) => alertRow(who, { id, sourceKey, headline: `Attempt ${id}`, answeredAt: null });
       const first = await writer.add(attempt(randomUUID()));
       // Two more at once, so they share one INSERT: both meet the stored alert.
       const [again, andAgain] = await Promise.all([writer.add(attempt(randomUUID())), writer.add(attempt(randomUUID()))]);
