@@ -26,6 +26,7 @@ export async function deleteExpiredKey(db: Db, ref: KeyRef, cutoff: number): Pro
 export type NewKey = KeyRef & { requestHash: string; leaseToken: string; lockedUntil: number; createdAt: number };
 
 const refId = (ref: KeyRef) => `${ref.businessId}\0${ref.key}`;
+const byRef = (a: KeyRef, b: KeyRef): number => (refId(a) < refId(b) ? -1 : refId(a) > refId(b) ? 1 : 0);
 
 /**
  * Reserve keys as in progress, in one statement: for each, false when a row for it exists already
@@ -36,7 +37,8 @@ export async function insertKeysIfAbsent(db: Db, dialect: Dialect, rows: readonl
   const first = new Map<string, NewKey>();
   for (const row of rows) if (!first.has(refId(row))) first.set(refId(row), row);
   const params: (string | number)[] = [];
-  for (const row of first.values()) params.push(row.businessId, row.key, row.requestHash, 'in_progress', row.leaseToken, row.lockedUntil, row.createdAt);
+  // In key order, as completeKeys: concurrent batches then take their rows' locks in one order.
+  for (const row of [...first.values()].sort(byRef)) params.push(row.businessId, row.key, row.requestHash, 'in_progress', row.leaseToken, row.lockedUntil, row.createdAt);
   const won = new Set<string>();
   await forEachChunk(params, newKeyTypes.length, async (chunk) => {
     const text = cachedStatement(`idempotency-reserve:${dialect}:${chunk.length}`, () => {
@@ -86,7 +88,7 @@ export type Completion = KeyRef & { leaseToken: string; response: string };
  */
 export async function completeKeys(db: Db, dialect: Dialect, refs: readonly Completion[]): Promise<void> {
   const params: string[] = [];
-  for (const ref of refs) params.push(ref.businessId, ref.key, ref.leaseToken, ref.response);
+  for (const ref of [...refs].sort(byRef)) params.push(ref.businessId, ref.key, ref.leaseToken, ref.response);
   await forEachChunk(params, completionTypes.length, async (chunk) => {
     const text = cachedStatement(`idempotency-complete:${dialect}:${chunk.length}`, () => {
       const values = valuesList(dialect, chunk.length / completionTypes.length, completionTypes);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { idempotencyKeyTtlMs } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { createBatcher } from '../platform/batcher';
+import { retryConflicts } from '../platform/db/conflict-retry';
 import { AppError } from '../platform/errors';
 import * as keys from './idempotency.repository';
 
@@ -115,10 +116,14 @@ async function writeKeys(ctx: IdempotencyContext, items: readonly KeyWrite[]): P
     if (item.kind === 'complete') completions.push(item.completion);
     else fresh.push(item.key);
   }
-  const reserved = await keys.inTransaction(ctx.db, async (trx) => {
-    if (completions.length > 0) await keys.completeKeys(trx, ctx.dialect, completions);
-    return fresh.length > 0 ? keys.insertKeysIfAbsent(trx, ctx.dialect, fresh) : [];
-  });
+  // On PostgreSQL two nodes can deadlock here (each holds a key the other's batch wants); the one
+  // PostgreSQL aborts left nothing behind and runs again.
+  const reserved = await retryConflicts(() =>
+    keys.inTransaction(ctx.db, async (trx) => {
+      if (completions.length > 0) await keys.completeKeys(trx, ctx.dialect, completions);
+      return fresh.length > 0 ? keys.insertKeysIfAbsent(trx, ctx.dialect, fresh) : [];
+    }),
+  );
   let next = 0;
   return items.map((item) => (item.kind === 'complete' ? true : reserved[next++] === true));
 }

@@ -1,6 +1,7 @@
 import type { Message } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import type { Db } from '../database';
+import { isRetryableConflict } from '../platform/db/conflict-retry';
 import { AppError } from '../platform/errors';
 import { notifyWebhooks, recordEvents } from '../webhooks';
 import type { ConversationBsid, ConversationOwner, ConversationOwners } from './conversation.owners';
@@ -14,8 +15,7 @@ export type { SendRequest, SendResult } from './message.batch';
 
 /** Largest number of messages in one transaction; the rest wait for the next tick. */
 const maxBatch = 10_000;
-/** PostgreSQL deadlock and serialization failures are retried; they leave nothing behind. */
-const retryableCodes = new Set(['40P01', '40001']);
+/** PostgreSQL deadlock and serialization failures are retried (they leave nothing behind), this often in all. */
 const maxAttempts = 3;
 
 /** What every write of one batch shares: its time, and the BSIDs its events name people by. */
@@ -36,11 +36,6 @@ interface Written {
 
 function fail(code: 'ERR_NOT_FOUND' | 'ERR_CONFLICT' | 'ERR_UNAVAILABLE', message?: string): SendResult {
   return { ok: false, error: new AppError(code, message === undefined ? {} : { message }) };
-}
-
-function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && retryableCodes.has(code);
 }
 
 /**
@@ -155,7 +150,7 @@ export class GroupCommitter {
       try {
         return await inTransaction(this.ctx.db, (trx) => this.#write(trx, batch, tick));
       } catch (error) {
-        if (attempt < maxAttempts && isRetryable(error)) continue;
+        if (attempt < maxAttempts && isRetryableConflict(error)) continue;
         this.ctx.log.error({ err: error, size: batch.length }, 'group commit failed; no message of the batch was acked');
         for (const request of batch) settle(request, fail('ERR_UNAVAILABLE'));
         return undefined;
