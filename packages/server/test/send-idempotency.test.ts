@@ -279,55 +279,43 @@ describe('Send API idempotency across two nodes on postgres', () => {
       await store.close();
     }
   });
-});
-
-describe('Idempotency-Key batches on postgres', () => {
-  let t: TestApp;
-  let store: Awaited<ReturnType<typeof openStore>>;
-
-  beforeAll(async () => {
-    t = await createTestApp('postgres', { config: { adminToken } });
-    store = await openStore(t.config);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await t?.close();
-  });
 
   it('runs a batch again when PostgreSQL aborts it to break a deadlock, so neither its answer nor its reservation is lost', async () => {
     const { id: businessId } = await createBusiness(t.app, 'Deadlock Bank');
+    const store = await openStore(t.config);
     const idempotency = createIdempotency(store.ctx);
     const request = (n: number) => ({ businessId, key: randomUUID(), method: 'POST', path: '/v1/messages', body: { n } });
-    const [first, second] = [request(1), request(2)];
-    // Another node: it holds `second`'s key in an open transaction, and waits longer than we do
+    const [answering, reserving] = [request(1), request(2)];
+    // Another node: it holds `reserving`'s key in an open transaction, and waits longer than we do
     // before looking for deadlocks, so PostgreSQL aborts our batch rather than its transaction.
     const other = new pg.Client({ connectionString: t.config.databaseUrl ?? undefined });
     await other.connect();
     try {
-      let finishFirst = (): void => {};
-      const firstWorks = new Promise<void>((resolve) => (finishFirst = resolve));
-      const firstRun = idempotency.run(first, async () => (await firstWorks, { status: 201, body: { n: 1 } }));
-      await vi.waitFor(async () => expect(await store.db.selectFrom('idempotency_keys').select('key').where('key', '=', first.key).execute()).toHaveLength(1), { timeout: 5_000 });
+      let finishWork = (): void => {};
+      const workDone = new Promise<void>((resolve) => (finishWork = resolve));
+      const answeringRun = idempotency.run(answering, async () => (await workDone, { status: 201, body: { n: 1 } }));
+      await vi.waitFor(async () => expect(await store.db.selectFrom('idempotency_keys').select('key').where('key', '=', answering.key).execute()).toHaveLength(1), { timeout: 5_000 });
       await other.query(`set deadlock_timeout = '10s'`);
       await other.query('begin');
-      await other.query(`insert into idempotency_keys (business_id, key, request_hash, status, lease_token, locked_until, created_at) values ($1, $2, 'other', 'in_progress', 'other', 0, 0)`, [businessId, second.key]);
-      // In one turn: the first answer and the second reservation go into one batch, which updates
-      // the first key's row and then waits for the other node's row of the second key…
-      finishFirst();
-      const secondRun = idempotency.run(second, async () => ({ status: 201, body: { n: 2 } }));
+      await other.query(`insert into idempotency_keys (business_id, key, request_hash, status, lease_token, locked_until, created_at) values ($1, $2, 'other', 'in_progress', 'other', 0, 0)`, [businessId, reserving.key]);
+      // In one turn: one request's answer and the other's reservation go into one batch, which updates
+      // the answered key's row and then waits for the other node's row of the reserved key…
+      finishWork();
+      const reservingRun = idempotency.run(reserving, async () => ({ status: 201, body: { n: 2 } }));
       // Asked on another connection: inside a transaction pg_stat_activity is a snapshot.
       const waiting = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(store.db)).rows[0]?.n);
       await vi.waitFor(async () => expect(await waiting()).toBe(1), { timeout: 5_000 });
-      // …while the other node waits for the first key's row: a deadlock, which PostgreSQL breaks
-      // by aborting our batch. The other node goes on, then gives its row of the second key up.
-      await other.query(`update idempotency_keys set locked_until = 0 where business_id = $1 and key = $2`, [businessId, first.key]);
+      // …while the other node waits for the answered key's row: a deadlock, which PostgreSQL breaks
+      // by aborting our batch. The other node goes on, then gives its row of the reserved key up.
+      await other.query(`update idempotency_keys set locked_until = 0 where business_id = $1 and key = $2`, [businessId, answering.key]);
       await other.query('rollback');
-      expect(await firstRun).toEqual({ answer: { status: 201, body: { n: 1 } }, replayed: false });
-      expect(await secondRun).toEqual({ answer: { status: 201, body: { n: 2 } }, replayed: false });
-      const stored = await store.db.selectFrom('idempotency_keys').select(['key', 'status']).where('business_id', '=', businessId).orderBy('key').execute();
-      expect(stored).toEqual([first.key, second.key].sort().map((key) => ({ key, status: 'done' })));
+      expect(await answeringRun).toEqual({ answer: { status: 201, body: { n: 1 } }, replayed: false });
+      expect(await reservingRun).toEqual({ answer: { status: 201, body: { n: 2 } }, replayed: false });
+      const stored = await store.db.selectFrom('idempotency_keys').select(['key', 'status']).where('business_id', '=', businessId).execute();
+      expect(stored.map((row) => `${row.key} ${row.status}`).sort()).toEqual([answering.key, reserving.key].map((key) => `${key} done`).sort());
     } finally {
       await other.end();
+      await store.close();
     }
   }, 30_000);
 });
