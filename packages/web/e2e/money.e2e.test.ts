@@ -100,12 +100,13 @@ describe('the Money panel and the Privacy Center', () => {
       await screenshot(page, 'privacy-desktop');
       // The filters narrow the log: the reads before linking were refused, those after allowed.
       const entries = page.getByRole('list', { name: 'Access log entries' }).getByRole('listitem');
+      // Both kinds are on show before a filter, so wait for the filtered list, not for one entry.
       await page.getByLabel('Outcome').selectOption('refused');
+      await expect.poll(() => entries.filter({ hasText: 'Allowed' }).count()).toBe(0);
       await entries.filter({ hasText: 'no consent covers this data' }).first().waitFor();
-      expect(await entries.filter({ hasText: 'Allowed' }).count()).toBe(0);
       await page.getByLabel('Outcome').selectOption('allowed');
+      await expect.poll(() => entries.filter({ hasText: 'Refused' }).count()).toBe(0);
       await entries.filter({ hasText: 'Balances · Sandbox Bank' }).first().waitFor();
-      expect(await entries.filter({ hasText: 'Refused' }).count()).toBe(0);
       await page.getByRole('heading', { name: 'Access log' }).scrollIntoViewIfNeeded();
       await screenshot(page, 'privacy-access-log');
       await page.getByRole('button', { name: 'Revoke Sandbox Bank' }).click();
