@@ -26,7 +26,10 @@ export async function deleteExpiredKey(db: Db, ref: KeyRef, cutoff: number): Pro
 export type NewKey = KeyRef & { requestHash: string; leaseToken: string; lockedUntil: number; createdAt: number };
 
 const refId = (ref: KeyRef) => `${ref.businessId}\0${ref.key}`;
-const byRef = (a: KeyRef, b: KeyRef): number => (refId(a) < refId(b) ? -1 : refId(a) > refId(b) ? 1 : 0);
+const byRef = (a: KeyRef, b: KeyRef): number => {
+  const [x, y] = [refId(a), refId(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 /**
  * Reserve keys as in progress, in one statement: for each, false when a row for it exists already

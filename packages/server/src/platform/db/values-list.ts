@@ -8,7 +8,7 @@ import type { Dialect } from './database';
  */
 
 /** Rows per statement: 8 × 1000 parameters stays far below SQLite's 32,766 and PostgreSQL's 65,535. */
-export const rowsPerStatement = 1000;
+const rowsPerStatement = 1000;
 
 const statementCache = new Map<string, string>();
 /** Batch sizes vary; keep the texts of the recent ones only (a 1000-row insert is ~50 kB). */
