@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../database';
+import { fixedQuery } from '../platform/db/fixed-query';
 import type { ConversationRow, ConversationsTable, MessageRow, MessagesTable } from './messaging.table';
 
 /** A conversation with what a list shows: its newest message and the person's unread count. */
@@ -87,29 +88,34 @@ export async function findMessagesBefore(
 }
 
 /** Up to `limit` messages with seq above `after`, oldest first. */
-export async function findMessagesAfter(
-  db: Db,
-  options: { conversationId: string; after: number; limit: number },
-): Promise<MessageRow[]> {
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', options.conversationId)
-    .where('seq', '>', options.after)
-    .orderBy('seq', 'asc')
-    .limit(options.limit)
-    .execute();
+const messagesAfter = fixedQuery((db: Db, conversationId: string, after: number, limit: number) =>
+  db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('seq', '>', after).orderBy('seq', 'asc').limit(limit),
+);
+
+/** A resume's page: the messages above `after`, oldest first. */
+export async function findMessagesAfter(db: Db, options: { conversationId: string; after: number; limit: number }): Promise<MessageRow[]> {
+  return messagesAfter(db, options.conversationId, options.after, options.limit);
 }
 
-/** last_seq of each of these conversations that belongs to the person; others are left out. */
+const lastSeqOfOne = fixedQuery((db: Db, personId: string, id: string) =>
+  db.selectFrom('conversations').select(['id', 'last_seq']).where('person_id', '=', personId).where('id', '=', id),
+);
+
+/**
+ * last_seq of each of these conversations that belongs to the person; others are left out.
+ * One conversation (a phone resuming the chat it shows) is a prepared statement; a list is built.
+ */
 export async function findLastSeqs(db: Db, personId: string, ids: readonly string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('conversations')
-    .select(['id', 'last_seq'])
-    .where('person_id', '=', personId)
-    .where('id', 'in', [...ids])
-    .execute();
+  const rows =
+    ids.length === 1
+      ? await lastSeqOfOne(db, personId, ids[0] as string)
+      : await db
+          .selectFrom('conversations')
+          .select(['id', 'last_seq'])
+          .where('person_id', '=', personId)
+          .where('id', 'in', [...ids])
+          .execute();
   return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
 }
 

@@ -195,7 +195,7 @@ export class Connection implements Subscriber, ReplayTarget {
   write(text: string): void {
     if (this.closing) return;
     const turn = currentTurn();
-    if (this.#lastTurn === turn) this.#cork();
+    if (this.#lastTurn === turn) this.corkTurn();
     this.#lastTurn = turn;
     this.socket.send(text);
     const buffered = this.socket.bufferedAmount;
@@ -203,8 +203,11 @@ export class Connection implements Subscriber, ReplayTarget {
     else if (buffered > slowConsumerBytes) this.#checkSlowLater();
   }
 
-  /** The rest of what this turn writes to this socket (a commit batch's acks) leaves in one syscall. */
-  #cork(): void {
+  /**
+   * The rest of what this turn writes to this socket leaves in one syscall: a commit batch's
+   * acks (from the second on), or a replay page and its `resumed` (called before the first).
+   */
+  corkTurn(): void {
     if (this.#corked) return;
     const raw = (this.socket as unknown as { _socket?: Socket })._socket;
     if (!raw) return;

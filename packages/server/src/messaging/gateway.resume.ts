@@ -20,6 +20,8 @@ export interface ReplayTarget {
   readonly parked: Map<string, { event: DeliveryEvent; render: () => string }[]>;
   deliverLive(event: DeliveryEvent, render: () => string): void;
   sendFrame(frame: ServerFrame): void;
+  /** What the rest of this turn writes leaves in one syscall. */
+  corkTurn(): void;
   sendError(code: ErrorCode, options: { ref?: string }): void;
   /** Resolves once the socket has written out most of what is queued. */
   drained(): Promise<void>;
@@ -86,6 +88,8 @@ async function replayConversation(
   let cursor = after;
   while (cursor < newest && !connection.closing) {
     const page: Message[] = await readMissed(core, { conversationId, after: cursor, limit: pageSize });
+    // The page, and for the last page the `resumed` after it, in one write.
+    if (page.length > 0) connection.corkTurn();
     for (const message of page) {
       cursor = message.seq;
       if (held && message.seq >= held.first && message.seq <= held.last) continue;

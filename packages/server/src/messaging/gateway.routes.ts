@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context';
 import { authenticateToken, authenticateWsTicket, readSessionCookie, type Principal } from '../identity';
@@ -27,12 +29,21 @@ async function authenticateUpgrade(ctx: ServerContext, request: FastifyRequest):
   return authenticateToken(ctx, token);
 }
 
+function corkUntilNextTick(socket: Duplex | undefined): void {
+  if (!socket) return;
+  socket.cork();
+  process.nextTick(() => socket.uncork());
+}
+
 /**
  * The WebSocket gateway at GET /v1/ws. An upgrade that fails authentication is answered with
  * the error body: 401 (ERR_UNAUTHENTICATED, ERR_SESSION_EXPIRED, ERR_TICKET_INVALID), 403 cross-site.
  */
 export function gatewayRoutes(ctx: ServerContext, registry: SocketRegistry): FastifyPluginAsync {
   return async (app) => {
+    // The 101 that ws writes next and the `hello` the handler writes right after it leave in one
+    // syscall (one read for the client): a reconnect storm pays per write.
+    app.websocketServer.on('headers', (_headers: string[], request: IncomingMessage) => corkUntilNextTick(request.socket));
     app.get(
       '/v1/ws',
       {
