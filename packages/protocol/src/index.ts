@@ -24,3 +24,4 @@ export * from './alerts';
 export * from './notices';
 export * from './inbox';
 export * from './console-settings';
+export * from './ids';

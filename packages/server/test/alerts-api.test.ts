@@ -103,8 +103,14 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
     expect(await alertCards(person, conversationId)).toEqual([]);
 
     await switchAlerts(t.app, person, bank.id, { card_transaction_review: true });
+    const madeAfter = Date.now();
     const accepted = await alertOk(t.app, key.secret, alertBody(bsid, {}, clock.now()));
     expect(accepted.conversationId).toBe(conversationId);
+    // A UUIDv7 of when it was stored: the alerts' key and the card's clientId sort by time.
+    expect(accepted.alertId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const madeAt = Number.parseInt(accepted.alertId.replace(/-/g, '').slice(0, 12), 16);
+    expect(madeAt).toBeGreaterThanOrEqual(madeAfter);
+    expect(madeAt).toBeLessThanOrEqual(Date.now());
     const [card] = await alertCards(person, conversationId);
     expect(card).toMatchObject({ seq: accepted.seq, sender: 'system', content: { contentType: 'alert', alertId: accepted.alertId, kind: 'card_transaction_review' } });
 

@@ -146,6 +146,7 @@ describe.each(dialects)('Send API idempotency on %s', (dialect) => {
     const fingerprints: string[] = [];
     // The first run's answer cannot be stored (a trigger refuses it); giving the key back still works.
     await refuseAnswers(true);
+    const reservedAt = clock.now();
     const failing = idempotency.run(request, async ({ fingerprint }) => {
       fingerprints.push(fingerprint);
       return { status: 201, body: { made: fingerprint } };
@@ -163,6 +164,8 @@ describe.each(dialects)('Send API idempotency on %s', (dialect) => {
     });
     expect(fingerprints).toHaveLength(2);
     expect(fingerprints[1]).toBe(fingerprints[0]);
+    // It starts with the reservation's time, so the Send API's clientIds (idem_<fingerprint>) sort by time.
+    expect(Number.parseInt(fingerprints[0]!.slice(0, 12), 16)).toBe(reservedAt);
     expect(retried).toEqual({ answer: { status: 201, body: { made: fingerprints[0] } }, replayed: false });
   });
   it('waits for a request with the same key that another node is still working on, and answers with its result', async () => {

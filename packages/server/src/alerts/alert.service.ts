@@ -83,7 +83,9 @@ export async function sendAlert(
   const conversationId = recipient.conversation_id ?? (await messaging.open({ personId: recipient.person_id, businessId })).conversation.id;
   const card: AlertCard = { headline: body.headline, facts: body.facts, actions: body.actions };
   const row = await writer.add({
-    id: ctx.random.uuid(),
+    // Time-ordered: the alerts' primary key and the card's clientId (alert_<id>) in the messages'
+    // resend index take a batch's new rows in one place.
+    id: ctx.random.timeOrderedUuid(),
     business_id: businessId,
     person_id: recipient.person_id,
     bsid: body.recipient.bsid,

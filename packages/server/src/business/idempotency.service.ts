@@ -60,8 +60,14 @@ export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' |
   return createHash('sha256').update(`${request.method.toUpperCase()} ${request.path}\n${canonicalJson(request.body)}`).digest('hex');
 }
 
+/**
+ * 40 characters, the same for the key's owner and whoever takes it over: the reservation's time
+ * (12 hex digits of milliseconds, so later keys sort later: the Send API's clientId is
+ * `idem_<fingerprint>`, and the messages' resend index leads with the clientId), then a hash.
+ */
 function fingerprintOf(ref: keys.KeyRef, createdAt: number): string {
-  return createHash('sha256').update(`${ref.businessId}\0${ref.key}\0${createdAt}`).digest('base64url').slice(0, 40);
+  const hash = createHash('sha256').update(`${ref.businessId}\0${ref.key}\0${createdAt}`).digest('base64url');
+  return `${createdAt.toString(16).padStart(12, '0')}${hash.slice(0, 28)}`;
 }
 
 /** Wait `ms`, or less if `until` settles first. */

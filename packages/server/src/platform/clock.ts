@@ -1,3 +1,4 @@
+import { uuidV7 } from '@parley/protocol';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Time, injected so tests control it. */
@@ -9,10 +10,13 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** Randomness, injected so tests may make it predictable. */
 export interface Random {
   uuid(): string;
+  /** A UUIDv7: ids made later sort after earlier ones, for the keys of busy indexes (see uuidV7). */
+  timeOrderedUuid(): string;
   /** `bytes` random bytes as base64url. */
   token(bytes?: number): string;
 }
 export const cryptoRandom: Random = {
   uuid: () => randomUUID(),
+  timeOrderedUuid: () => uuidV7(Date.now(), randomBytes(16)),
   token: (bytes = 32) => randomBytes(bytes).toString('base64url'),
 };

@@ -4,7 +4,7 @@
  * (conversationId, clientId). Kept in sessionStorage: it survives a reload of this tab and
  * goes away with it, and is wiped on sign-out.
  */
-import type { PersonContent } from '@parley/protocol';
+import { uuidV7, type PersonContent } from '@parley/protocol';
 
 export interface PendingSend {
   readonly clientId: string;
@@ -22,19 +22,9 @@ export interface OutboxStorage {
   removeItem(key: string): void;
 }
 
-/**
- * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits; 36 characters that match
- * the protocol's ClientId pattern. An id made later sorts after one made earlier, so the
- * server's resend index, which leads with the clientId, takes each commit's new ids in one
- * place instead of one random page each (docs/messaging.md).
- */
+/** A new clientId: a UUIDv7, so the server's resend index takes each commit's ids in one place (see uuidV7). */
 export function newClientId(now: number = Date.now()): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  for (let i = 5, ms = now; i >= 0; i--, ms = Math.floor(ms / 256)) bytes[i] = ms % 256;
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidV7(now, crypto.getRandomValues(new Uint8Array(16)));
 }
 
 export class Outbox {
