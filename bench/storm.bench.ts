@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
 import WebSocket from 'ws';
 import { ensureFileLimit, pinSelf } from './host';
 import { sleep, startCpuMeter } from './load';
@@ -49,6 +50,20 @@ async function storm(count: number, open: (i: number) => Promise<void>): Promise
   };
   await Promise.all(Array.from({ length: plan.concurrency }, worker));
   return performance.now() - started;
+}
+
+/** How long the devices were away, as their sessions' last_seen_at tells. */
+const awayMs = 2 * 60_000;
+
+/** Move every session's last use `ms` back, in the SQLite file the running Parley uses (WAL: a second writer waits its turn). */
+function ageSessions(ms: number): void {
+  const db = new SQLite(path.join(dataDir as string, 'parley.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare('update sessions set last_seen_at = last_seen_at - ?').run(ms);
+  } finally {
+    db.close();
+  }
 }
 
 async function parleyStorm(): Promise<Record<string, number>> {
@@ -104,6 +119,9 @@ async function parleyStorm(): Promise<Record<string, number>> {
     log(`Parley: ${phones.length} phones and ${devices.length} devices open and resumed`);
     for (const device of devices) device.socket?.terminate();
     await sleep(1_000);
+    // Away for longer than a minute, as after an outage or a deploy: every session is due the
+    // touch that keeps it from idling out (identity/session.service.ts), as in a real storm.
+    ageSessions(awayMs);
     sendFromEveryPhone();
     while (acks.pending > 0) await sleep(50);
     const meter = startCpuMeter(server.pid());

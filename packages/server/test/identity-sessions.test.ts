@@ -40,6 +40,18 @@ describe.each(dialects)('sessions on %s', (dialect) => {
     clock.advance(minutes(5));
   });
 
+  it('keeps every session going when many are active in the same instant', async () => {
+    const people = await Promise.all(Array.from({ length: 6 }, () => signUpPerson(t.app)));
+    clock.advance(minutes(29));
+    // All at once: each request is due its touch, and each touch must be stored.
+    expect((await Promise.all(people.map((person) => me(person.cookie)))).map((response) => response.statusCode)).toEqual(people.map(() => 200));
+    clock.advance(minutes(29));
+    // Each touch was stored: 58 minutes after sign-up, 29 after the last request, all are live.
+    expect((await Promise.all(people.map((person) => me(person.cookie)))).map((response) => response.statusCode)).toEqual(people.map(() => 200));
+    clock.advance(minutes(31));
+    expect((await Promise.all(people.map((person) => me(person.cookie)))).map((response) => response.json().error?.code)).toEqual(people.map(() => 'ERR_SESSION_EXPIRED'));
+  });
+
   it('ends a session 12 hours after sign-in however active it is', async () => {
     const person = await signUpPerson(t.app);
     for (let elapsed = 0; elapsed < 12 * 60 - 20; elapsed += 20) {
