@@ -82,14 +82,16 @@ export function benchCleanup(): { readonly kills: (() => void)[]; own(dir: strin
 }
 
 /**
- * Node flags for a Node server on one core, as the README's "Running on one core" recommends and
- * every bench runs its Node servers (Parley and Node peers alike) when taskset pins them to core
- * 0: V8's parallel GC helper threads would otherwise share that core with the event loop and
- * preempt it for 10–20 ms at a time, and a larger young generation halves how often it is
- * collected. Measured with bench:messaging at 5,000 msgs/s (2026-11-22): p99 120–200 ms without,
- * 44–55 ms with. `BENCH_SERVER_FLAGS` adds flags (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ * Node flags for a Node server on one core, as the README's "Node flags" recommends and every
+ * bench runs its Node servers (Parley and Node peers alike) when taskset pins them to core 0:
+ * V8's parallel GC helper threads would otherwise share that core with the event loop and
+ * preempt it for 10–20 ms at a time, and a young generation of 64 MB (not the default 16)
+ * collects less often and promotes less, so old-generation pauses are rare. Measured with
+ * bench:messaging at 5,000 msgs/s (2026-11-22): p99 120–200 ms without either flag, 44–69 ms with
+ * --single-threaded-gc and 32 MB, 23–24 ms with 64 MB (bench/README.md, "Young generation of
+ * 64 MB"). `BENCH_SERVER_FLAGS` adds flags (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-export const oneCoreNodeFlags: readonly string[] = ['--single-threaded-gc', '--max-semi-space-size=32'];
+export const oneCoreNodeFlags: readonly string[] = ['--single-threaded-gc', '--max-semi-space-size=64'];
 
 /** The flags for a Node server of a bench: `oneCoreNodeFlags` when pinned, then BENCH_SERVER_FLAGS (Parley only). */
 export function serverNodeFlags(options: { pinned: boolean; parley?: boolean }): string[] {
