@@ -88,7 +88,7 @@ export function benchCleanup(): { readonly kills: (() => void)[]; own(dir: strin
  * preempt it for 10–20 ms at a time, and a young generation of 64 MB (not the default 16)
  * collects less often and promotes less, so old-generation pauses are rare. Measured with
  * bench:messaging at 5,000 msgs/s (2026-11-22): p99 120–200 ms without either flag, 44–69 ms with
- * --single-threaded-gc and 32 MB, 23–24 ms with 64 MB (bench/README.md, "Young generation of
+ * --single-threaded-gc and 32 MB, 23–46 ms with 64 MB (bench/README.md, "Young generation of
  * 64 MB"). `BENCH_SERVER_FLAGS` adds flags (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 export const oneCoreNodeFlags: readonly string[] = ['--single-threaded-gc', '--max-semi-space-size=64'];
