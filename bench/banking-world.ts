@@ -50,7 +50,9 @@ async function startBank(input: { dataDir: string; parleyPort: number; wrap: rea
     redirectUris: [`http://localhost:${input.parleyPort}/v1/links/callback`],
   };
   const env = { ...process.env, BANK_PORT: String(port), BANK_PUBLIC_URL: url, DATA_DIR: input.dataDir, LOG_LEVEL: 'warn', BENCH_BANK_CLIENTS: JSON.stringify([parleyClient, input.extraClient]) };
-  const argv = [...serverNodeFlags({ pinned: input.wrap.length > 0, parley: false }), '--import', 'tsx', path.join(here, 'banking-bank.ts')];
+  // BENCH_BANK_FLAGS adds flags to the bank's Node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/bank-prof"), as BENCH_SERVER_FLAGS does to Parley's.
+  const bankFlags = (process.env.BENCH_BANK_FLAGS ?? '').split(' ').filter(Boolean);
+  const argv = [...serverNodeFlags({ pinned: input.wrap.length > 0, parley: false }), ...bankFlags, '--import', 'tsx', path.join(here, 'banking-bank.ts')];
   const [command, ...args] = input.wrap.length ? [...input.wrap, process.execPath, ...argv] : [process.execPath, ...argv];
   const child = spawn(command as string, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -91,6 +93,12 @@ export async function startBankingWorld(input: { dataDir: string; wrap: readonly
   const benchClient = await aispClient({ clientId: 'bench-direct', name: 'bench:banking direct client' });
   const bank = await startBank({ dataDir: input.dataDir, parleyPort: parley.port, wrap: input.wrap, extraClient: benchClient.client });
   const stopAll = async (): Promise<void> => {
+    if (process.env.BENCH_BANK_FLAGS) {
+      // A clean stop, so that a --cpu-prof among the flags writes its profile; killed if it hangs.
+      const exited = new Promise((resolve) => bank.child.once('exit', resolve));
+      bank.child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
     bank.child.kill('SIGKILL');
     await parley.kill();
   };

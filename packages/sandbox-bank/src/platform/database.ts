@@ -10,12 +10,15 @@ export interface BankDatabase {
   close(): Promise<void>;
 }
 
+/** The bank's durability: an acknowledged write is fsynced (the DPoP proof claims excepted, oidc.repository.ts). */
+export const bankSynchronous = 'FULL';
+
 /** Open the bank's own SQLite database in `dataDir` (WAL, synchronous FULL: a bank does not lose an acknowledged write) and migrate it. */
 export async function openBankDatabase(dataDir: string): Promise<BankDatabase> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(path.join(dataDir, 'bank.db'));
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma(`synchronous = ${bankSynchronous}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<BankTables>({ dialect: new SqliteDialect({ database: sqlite }) });

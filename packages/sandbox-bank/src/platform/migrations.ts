@@ -1,7 +1,7 @@
 import type { Migration } from 'kysely';
 import { cardsMigration } from '../cards/cards.migration';
 import { botAlertsMigration, botMigration } from '../bot/bot.migration';
-import { customersMigration } from '../customers/customers.migration';
+import { balanceIndexMigration, customersMigration } from '../customers/customers.migration';
 import { oidcMigration } from '../oidc/oidc.migration';
 import { openBankingMigration } from '../open-banking/open-banking.migration';
 
@@ -13,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0004_cards': cardsMigration,
   '0005_bot': botMigration,
   '0006_bot_alerts': botAlertsMigration,
+  '0007_balance_index': balanceIndexMigration,
 };
