@@ -87,12 +87,11 @@ export async function findMessagesBefore(
   return query.orderBy('seq', 'desc').limit(options.limit).execute();
 }
 
-/** Up to `limit` messages with seq above `after`, oldest first. */
 const messagesAfter = fixedQuery((db: Db, conversationId: string, after: number, limit: number) =>
   db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('seq', '>', after).orderBy('seq', 'asc').limit(limit),
 );
 
-/** A resume's page: the messages above `after`, oldest first. */
+/** A resume's page: up to `limit` messages with seq above `after`, oldest first (a prepared statement). */
 export async function findMessagesAfter(db: Db, options: { conversationId: string; after: number; limit: number }): Promise<MessageRow[]> {
   return messagesAfter(db, options.conversationId, options.after, options.limit);
 }
