@@ -111,6 +111,35 @@ describe.each(dialects)('the gate (%s)', (dialect) => {
     expect(newRefresh?.length).toBeGreaterThan(20);
   });
 
+  // The bank rotates refresh tokens and, as OAuth 2.0 Security BCP §4.14 asks, ends the whole
+  // grant when a used one comes back. Reads that find the access token expired at the same time
+  // must therefore refresh once between them, or the second refresh would revoke the consent.
+  it('refreshes once for reads that find the access token expired at the same time, and the consent stays active', async () => {
+    const [consent] = await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id);
+    const before = (await consentRepository.findTokens(ctx.db, consent!.id))!;
+    await ctx.db.updateTable('bank_tokens').set({ access_expires_at: 0 }).where('consent_id', '=', consent!.id).execute();
+    // Nothing answered from the cache: every read goes to the bank.
+    await ctx.db.deleteFrom('bank_data_cache').execute();
+    const read = (category: 'balances' | 'transactions' | 'account_details') => readFinancialData(ctx, { personId: alice.me.id, category, purpose: 'show_to_user', actor: 'person' });
+    // Every-account balances alone asks the bank for two lists at once.
+    const results = await Promise.all([read('balances'), read('transactions'), read('account_details'), read('balances')]);
+    expect(results.map(([result]) => result?.data.kind)).toEqual(['balances', 'transactions', 'accounts', 'balances']);
+    const [balances] = results[0]!;
+    expect(balances?.data.kind === 'balances' && [balances.data.accounts.length > 0, balances.data.balances.length > 0]).toEqual([true, true]);
+    expect((await consentRepository.findTokens(ctx.db, consent!.id))!.version).toBe(before.version + 1);
+    expect((await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id))[0]?.status).toBe('active');
+    // And the bank still honours it.
+    await ctx.db.deleteFrom('bank_data_cache').execute();
+    expect((await read('balances'))[0]?.data.kind).toBe('balances');
+  });
+
+  it('reads one account\'s balances without asking the bank for the account list', async () => {
+    await ctx.db.deleteFrom('bank_data_cache').execute();
+    const [result] = await readFinancialData(ctx, { personId: alice.me.id, accountId, category: 'balances', purpose: 'show_to_user', actor: 'person' });
+    expect(result?.data.kind === 'balances' && result.data.accounts).toEqual([]);
+    expect(result?.data.kind === 'balances' && result.data.balances.every((balance) => `${result.consentId}.${balance.bankAccountId}` === accountId)).toBe(true);
+  });
+
   it('keeps no plaintext token, balance or transaction text in the store', async () => {
     const headers = { cookie: alice.cookie };
     const balances = (await world.t.app.inject({ url: `/v1/money/accounts/${accountId}/balances`, headers })).json() as MoneyBalances;

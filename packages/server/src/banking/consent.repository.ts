@@ -88,11 +88,10 @@ export async function findCached(db: Db, id: string, now: number): Promise<BankD
   return db.selectFrom('bank_data_cache').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst();
 }
 
+/** One statement, so two reads that fill the same entry at once both succeed (the later one wins). */
 export async function putCached(db: Db, row: BankDataCacheRow): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('bank_data_cache').where('id', '=', row.id).execute();
-    await trx.insertInto('bank_data_cache').values(row).execute();
-  });
+  const { id: _id, ...changes } = row;
+  await db.insertInto('bank_data_cache').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(changes)).execute();
 }
 
 export async function deleteExpiredCache(db: Db, now: number): Promise<void> {

@@ -32,7 +32,12 @@ export interface TransactionData {
   readonly category: string | null;
 }
 
-/** Financial data as Parley keeps it, whatever the bank's shape: what the gate returns. */
+/**
+ * Financial data as Parley keeps it, whatever the bank's shape: what the gate returns. A
+ * `balances` read of every account carries the accounts (names, types) beside their balances; a
+ * read of one account by id carries its balances only (`accounts` empty): its caller already
+ * knows the account, and the bank is called once instead of twice.
+ */
 export type FinancialData =
   | { readonly kind: 'accounts'; readonly accounts: readonly AccountData[] }
   | { readonly kind: 'balances'; readonly accounts: readonly AccountData[]; readonly balances: readonly BalanceData[] }
@@ -122,8 +127,11 @@ export async function fetchFromBank(
     case 'account_details':
       return { kind: 'accounts', accounts: accountsOf(await get(base || '/accounts')) };
     case 'balances': {
-      const accounts = accountsOf(await get(base || '/accounts')).map((account) => ({ ...account, identification: null }));
-      return { kind: 'balances', accounts, balances: balancesOf(await get(`${base}/balances`)) };
+      if (input.bankAccountId !== undefined) return { kind: 'balances', accounts: [], balances: balancesOf(await get(`${base}/balances`)) };
+      // Both lists at once: one round trip to the bank instead of two.
+      const [accountList, balanceList] = await Promise.all([get('/accounts'), get('/balances')]);
+      const accounts = accountsOf(accountList).map((account) => ({ ...account, identification: null }));
+      return { kind: 'balances', accounts, balances: balancesOf(balanceList) };
     }
     case 'transactions':
       return { kind: 'transactions', transactions: await transactionPages(ctx, { ...input, first: `${base}/transactions` }) };

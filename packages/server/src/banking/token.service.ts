@@ -83,6 +83,8 @@ export class GrantGoneError extends Error {
   }
 }
 
+const isLive = (ctx: ServerContext, row: BankTokenRow): row is BankTokenRow & { access_sealed: string } => row.access_sealed !== null && row.access_expires_at !== null && row.access_expires_at - refreshMarginMs > ctx.clock.now();
+
 /**
  * A live DPoP-bound access token for the consent: the stored one, or a refreshed one (the new
  * refresh token replaces the old; the bank rotates them). Throws GrantGoneError on invalid_grant.
@@ -91,13 +93,41 @@ export async function accessFor(ctx: ServerContext, input: { consent: ConsentRow
   const { consent, institution } = input;
   const row = await consents.findTokens(ctx.db, consent.id);
   if (!row) throw new AppError('ERR_CONSENT_NOT_ACTIVE');
+  const config = await connectorOf(ctx).configFor(institution);
+  const dpop = oidc.getDPoPHandle(config, await dpopKeysOf(ctx, { consentId: consent.id, keyId: consent.data_key_id, sealed: row.dpop_sealed }));
+  if (isLive(ctx, row)) return { accessToken: await openText(ctx, { keyId: consent.data_key_id, aad: aad(consent.id, 'access') }, row.access_sealed), dpop };
+  return { accessToken: await refreshOnce(ctx, { consent, institution, config, dpop }), dpop };
+}
+
+type RefreshInput = { consent: ConsentRow; institution: InstitutionRow; config: oidc.Configuration; dpop: oidc.DPoPHandle };
+
+/**
+ * Refreshes under way, per store and consent. The bank rotates refresh tokens and ends the whole
+ * grant when a used one comes back (OAuth 2.0 Security BCP §4.14), so reads that find the access
+ * token expired at the same moment must share one refresh: a second one, with the same refresh
+ * token, would revoke the person's consent. (Within this process; see docs/banking.md for nodes.)
+ */
+const refreshes = new WeakMap<object, Map<string, Promise<string>>>();
+
+function refreshOnce(ctx: ServerContext, input: RefreshInput): Promise<string> {
+  let running = refreshes.get(ctx.db);
+  if (!running) refreshes.set(ctx.db, (running = new Map()));
+  const inFlight = running.get(input.consent.id);
+  if (inFlight) return inFlight;
+  const refresh = refreshAccess(ctx, input);
+  running.set(input.consent.id, refresh);
+  const done = () => running.delete(input.consent.id);
+  refresh.then(done, done);
+  return refresh;
+}
+
+async function refreshAccess(ctx: ServerContext, input: RefreshInput): Promise<string> {
+  const { consent, institution, config, dpop } = input;
   const keyId = consent.data_key_id;
-  const connector = connectorOf(ctx);
-  const config = await connector.configFor(institution);
-  const dpop = oidc.getDPoPHandle(config, await dpopKeysOf(ctx, { consentId: consent.id, keyId, sealed: row.dpop_sealed }));
-  if (row.access_sealed && row.access_expires_at !== null && row.access_expires_at - refreshMarginMs > ctx.clock.now()) {
-    return { accessToken: await openText(ctx, { keyId, aad: aad(consent.id, 'access') }, row.access_sealed), dpop };
-  }
+  // Read again: a refresh that ended after this read began has stored a live token already.
+  const row = await consents.findTokens(ctx.db, consent.id);
+  if (!row) throw new AppError('ERR_CONSENT_NOT_ACTIVE');
+  if (isLive(ctx, row)) return openText(ctx, { keyId, aad: aad(consent.id, 'access') }, row.access_sealed);
   const refreshToken = await openText(ctx, { keyId, aad: aad(consent.id, 'refresh') }, row.refresh_sealed);
   let response: oidc.TokenEndpointResponse;
   try {
@@ -115,9 +145,9 @@ export async function accessFor(ctx: ServerContext, input: { consent: ConsentRow
     refreshToken: response.refresh_token ?? refreshToken,
     version: row.version + 1,
   });
-  // Lost a race with another refresh: its tokens are stored; ours are just as good for this call.
+  // Lost a race with another node's refresh: its tokens are stored; ours are just as good for this call.
   await consents.replaceTokens(ctx.db, next, row.version);
-  return { accessToken: response.access_token, dpop };
+  return response.access_token;
 }
 
 /** The refresh token, to revoke it at the bank; null when the tokens are gone already. */
