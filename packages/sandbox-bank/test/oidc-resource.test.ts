@@ -1,11 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { exportJWK, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aispBasePath, aispClient, linkCustomer, type AispConnection, type AispTokens } from './aisp-client';
 import { startTestBank, type TestBank } from './bank-fixtures';
 
 // The resource server's DPoP check (BankOidc.verifyAccessToken), seen through GET /accounts:
 // each request differs from a good one in one way only, so a 401 can only come from that one way.
+
+/** setProtectedHeader's type refuses a private member: the test means to send one. */
+type PublicJwkInHeader = Parameters<SignJWT['setProtectedHeader']>[0]['jwk'];
 
 interface ProofClaims {
   htm: string;
@@ -81,6 +84,24 @@ describe('the DPoP check on the bank’s APIs', () => {
   it('refuses the token as a Bearer token, or without any proof', async () => {
     expect((await call({ authorization: `Bearer ${tokens.accessToken}`, dpop: await proof({}) })).status).toBe(401);
     expect((await call({ authorization: `DPoP ${tokens.accessToken}` })).status).toBe(401);
+  });
+
+  // The bank imports each proof key once and keeps it: a key it knows must not make a proof
+  // valid that its private half did not sign, nor a private key pass as a public one.
+  it('refuses a proof that embeds the known key but was signed by another, or that embeds a private key', async () => {
+    expect(await withProof({})).toBe(200);
+    const jwk = await exportJWK(connection.dpopKeys.publicKey);
+    const { privateKey: stranger } = await generateKeyPair('ES256', { extractable: true });
+    const signedByStranger = await new SignJWT({ ...goodClaims() }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(stranger);
+    expect((await call({ authorization: `DPoP ${tokens.accessToken}`, dpop: signedByStranger })).status).toBe(401);
+    const withPrivate = await new SignJWT({ ...goodClaims() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: { ...jwk, d: (await exportJWK(stranger)).d } as PublicJwkInHeader })
+      .sign(connection.dpopKeys.privateKey);
+    expect((await call({ authorization: `DPoP ${tokens.accessToken}`, dpop: withPrivate })).status).toBe(401);
+    const hmac = await new SignJWT({ ...goodClaims() }).setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk }).sign(new Uint8Array(32));
+    expect((await call({ authorization: `DPoP ${tokens.accessToken}`, dpop: hmac })).status).toBe(401);
+    // The good key still works after all that.
+    expect(await withProof({})).toBe(200);
   });
 
   it('refuses an unknown token even with a well-made proof for it', async () => {

@@ -124,7 +124,7 @@ export async function authorize(ctx: BankContext, request: AuthorizationRequest)
   const card = await findCard(ctx.db, request.cardId);
   if (!card) throw new CardError('ERR_CARD_NOT_FOUND', 'There is no such card.');
   const at = request.at ?? ctx.clock.now();
-  const balance = (await getBalances(ctx, card.customer_id)).find((entry) => entry.account.id === card.account_id);
+  const [balance] = await getBalances(ctx, card.customer_id, [card.account_id]);
   const risk = card.locked === 1 ? { score: 0, rules: [] } : await assess(ctx, card, request, at);
   const { status, reason } = decide({ card, risk, availableMinor: balance?.availableMinor ?? 0, amountMinor: request.amountMinor });
   const row: AuthorizationRow = {

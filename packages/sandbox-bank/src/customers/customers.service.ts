@@ -16,8 +16,10 @@ export async function listAccounts(ctx: BankContext, customerId: string): Promis
   return listAccountsOfCustomer(ctx.db, customerId);
 }
 
-export async function getBalances(ctx: BankContext, customerId: string): Promise<AccountBalance[]> {
-  const accounts = await listAccountsOfCustomer(ctx.db, customerId);
+/** The customer's accounts with their balances; only those in `onlyAccountIds` when given (the others are not summed). */
+export async function getBalances(ctx: BankContext, customerId: string, onlyAccountIds?: readonly string[]): Promise<AccountBalance[]> {
+  const all = await listAccountsOfCustomer(ctx.db, customerId);
+  const accounts = onlyAccountIds === undefined ? all : all.filter((account) => onlyAccountIds.includes(account.id));
   const sums = await sumByAccountAndStatus(
     ctx.db,
     accounts.map((account) => account.id),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify, type JWTPayload } from 'jose';
+import { calculateJwkThumbprint, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { Provider, TokenModel } from 'oidc-provider';
 import type { Clock } from '../platform/clock';
 
@@ -34,6 +34,42 @@ export function accessTokenHash(token: string): string {
 /** How far a DPoP proof's iat may be from the bank's clock. */
 const proofWindowSeconds = 60;
 
+/** A proof's public key as imported, with its RFC 7638 thumbprint. */
+interface ProofKey {
+  readonly key: CryptoKey;
+  readonly thumbprint: string;
+}
+
+/** Imported proof keys past which the cache starts over (a client keeps one DPoP key for many calls). */
+const proofKeyCacheSize = 10_000;
+
+/**
+ * The public key embedded in a DPoP proof, imported (and its thumbprint computed) once per key
+ * and algorithm, not once per request: importing costs more than verifying. The cache is keyed
+ * by the thumbprint's own input (the key's required members), so two spellings of one key share
+ * an entry and nothing else does.
+ */
+function proofKeyResolver(): (header: ProtectedHeaderParameters) => Promise<ProofKey> {
+  const keys = new Map<string, Promise<ProofKey>>();
+  return (header) => {
+    const jwk = header.jwk;
+    if (!jwk || typeof jwk !== 'object' || 'd' in jwk) return Promise.reject(new Error('the proof must embed a public key'));
+    const members = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : null;
+    if (!members || Object.values(members).some((value) => typeof value !== 'string')) return Promise.reject(new Error('the proof key must be an EC or RSA public key'));
+    const cacheKey = `${String(header.alg)} ${JSON.stringify(members)}`;
+    let entry = keys.get(cacheKey);
+    if (!entry) {
+      if (keys.size >= proofKeyCacheSize) keys.clear();
+      const publicJwk = { ...members } as JWK;
+      entry = Promise.all([importJWK(publicJwk, header.alg), calculateJwkThumbprint(publicJwk, 'sha256')]).then(([key, thumbprint]) => ({ key: key as CryptoKey, thumbprint }));
+      // A key that does not import is not remembered.
+      entry.catch(() => keys.delete(cacheKey));
+      keys.set(cacheKey, entry);
+    }
+    return entry;
+  };
+}
+
 /**
  * The resource server's check of a DPoP-bound access token (RFC 9449 §7): the token exists and
  * is live, and the request carries a fresh, unreplayed proof made with the key the token is bound to,
@@ -47,13 +83,22 @@ export function accessTokenVerifier(deps: {
   revokedConsentOf: (tokenHash: string) => Promise<string | null>;
 }) {
   const { provider, clock } = deps;
+  const proofKey = proofKeyResolver();
 
   async function verifyProof(request: ProtectedRequest): Promise<{ payload: JWTPayload; thumbprint: string }> {
     if (!request.dpop) throw new AccessTokenError('invalid_dpop_proof', 'A DPoP proof header is required.');
     try {
-      const { payload, protectedHeader } = await jwtVerify(request.dpop, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256', 'PS256'] });
-      if (!protectedHeader.jwk || 'd' in protectedHeader.jwk) throw new Error('the proof must embed a public key');
-      return { payload, thumbprint: await calculateJwkThumbprint(protectedHeader.jwk, 'sha256') };
+      let thumbprint = '';
+      const { payload } = await jwtVerify(
+        request.dpop,
+        async (header) => {
+          const resolved = await proofKey(header);
+          thumbprint = resolved.thumbprint;
+          return resolved.key;
+        },
+        { typ: 'dpop+jwt', algorithms: ['ES256', 'PS256'] },
+      );
+      return { payload, thumbprint };
     } catch (error) {
       throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof is not a valid dpop+jwt.', { cause: error });
     }

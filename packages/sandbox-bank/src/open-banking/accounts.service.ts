@@ -31,7 +31,7 @@ export async function accountResources(ctx: BankContext, grant: ConsentGrant, in
 export async function balanceList(ctx: BankContext, grant: ConsentGrant, input: { accountIds: readonly string[]; self: string }): Promise<Record<string, unknown>> {
   if (!grant.access.balances) throw forbidden(obErrorCodes.forbidden, 'This consent does not include ReadBalances.');
   const now = ctx.clock.now();
-  const balances = (await getBalances(ctx, grant.customerId)).filter((balance) => input.accountIds.includes(balance.account.id));
+  const balances = await getBalances(ctx, grant.customerId, input.accountIds);
   return { Data: { Balance: balances.flatMap((balance) => balanceResources(balance, now)) }, Links: { Self: input.self }, Meta: { TotalPages: 1 } };
 }
 
