@@ -81,6 +81,7 @@ export const Consent = Type.Object({
   endedAt: Type.Union([Timestamp, Type.Null()]),
   /** person, bank, or expiry; null while active. */
   endedBy: Type.Union([Type.String(), Type.Null()]),
+  /** The last read through this consent, to the minute (the access log has every read, to the millisecond); null: never read. */
   lastAccessAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type Consent = Static<typeof Consent>;

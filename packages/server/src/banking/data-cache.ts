@@ -16,9 +16,16 @@ export async function readCached(ctx: ServerContext, input: { consent: ConsentRo
   return { fetchedAt: Number(row.fetched_at), data };
 }
 
+/** Expired entries are never read (findCached asks for live ones); they are swept at most this often. */
+const sweepEveryMs = 60_000;
+const lastSweep = new WeakMap<object, number>();
+
 export async function writeCached(ctx: ServerContext, input: { consent: ConsentRow; cacheId: string; fetchedAt: number; data: FinancialData }): Promise<void> {
   const now = ctx.clock.now();
-  await consents.deleteExpiredCache(ctx.db, now);
+  if (now - (lastSweep.get(ctx.db) ?? -Infinity) >= sweepEveryMs) {
+    lastSweep.set(ctx.db, now);
+    await consents.deleteExpiredCache(ctx.db, now);
+  }
   await consents.putCached(ctx.db, {
     id: input.cacheId,
     consent_id: input.consent.id,

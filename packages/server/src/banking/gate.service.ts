@@ -38,6 +38,8 @@ export interface FinancialDataResult {
 }
 
 const allowedPurposes: ReadonlySet<string> = new Set(accessPurposes);
+/** A consent's last_access_at moves at most this often. */
+const lastAccessPrecisionMs = 60_000;
 const noBank = { id: 'none', name: 'No linked bank' };
 
 /** The purpose as the log keeps it: the asked-for word, reduced to the characters a log entry allows. */
@@ -119,7 +121,9 @@ async function readOne(ctx: ServerContext, input: { request: FinancialDataReques
     const cached = await readCached(ctx, { consent, cacheId });
     const fresh = cached ?? { fetchedAt: ctx.clock.now(), data: await fetchFromBank(ctx, { consent, institution, category: request.category, bankAccountId }) };
     if (!cached) await writeCached(ctx, { consent, cacheId, fetchedAt: fresh.fetchedAt, data: fresh.data });
-    await consents.touchConsent(ctx.db, consent.id, ctx.clock.now());
+    const now = ctx.clock.now();
+    // To the minute: a write per read would cost more than the read; the access log has every read.
+    if (consent.last_access_at === null || now - Number(consent.last_access_at) >= lastAccessPrecisionMs) await consents.touchConsent(ctx.db, consent.id, now);
     await log(named, 'allowed');
     return { consentId: consent.id, institution: named, fetchedAt: fresh.fetchedAt, data: fresh.data };
   } catch (error) {
