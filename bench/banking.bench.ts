@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import * as hdr from 'hdr-histogram-js';
 import { startBankingWorld, type BankingWorld } from './banking-world';
 import { pinSelf } from './host';
-import { sleep } from './load';
+import { cpuMs, sleep } from './load';
 import { benchLog, runBench, writeResults } from './run';
 
 // npm run bench:banking — a balance read through Parley's gate (consent check, decrypt, access
@@ -15,7 +15,7 @@ import { benchLog, runBench, writeResults } from './run';
 // load generator on core 1. See bench/README.md.
 
 // The target's rate is 1,000/s; BENCH_BANKING_RATE runs another (e.g. to find where a busy machine saturates).
-const plan = { rate: Number(process.env.BENCH_BANKING_RATE ?? 1_000), warmupMs: 2_000, measureMs: 10_000, graceMs: 5_000, deadlineMs: 150_000 } as const;
+const plan = { rate: Number(process.env.BENCH_BANKING_RATE ?? 1_000), warmupMs: 2_000, measureMs: 10_000, graceMs: 5_000, deadlineMs: 180_000 } as const;
 const targets = { addedP50Ms: 1, addedP99Ms: 5 } as const;
 
 let world: BankingWorld | undefined;
@@ -45,6 +45,8 @@ interface PathResult {
   readonly maxMs: number;
   /** Uncached path only: requests answered from the cache after all (a concurrent read refilled it); not in the histogram. */
   readonly cacheHits?: number;
+  /** The rate this path was offered (requests/s). */
+  readonly rate: number;
 }
 
 /** One request; resolves to false on an error answer, or to 'cached' when Parley answered from its cache. */
@@ -54,7 +56,7 @@ type Send = (sentAtWallMs: number) => Promise<boolean | 'cached'>;
  * Open loop: request k is due at a Poisson-spaced time whatever the servers do, and its latency
  * runs from that intended time to the end of the answer (no coordinated omission).
  */
-async function openLoop(name: string, send: Send): Promise<PathResult> {
+async function openLoop(name: string, send: Send, rate: number = plan.rate): Promise<PathResult> {
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
   const t0 = performance.now() + 20;
   const measureFrom = t0 + plan.warmupMs;
@@ -88,16 +90,18 @@ async function openLoop(name: string, send: Send): Promise<PathResult> {
     const now = performance.now();
     while (due <= now && due < end) {
       fire(due);
-      due += -Math.log(1 - Math.random()) * (1000 / plan.rate);
+      due += -Math.log(1 - Math.random()) * (1000 / rate);
     }
     await new Promise((resolve) => setImmediate(resolve));
   }
   await Promise.race([Promise.all(inFlight), sleep(plan.graceMs)]);
   errors += inFlight.size;
   const ms = (q: number): number => Math.round(histogram.getValueAtPercentile(q)) / 1000;
-  const result: PathResult = { path: name, measured, errors, p50Ms: ms(50), p90Ms: ms(90), p99Ms: ms(99), p999Ms: ms(99.9), maxMs: Math.round(histogram.maxValue) / 1000, ...(name.includes('uncached') ? { cacheHits } : {}) };
+  const result: PathResult = { path: name, rate, measured, errors, p50Ms: ms(50), p90Ms: ms(90), p99Ms: ms(99), p999Ms: ms(99.9), maxMs: Math.round(histogram.maxValue) / 1000, ...(name.includes('uncached') ? { cacheHits } : {}) };
   histogram.destroy();
-  log(`${name}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (${measured} measured, ${errors} errors${result.cacheHits === undefined ? '' : `, ${cacheHits} answered from the cache and left out`})`);
+  log(
+    `${name} at ${rate}/s: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (${measured} measured, ${errors} errors${result.cacheHits === undefined ? '' : `, ${cacheHits} answered from the cache and left out`})`,
+  );
   return result;
 }
 
@@ -118,6 +122,29 @@ async function oneAtATime(name: string, send: Send, count = 300): Promise<{ path
   const at = (q: number): number => Math.round((times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0) * 1000) / 1000;
   log(`${name}, one at a time: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms (${times.length} measured, ${errors} errors)`);
   return { path: name, p50Ms: at(0.5), p99Ms: at(0.99), errors };
+}
+
+/** CPU per request, µs, of the bank and of Parley (both on core 0), over `count` requests one at a time. */
+interface CoreCost {
+  readonly bank: number;
+  readonly parley: number;
+}
+
+/**
+ * CPU of core 0 per request on one path: `count` requests one at a time, after the open loops (so
+ * warm), each process's utime + stime from /proc divided by the requests. One at a time, because
+ * under saturation requests time out or (uncached) find the cache refilled, and a cost per
+ * request sent would then be too low.
+ */
+async function coreCost(name: string, send: Send, count = 600): Promise<CoreCost> {
+  const pids = { bank: world?.bankPid ?? -1, parley: world?.parley.pid() ?? -1 };
+  const atStart = { bank: cpuMs(pids.bank), parley: cpuMs(pids.parley) };
+  let counted = 0;
+  for (let i = 0; i < count; i++) if ((await send(Date.now()).catch(() => false as const)) === true) counted++;
+  const per = (pid: number, start: number): number => Math.round(((cpuMs(pid) - start) * 1000) / Math.max(1, counted));
+  const cost = { bank: per(pids.bank, atStart.bank), parley: per(pids.parley, atStart.parley) };
+  log(`${name}: CPU of core 0 per request, one at a time: bank ${cost.bank} µs, Parley ${cost.parley} µs (${counted} of ${count} counted)`);
+  return cost;
 }
 
 function sends(w: BankingWorld): { direct: Send; cached: Send; uncached: Send; closeDb(): void } {
@@ -177,6 +204,14 @@ async function main(): Promise<void> {
   const uncached = await openLoop('through Parley, uncached', send.uncached);
   // The direct path again, last: the pair brackets Parley's runs, so a drift in the machine shows.
   const directAgain = await openLoop('bank directly again', send.direct);
+  // What one core can carry: an uncached read costs core 0 the bank's CPU and Parley's. When that
+  // is over a millisecond, 1,000/s cannot fit on it whatever either does with its time; so the
+  // uncached path and the direct one run again at 60% of what the core can carry, to show what
+  // the gate adds when it is not saturated (no target at that rate: it is for reading the first).
+  const cost = { direct: await coreCost('bank directly', send.direct), cached: await coreCost('through Parley, cached', send.cached), uncached: await coreCost('through Parley, uncached', send.uncached) };
+  const coreUsPerUncachedRead = cost.uncached.bank + cost.uncached.parley;
+  const carriedRate = Math.max(50, Math.floor((0.6 * 1e6) / Math.max(1, coreUsPerUncachedRead) / 50) * 50);
+  const below = carriedRate < plan.rate ? { direct: await openLoop('bank directly, below saturation', send.direct, carriedRate), uncached: await openLoop('through Parley, uncached, below saturation', send.uncached, carriedRate) } : null;
   send.closeDb();
   const base = { p50: Math.min(direct.p50Ms, directAgain.p50Ms), p99: Math.min(direct.p99Ms, directAgain.p99Ms) };
   const add = (r: PathResult) => ({ p50: Math.round((r.p50Ms - base.p50) * 1000) / 1000, p99: Math.round((r.p99Ms - base.p99) * 1000) / 1000 });
@@ -186,6 +221,11 @@ async function main(): Promise<void> {
   console.log(
     `one at a time (no queueing): added p50/p99 cached ${diff(sequential.cached.p50Ms, sequential.direct.p50Ms)}/${diff(sequential.cached.p99Ms, sequential.direct.p99Ms)} ms, ` +
       `uncached ${diff(sequential.uncached.p50Ms, sequential.direct.p50Ms)}/${diff(sequential.uncached.p99Ms, sequential.direct.p99Ms)} ms (no target; for reading the open-loop figures)`,
+  );
+  console.log(
+    `core 0 per uncached read: bank ${cost.uncached.bank} µs + Parley ${cost.uncached.parley} µs = ${coreUsPerUncachedRead} µs of CPU, ` +
+      `so at most ${Math.floor(1e6 / Math.max(1, coreUsPerUncachedRead)).toLocaleString('en')} uncached reads/s fit on it` +
+      (below ? `; at ${carriedRate}/s the gate added p50 ${(below.uncached.p50Ms - below.direct.p50Ms).toFixed(3)} ms, p99 ${(below.uncached.p99Ms - below.direct.p99Ms).toFixed(3)} ms (no target at that rate)` : ''),
   );
   // A run with errors (answers that never came, or failed) passes nothing, whatever its percentiles say.
   const clean = [direct, cached, uncached, directAgain].every((r) => r.errors === 0 && r.measured > 0);
@@ -204,6 +244,8 @@ async function main(): Promise<void> {
         addedMs: { cached: { p50: sequential.cached.p50Ms - sequential.direct.p50Ms, p99: sequential.cached.p99Ms - sequential.direct.p99Ms }, uncached: { p50: sequential.uncached.p50Ms - sequential.direct.p50Ms, p99: sequential.uncached.p99Ms - sequential.direct.p99Ms } },
       },
       pass: { cached: pass(added.cached), uncached: pass(added.uncached) },
+      core0: { cpuUsPerRequest: cost, usPerUncachedRead: coreUsPerUncachedRead, readsPerSecondAtMost: Math.floor(1e6 / Math.max(1, coreUsPerUncachedRead)) },
+      belowSaturation: below === null ? null : { rate: carriedRate, direct: below.direct, uncached: below.uncached, addedMs: { p50: +(below.uncached.p50Ms - below.direct.p50Ms).toFixed(3), p99: +(below.uncached.p99Ms - below.direct.p99Ms).toFixed(3) } },
     },
     benchStart,
   );

@@ -51,6 +51,7 @@ interface BankingPath {
   p99Ms: number;
   cacheHits?: number;
 }
+type CoreCost = { bank: number; parley: number };
 export interface BankingResults {
   at: string;
   host: { loadAverageAtStart: number };
@@ -58,6 +59,9 @@ export interface BankingResults {
   targets: { addedP50Ms: number; addedP99Ms: number };
   paths: { direct: BankingPath; cached: BankingPath; uncached: BankingPath; directAgain: BankingPath };
   oneAtATime: Record<'direct' | 'cached' | 'uncached', { p50Ms: number; p99Ms: number; errors: number }>;
+  /** Since 2026-11-22 23:00 UTC. */
+  core0?: { cpuUsPerRequest: Record<'direct' | 'cached' | 'uncached', CoreCost>; usPerUncachedRead: number; readsPerSecondAtMost: number };
+  belowSaturation?: { rate: number; direct: BankingPath; uncached: BankingPath; addedMs: { p50: number; p99: number } } | null;
 }
 
 export function bankingSection(b: BankingResults): string[] {
@@ -85,9 +89,29 @@ export function bankingSection(b: BankingResults): string[] {
       pass: null,
     })),
   );
+  const cpu = (c: CoreCost): string => `bank ${c.bank} + Parley ${c.parley} µs`;
+  const coreRows: TableRow[] = b.core0
+    ? [
+        { figure: 'CPU of core 0 per request (bank + Parley; 600 one at a time, after the runs)', parley: `cached: ${cpu(b.core0.cpuUsPerRequest.cached)}; uncached: ${cpu(b.core0.cpuUsPerRequest.uncached)}`, peer: cpu(b.core0.cpuUsPerRequest.direct), ratio: null, target: '–', pass: null },
+        { figure: 'uncached reads per second one core can carry (10⁶ µs ÷ CPU per read)', parley: b.core0.readsPerSecondAtMost.toLocaleString('en'), peer: '–', ratio: null, target: `${b.plan.rate.toLocaleString('en')} needed`, pass: null },
+      ]
+    : [];
+  const below = b.belowSaturation;
+  const belowRows: TableRow[] = below
+    ? (['p50', 'p99'] as const).map((q) => ({
+        figure: `uncached, below saturation: ${q} at ${below.rate.toLocaleString('en')}/s (60% of what core 0 carries)`,
+        parley: `${below.uncached[`${q}Ms`]} ms (adds ${below.addedMs[q]} ms)`,
+        peer: `${below.direct[`${q}Ms`]} ms`,
+        ratio: ratioOf(below.uncached[`${q}Ms`], below.direct[`${q}Ms`]),
+        target: '–',
+        pass: null,
+      }))
+    : [];
   const rows: TableRow[] = [
     ...gateRows,
     { figure: `requests without an answer in time, or answered with an error (${rate})`, parley: `cached ${cached.errors.toLocaleString('en')}, uncached ${uncached.errors.toLocaleString('en')}`, peer: `${direct.errors.toLocaleString('en')}, again ${directAgain.errors.toLocaleString('en')}`, ratio: null, target: '0 (else nothing passes)', pass: clean },
+    ...coreRows,
+    ...belowRows,
     ...oneRows,
   ];
   return tableSection(`## Balance read through the gate (\`npm run bench:banking\`, ${b.at})`, rows, 'bank directly (DPoP; the better of two runs)', [
