@@ -133,6 +133,24 @@ describe.each(dialects)('the gate (%s)', (dialect) => {
     expect((await read('balances'))[0]?.data.kind).toBe('balances');
   });
 
+  // The app and this test's handle on the store are two nodes: each has its own in-process
+  // refreshes, so only the lease in bank_tokens keeps them from refreshing the same consent.
+  it('refreshes once when two nodes find the access token expired at the same time', async () => {
+    const [consent] = await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id);
+    const before = (await consentRepository.findTokens(ctx.db, consent!.id))!;
+    await ctx.db.updateTable('bank_tokens').set({ access_expires_at: 0 }).where('consent_id', '=', consent!.id).execute();
+    await ctx.db.deleteFrom('bank_data_cache').execute();
+    const here = (category: 'transactions' | 'account_details') => readFinancialData(ctx, { personId: alice.me.id, category, purpose: 'show_to_user', actor: 'person' });
+    const there = () => world.t.app.inject({ url: '/v1/money/accounts', headers: { cookie: alice.cookie } });
+    const [listed, transactions, details, listedAgain] = await Promise.all([there(), here('transactions'), here('account_details'), there()]);
+    expect([listed.statusCode, listedAgain.statusCode]).toEqual([200, 200]);
+    expect((listed.json() as MoneyAccountList).accounts.length).toBeGreaterThan(0);
+    expect([transactions[0]?.data.kind, details[0]?.data.kind]).toEqual(['transactions', 'accounts']);
+    const after = (await consentRepository.findTokens(ctx.db, consent!.id))!;
+    expect([after.version, after.refreshing_until]).toEqual([before.version + 1, null]);
+    expect((await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id))[0]?.status).toBe('active');
+  });
+
   it('reads one account\'s balances without asking the bank for the account list', async () => {
     await ctx.db.deleteFrom('bank_data_cache').execute();
     const [result] = await readFinancialData(ctx, { personId: alice.me.id, accountId, category: 'balances', purpose: 'show_to_user', actor: 'person' });

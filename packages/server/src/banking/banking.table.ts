@@ -65,6 +65,8 @@ export interface BankTokenRow {
   dpop_sealed: string;
   /** Bumped on every refresh: a refresh that lost a race does not overwrite the winner. */
   version: number;
+  /** While a node refreshes these tokens: until when its lease holds (ms); null otherwise. */
+  refreshing_until: number | null;
 }
 
 /** Financial data fetched from a bank, sealed under the consent's data key, kept for minutes. */

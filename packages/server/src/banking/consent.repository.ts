@@ -77,7 +77,27 @@ export async function findTokens(db: Db, consentId: string): Promise<BankTokenRo
   return db.selectFrom('bank_tokens').selectAll().where('consent_id', '=', consentId).executeTakeFirst();
 }
 
-/** Store refreshed tokens unless another refresh got there first (the version moved). */
+/**
+ * Take the lease on refreshing this version of the tokens, for `until`: true when no one else
+ * holds it (none, or an expired one) and the version is still current.
+ */
+export async function claimRefresh(db: Db, input: { consentId: string; version: number; now: number; until: number }): Promise<boolean> {
+  const result = await db
+    .updateTable('bank_tokens')
+    .set({ refreshing_until: input.until })
+    .where('consent_id', '=', input.consentId)
+    .where('version', '=', input.version)
+    .where((eb) => eb.or([eb('refreshing_until', 'is', null), eb('refreshing_until', '<=', input.now)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Give the lease back without new tokens (the refresh failed): another read may try at once. */
+export async function releaseRefresh(db: Db, consentId: string, version: number): Promise<void> {
+  await db.updateTable('bank_tokens').set({ refreshing_until: null }).where('consent_id', '=', consentId).where('version', '=', version).execute();
+}
+
+/** Store refreshed tokens unless another refresh got there first (the version moved); the lease goes with the old version. */
 export async function replaceTokens(db: Db, row: BankTokenRow, previousVersion: number): Promise<boolean> {
   const { consent_id: _id, ...changes } = row;
   const result = await db.updateTable('bank_tokens').set(changes).where('consent_id', '=', row.consent_id).where('version', '=', previousVersion).executeTakeFirst();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import type { ServerContext } from '../context';
@@ -68,6 +69,7 @@ export async function sealTokens(
     access_expires_at: ctx.clock.now() + expiresIn * 1000,
     dpop_sealed: 'sealed' in input.dpop ? input.dpop.sealed : await seal(ctx, { keyId, aad: aad(consentId, 'dpop') }, input.dpop.keys),
     version: input.version,
+    refreshing_until: null,
   };
 }
 
@@ -103,11 +105,18 @@ type RefreshInput = { consent: ConsentRow; institution: InstitutionRow; config: 
 
 /**
  * Refreshes under way, per store and consent. The bank rotates refresh tokens and ends the whole
- * grant when a used one comes back (OAuth 2.0 Security BCP §4.14), so reads that find the access
- * token expired at the same moment must share one refresh: a second one, with the same refresh
- * token, would revoke the person's consent. (Within this process; see docs/banking.md for nodes.)
+ * grant when a used one comes back (OAuth 2.0 Security BCP §4.14), so a consent is refreshed by
+ * one caller at a time: within this process, reads that find the access token expired together
+ * share one refresh; across nodes on one database, the node holding the lease in `bank_tokens`
+ * refreshes and the others wait for its tokens.
  */
 const refreshes = new WeakMap<object, Map<string, Promise<string>>>();
+
+/** How long a node's lease on a refresh holds: longer than the bank call's own timeout. */
+const refreshLeaseMs = 15_000;
+/** How often a node waiting for another's refresh looks again, and how long it waits in all. */
+const refreshPollMs = 25;
+const refreshWaitMs = 20_000;
 
 function refreshOnce(ctx: ServerContext, input: RefreshInput): Promise<string> {
   let running = refreshes.get(ctx.db);
@@ -122,18 +131,33 @@ function refreshOnce(ctx: ServerContext, input: RefreshInput): Promise<string> {
 }
 
 async function refreshAccess(ctx: ServerContext, input: RefreshInput): Promise<string> {
+  const { consent, institution } = input;
+  const giveUpAt = ctx.clock.now() + refreshWaitMs;
+  for (;;) {
+    // Read again: a refresh that ended after this read began (here or on another node) has stored a live token.
+    const row = await consents.findTokens(ctx.db, consent.id);
+    if (!row) throw new AppError('ERR_CONSENT_NOT_ACTIVE');
+    if (isLive(ctx, row)) return openText(ctx, { keyId: consent.data_key_id, aad: aad(consent.id, 'access') }, row.access_sealed);
+    const now = ctx.clock.now();
+    if (await consents.claimRefresh(ctx.db, { consentId: consent.id, version: row.version, now, until: now + refreshLeaseMs })) return refreshWithLease(ctx, input, row);
+    if (now > giveUpAt) throw new AppError('ERR_BANK_UNAVAILABLE', { message: `${institution.name} did not renew access in time.` });
+    await sleep(refreshPollMs);
+  }
+}
+
+/** The refresh itself, by the holder of the lease on `row`'s version. */
+async function refreshWithLease(ctx: ServerContext, input: RefreshInput, row: BankTokenRow): Promise<string> {
   const { consent, institution, config, dpop } = input;
   const keyId = consent.data_key_id;
-  // Read again: a refresh that ended after this read began has stored a live token already.
-  const row = await consents.findTokens(ctx.db, consent.id);
-  if (!row) throw new AppError('ERR_CONSENT_NOT_ACTIVE');
-  if (isLive(ctx, row)) return openText(ctx, { keyId, aad: aad(consent.id, 'access') }, row.access_sealed);
-  const refreshToken = await openText(ctx, { keyId, aad: aad(consent.id, 'refresh') }, row.refresh_sealed);
   let response: oidc.TokenEndpointResponse;
+  let refreshToken: string;
   try {
+    refreshToken = await openText(ctx, { keyId, aad: aad(consent.id, 'refresh') }, row.refresh_sealed);
     response = await bankCall(institution, () => oidc.refreshTokenGrant(config, refreshToken, undefined, { DPoP: dpop }));
   } catch (error) {
     if (isInvalidGrant(error)) throw new GrantGoneError('invalid_grant', { cause: error });
+    // Nothing changed at the bank that Parley knows of: the next read may try again at once.
+    await consents.releaseRefresh(ctx.db, consent.id, row.version);
     throw error;
   }
   // The DPoP key stays as it was sealed: the new row keeps that text (and its cache entry).
@@ -145,7 +169,6 @@ async function refreshAccess(ctx: ServerContext, input: RefreshInput): Promise<s
     refreshToken: response.refresh_token ?? refreshToken,
     version: row.version + 1,
   });
-  // Lost a race with another node's refresh: its tokens are stored; ours are just as good for this call.
   await consents.replaceTokens(ctx.db, next, row.version);
   return response.access_token;
 }

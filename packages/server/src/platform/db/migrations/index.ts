@@ -16,6 +16,7 @@ import * as push from './0016_push';
 import * as inbox from './0017_inbox';
 import * as notices from './0018_notices';
 import * as messageClientOrder from './0019_message_client_order';
+import * as tokenRefreshLease from './0020_token_refresh_lease';
 
 /** Every migration, in order. Append; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0017_inbox': inbox,
   '0018_notices': notices,
   '0019_message_client_order': messageClientOrder,
+  '0020_token_refresh_lease': tokenRefreshLease,
 };
