@@ -136,7 +136,7 @@ export class BankConnector {
 /** A bank's answer larger than this is refused (ten pages of transactions are far smaller). */
 const maxAnswerBytes = 8 * 1024 * 1024;
 
-async function readAnswer(body: Dispatcher.ResponseData['body'], origin: string): Promise<Buffer> {
+async function readAnswer(body: Dispatcher.ResponseData['body'], origin: string): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -147,7 +147,13 @@ async function readAnswer(body: Dispatcher.ResponseData['body'], origin: string)
     }
     chunks.push(chunk as Buffer);
   }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  const whole = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.length;
+  }
+  return whole;
 }
 
 /** Run an OAuth call; a network failure or an OAuth error becomes ERR_BANK_UNAVAILABLE (with the cause kept). */
