@@ -115,7 +115,7 @@ export async function openLoop(system: System, links: readonly Link[], options: 
 }
 
 /** Wait until every system's server is quiet (under 5% of a core for 300 ms), at most 30 s: a backlog must not leak into the next measurement. */
-export async function settle(systems: readonly System[]): Promise<void> {
+export async function settle(systems: readonly Pick<System, 'pid'>[]): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const before = systems.map((s) => cpuMs(s.pid()));

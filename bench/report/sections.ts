@@ -92,7 +92,7 @@ export function bankingSection(b: BankingResults): string[] {
   const cpu = (c: CoreCost): string => `bank ${c.bank} + Parley ${c.parley} µs`;
   const coreRows: TableRow[] = b.core0
     ? [
-        { figure: 'CPU of core 0 per request (bank + Parley; 600 one at a time, after the runs)', parley: `cached: ${cpu(b.core0.cpuUsPerRequest.cached)}; uncached: ${cpu(b.core0.cpuUsPerRequest.uncached)}`, peer: cpu(b.core0.cpuUsPerRequest.direct), ratio: null, target: '–', pass: null },
+        { figure: 'CPU of core 0 per request (bank + Parley; 600 one at a time, warm)', parley: `cached: ${cpu(b.core0.cpuUsPerRequest.cached)}; uncached: ${cpu(b.core0.cpuUsPerRequest.uncached)}`, peer: cpu(b.core0.cpuUsPerRequest.direct), ratio: null, target: '–', pass: null },
         { figure: 'uncached reads per second one core can carry (10⁶ µs ÷ CPU per read)', parley: b.core0.readsPerSecondAtMost.toLocaleString('en'), peer: '–', ratio: null, target: `${b.plan.rate.toLocaleString('en')} needed`, pass: null },
       ]
     : [];
