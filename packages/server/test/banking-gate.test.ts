@@ -151,6 +151,17 @@ describe.each(dialects)('the gate (%s)', (dialect) => {
     expect((await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id))[0]?.status).toBe('active');
   });
 
+  it('sweeps expired cached data and keeps live entries', async () => {
+    const [consent] = await consentRepository.listConsentsOfPerson(ctx.db, alice.me.id);
+    const now = Date.now();
+    const row = (id: string, expiresAt: number) => ({ id, consent_id: consent!.id, body_sealed: 'sealed', fetched_at: now - 60_000, expires_at: expiresAt });
+    await ctx.db.deleteFrom('bank_data_cache').execute();
+    await ctx.db.insertInto('bank_data_cache').values([row('expired-entry', now - 1), row('live-entry', now + 60_000)]).execute();
+    expect(await world.t.app.banking.sweepExpiredCache()).toBe(1);
+    expect((await ctx.db.selectFrom('bank_data_cache').select('id').execute()).map((entry) => entry.id)).toEqual(['live-entry']);
+    await ctx.db.deleteFrom('bank_data_cache').execute();
+  });
+
   it('reads one account\'s balances without asking the bank for the account list', async () => {
     await ctx.db.deleteFrom('bank_data_cache').execute();
     const [result] = await readFinancialData(ctx, { personId: alice.me.id, accountId, category: 'balances', purpose: 'show_to_user', actor: 'person' });

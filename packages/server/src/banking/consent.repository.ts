@@ -114,8 +114,9 @@ export async function putCached(db: Db, row: BankDataCacheRow): Promise<void> {
   await db.insertInto('bank_data_cache').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(changes)).execute();
 }
 
-export async function deleteExpiredCache(db: Db, now: number): Promise<void> {
-  await db.deleteFrom('bank_data_cache').where('expires_at', '<=', now).execute();
+export async function deleteExpiredCache(db: Db, now: number): Promise<number> {
+  const result = await db.deleteFrom('bank_data_cache').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export type { InstitutionRow };

@@ -16,16 +16,19 @@ export async function readCached(ctx: ServerContext, input: { consent: ConsentRo
   return { fetchedAt: Number(row.fetched_at), data };
 }
 
-/** Expired entries are never read (findCached asks for live ones); they are swept at most this often. */
-const sweepEveryMs = 60_000;
-const lastSweep = new WeakMap<object, number>();
+/**
+ * Expired entries are never read (findCached asks for live ones); each node deletes them this
+ * often (banking/index.ts), so sealed data outlives its time by at most a minute, with or
+ * without traffic — not on every write, which cost a statement per uncached read.
+ */
+export const cacheSweepEveryMs = 60_000;
+
+/** Delete the expired entries; how many went. */
+export async function sweepExpiredCache(ctx: ServerContext): Promise<number> {
+  return consents.deleteExpiredCache(ctx.db, ctx.clock.now());
+}
 
 export async function writeCached(ctx: ServerContext, input: { consent: ConsentRow; cacheId: string; fetchedAt: number; data: FinancialData }): Promise<void> {
-  const now = ctx.clock.now();
-  if (now - (lastSweep.get(ctx.db) ?? -Infinity) >= sweepEveryMs) {
-    lastSweep.set(ctx.db, now);
-    await consents.deleteExpiredCache(ctx.db, now);
-  }
   await consents.putCached(ctx.db, {
     id: input.cacheId,
     consent_id: input.consent.id,

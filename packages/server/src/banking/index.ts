@@ -1,10 +1,12 @@
 /** Banking: institutions, linking (the OpenID/FAPI client), consents, the one gate and the Open Banking connector. Other domains import only from here. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context';
+import { WakeLoop } from '../platform/wake.loop';
 import { bankEventRoutes } from './events.routes';
 import { consentRoutes } from './consent.routes';
 import { linkRoutes } from './link.routes';
 import { moneyRoutes } from './money.routes';
+import { cacheSweepEveryMs, sweepExpiredCache } from './data-cache';
 import { connectorOf } from './ob.connector';
 import { remindRenewals, startRenewalReminders } from './renewal.service';
 
@@ -16,17 +18,20 @@ export type { InstitutionRow } from './banking.table';
 declare module 'fastify' {
   interface FastifyInstance {
     /** This app's banking jobs, for tests that move time. */
-    banking: { remindRenewals(): Promise<number> };
+    banking: { remindRenewals(): Promise<number>; sweepExpiredCache(): Promise<number> };
   }
 }
 
 /**
- * Every banking route; the renewal reminders start once the app is ready, and stop (with the
- * connector's pools) when it closes.
+ * Every banking route; the renewal reminders and the sweep of expired cached data start once the
+ * app is ready, and stop (with the connector's pools) when it closes.
  */
 export function bankingRoutes(ctx: ServerContext): FastifyPluginAsync {
   const plugin: FastifyPluginAsync = async (app) => {
-    app.decorate('banking', { remindRenewals: () => remindRenewals(ctx) });
+    app.decorate('banking', { remindRenewals: () => remindRenewals(ctx), sweepExpiredCache: () => sweepExpiredCache(ctx) });
+    const cacheSweep = new WakeLoop(async () => {
+      await sweepExpiredCache(ctx).catch((error: unknown) => ctx.log.warn({ err: error }, 'sweeping expired bank data failed'));
+    }, cacheSweepEveryMs);
     await app.register(linkRoutes(ctx));
     await app.register(consentRoutes(ctx));
     await app.register(moneyRoutes(ctx));
@@ -34,9 +39,11 @@ export function bankingRoutes(ctx: ServerContext): FastifyPluginAsync {
     let reminders: { stop(): Promise<void> } | undefined;
     app.addHook('onReady', async () => {
       reminders = startRenewalReminders(ctx);
+      cacheSweep.wake();
     });
     app.addHook('onClose', async () => {
       await reminders?.stop();
+      await cacheSweep.close();
       await connectorOf(ctx).close();
     });
   };
