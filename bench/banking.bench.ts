@@ -136,12 +136,14 @@ interface CoreCost {
 }
 
 /**
- * CPU of core 0 per request on one path: `count` requests one at a time, after the first 300 of
- * each path (so warm), each process's utime + stime from /proc divided by the requests. One at a time, because
+ * CPU of core 0 per request on one path: `count` requests one at a time after `warmUp` uncounted
+ * ones, each process's utime + stime from /proc divided by the requests. One at a time, because
  * under saturation requests time out or (uncached) find the cache refilled, and a cost per
  * request sent would then be too low.
  */
-async function coreCost(name: string, send: Send, count = 600): Promise<CoreCost> {
+async function coreCost(name: string, send: Send, count = 600, warmUp = 1_000): Promise<CoreCost> {
+  // JIT: the first thousand reads after a start cost up to twice what later ones do.
+  for (let i = 0; i < warmUp; i++) await send(Date.now()).catch(() => false);
   await quiet();
   const pids = { bank: world?.bankPid ?? -1, parley: world?.parley.pid() ?? -1 };
   const atStart = { bank: cpuMs(pids.bank), parley: cpuMs(pids.parley) };
