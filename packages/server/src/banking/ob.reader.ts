@@ -50,8 +50,10 @@ const instant = (text: string) => {
   return at;
 };
 
-async function getOb(ctx: ServerContext, input: { consent: ConsentRow; institution: InstitutionRow; path: string }): Promise<unknown> {
-  const { accessToken, dpop } = await accessFor(ctx, input);
+type Access = Awaited<ReturnType<typeof accessFor>>;
+
+async function getOb(ctx: ServerContext, input: { institution: InstitutionRow; access: Access; path: string }): Promise<unknown> {
+  const { accessToken, dpop } = input.access;
   const answer = await connectorOf(ctx).obRequest(input.institution, { path: input.path, method: 'GET', accessToken, dpop });
   // 403: the bank no longer lets this consent read (revoked there, or the account unshared).
   if (answer.status === 403) throw new GrantGoneError('403');
@@ -102,12 +104,12 @@ function transactionsOf(page: ObTransactions): TransactionData[] {
  * The window's transactions, following the bank's Links.Next — only to another page of the same
  * API (a link elsewhere is the bank's answer being wrong, not a place to send the token).
  */
-async function transactionPages(ctx: ServerContext, input: { consent: ConsentRow; institution: InstitutionRow; first: string }): Promise<TransactionData[]> {
+async function transactionPages(ctx: ServerContext, input: { institution: InstitutionRow; access: Access; first: string }): Promise<TransactionData[]> {
   const from = new Date(ctx.clock.now() - transactionWindowMs).toISOString().slice(0, 19);
   let path: string | undefined = `${input.first}?fromBookingDateTime=${from}`;
   const transactions: TransactionData[] = [];
   for (let page = 0; path !== undefined && page < maxTransactionPages; page++) {
-    const answer: ObTransactions = checkBankAnswer(ObTransactions, await getOb(ctx, { consent: input.consent, institution: input.institution, path }), 'transactions');
+    const answer: ObTransactions = checkBankAnswer(ObTransactions, await getOb(ctx, { institution: input.institution, access: input.access, path }), 'transactions');
     transactions.push(...transactionsOf(answer));
     const next: string | undefined = answer.Links?.Next;
     if (next !== undefined && !next.startsWith(`${input.institution.ob_base_url}/`)) throw new AppError('ERR_BANK_BAD_RESPONSE', { message: 'The bank linked the next page outside its API.' });
@@ -122,7 +124,9 @@ export async function fetchFromBank(
   input: { consent: ConsentRow; institution: InstitutionRow; category: DataCategory; bankAccountId: string | undefined },
 ): Promise<FinancialData> {
   const base = input.bankAccountId === undefined ? '' : `/accounts/${encodeURIComponent(input.bankAccountId)}`;
-  const get = (path: string) => getOb(ctx, { consent: input.consent, institution: input.institution, path });
+  // One token for every call of this read (it is live for at least refreshMarginMs more).
+  const access = await accessFor(ctx, input);
+  const get = (path: string) => getOb(ctx, { institution: input.institution, access, path });
   switch (input.category) {
     case 'account_details':
       return { kind: 'accounts', accounts: accountsOf(await get(base || '/accounts')) };
@@ -134,6 +138,6 @@ export async function fetchFromBank(
       return { kind: 'balances', accounts, balances: balancesOf(balanceList) };
     }
     case 'transactions':
-      return { kind: 'transactions', transactions: await transactionPages(ctx, { ...input, first: `${base}/transactions` }) };
+      return { kind: 'transactions', transactions: await transactionPages(ctx, { institution: input.institution, access, first: `${base}/transactions` }) };
   }
 }

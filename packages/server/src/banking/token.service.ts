@@ -85,7 +85,11 @@ export class GrantGoneError extends Error {
   }
 }
 
-const isLive = (ctx: ServerContext, row: BankTokenRow): row is BankTokenRow & { access_sealed: string } => row.access_sealed !== null && row.access_expires_at !== null && row.access_expires_at - refreshMarginMs > ctx.clock.now();
+/** The stored access token, opened, if it is live for at least refreshMarginMs more; else null. */
+async function liveAccess(ctx: ServerContext, consent: ConsentRow, row: BankTokenRow): Promise<string | null> {
+  if (row.access_sealed === null || row.access_expires_at === null || row.access_expires_at - refreshMarginMs <= ctx.clock.now()) return null;
+  return openText(ctx, { keyId: consent.data_key_id, aad: aad(consent.id, 'access') }, row.access_sealed);
+}
 
 /**
  * A live DPoP-bound access token for the consent: the stored one, or a refreshed one (the new
@@ -97,8 +101,7 @@ export async function accessFor(ctx: ServerContext, input: { consent: ConsentRow
   if (!row) throw new AppError('ERR_CONSENT_NOT_ACTIVE');
   const config = await connectorOf(ctx).configFor(institution);
   const dpop = oidc.getDPoPHandle(config, await dpopKeysOf(ctx, { consentId: consent.id, keyId: consent.data_key_id, sealed: row.dpop_sealed }));
-  if (isLive(ctx, row)) return { accessToken: await openText(ctx, { keyId: consent.data_key_id, aad: aad(consent.id, 'access') }, row.access_sealed), dpop };
-  return { accessToken: await refreshOnce(ctx, { consent, institution, config, dpop }), dpop };
+  return { accessToken: (await liveAccess(ctx, consent, row)) ?? (await refreshOnce(ctx, { consent, institution, config, dpop })), dpop };
 }
 
 type RefreshInput = { consent: ConsentRow; institution: InstitutionRow; config: oidc.Configuration; dpop: oidc.DPoPHandle };
@@ -137,7 +140,8 @@ async function refreshAccess(ctx: ServerContext, input: RefreshInput): Promise<s
     // Read again: a refresh that ended after this read began (here or on another node) has stored a live token.
     const row = await consents.findTokens(ctx.db, consent.id);
     if (!row) throw new AppError('ERR_CONSENT_NOT_ACTIVE');
-    if (isLive(ctx, row)) return openText(ctx, { keyId: consent.data_key_id, aad: aad(consent.id, 'access') }, row.access_sealed);
+    const live = await liveAccess(ctx, consent, row);
+    if (live !== null) return live;
     const now = ctx.clock.now();
     if (await consents.claimRefresh(ctx.db, { consentId: consent.id, version: row.version, now, until: now + refreshLeaseMs })) return refreshWithLease(ctx, input, row);
     if (now > giveUpAt) throw new AppError('ERR_BANK_UNAVAILABLE', { message: `${institution.name} did not renew access in time.` });
