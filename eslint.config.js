@@ -14,6 +14,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Named exports only (STYLE.md).' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'node:crypto',
+              importNames: ['createHash'],
+              message: "Use hash('sha256', data, encoding): one call and no Hash object for the young-generation GC to finalize (bench/README.md).",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 
@@ -32,7 +32,7 @@ export function insertPeople(dataDir: string, count: number): BenchPerson[] {
         const token = randomBytes(32).toString('base64url');
         const csrfToken = randomBytes(24).toString('base64url');
         person.run(id, `bench-${i}-${id.slice(0, 8)}@example.com`, `Bench ${i}`, now);
-        session.run(createHash('sha256').update(token).digest('hex'), id, csrfToken, now, now, now + 12 * 3_600_000, 'parley-bench');
+        session.run(hash('sha256', token, 'hex'), id, csrfToken, now, now, now + 12 * 3_600_000, 'parley-bench');
         people.push({ id, cookie: `parley_session=${token}`, csrfToken });
       }
     })();

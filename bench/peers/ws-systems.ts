@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -116,7 +116,7 @@ async function insertPeoplePostgres(databaseUrl: string, count: number): Promise
       await client.query(`insert into people (id, email, display_name, password_hash, created_at) values ${values(batch.length, 5)}`, batch.flatMap((p, i) => [p.id, `bench-${at + i}-${p.id.slice(0, 8)}@example.com`, `Bench ${at + i}`, null, now]));
       await client.query(
         `insert into sessions (id, person_id, csrf_token, created_at, last_seen_at, expires_at, user_agent) values ${values(batch.length, 7)}`,
-        batch.flatMap((p) => [createHash('sha256').update(p.token).digest('hex'), p.id, p.csrfToken, now, now, now + 12 * 3_600_000, 'parley-bench']),
+        batch.flatMap((p) => [hash('sha256', p.token, 'hex'), p.id, p.csrfToken, now, now, now + 12 * 3_600_000, 'parley-bench']),
       );
     }
     await client.query('commit');

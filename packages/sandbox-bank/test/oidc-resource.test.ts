@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aispBasePath, aispClient, linkCustomer, type AispConnection, type AispTokens } from './aisp-client';
@@ -37,7 +37,7 @@ describe('the DPoP check on the bank’s APIs', () => {
     htu: accountsUrl,
     iat: Math.floor(Date.now() / 1000),
     jti: randomUUID(),
-    ath: createHash('sha256').update(tokens.accessToken).digest('base64url'),
+    ath: hash('sha256', tokens.accessToken, 'base64url'),
   });
 
   async function proof(claims: Partial<ProofClaims>, header: { typ?: string } = {}): Promise<string> {
@@ -64,7 +64,7 @@ describe('the DPoP check on the bank’s APIs', () => {
   it('refuses a proof made for another method, another URL or another token', async () => {
     expect(await withProof({ htm: 'POST' })).toBe(401);
     expect(await withProof({ htu: `${bank.url}${aispBasePath}/balances` })).toBe(401);
-    expect(await withProof({ ath: createHash('sha256').update('another-token').digest('base64url') })).toBe(401);
+    expect(await withProof({ ath: hash('sha256', 'another-token', 'base64url') })).toBe(401);
   });
 
   it('ignores the query string of htu, as RFC 9449 says', async () => {
@@ -106,7 +106,7 @@ describe('the DPoP check on the bank’s APIs', () => {
 
   it('refuses an unknown token even with a well-made proof for it', async () => {
     const forged = 'x'.repeat(43);
-    const ath = createHash('sha256').update(forged).digest('base64url');
+    const ath = hash('sha256', forged, 'base64url');
     expect((await call({ authorization: `DPoP ${forged}`, dpop: await proof({ ath }) })).status).toBe(401);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
@@ -75,7 +75,7 @@ describe('every route that takes a body, under hostile bodies (sqlite)', () => {
     const now = Date.now();
     db.prepare(
       'insert into sessions (id, person_id, csrf_token, created_at, last_seen_at, expires_at, user_agent) values (?, ?, ?, ?, ?, ?, null)',
-    ).run(createHash('sha256').update(token).digest('hex'), personId, csrfToken, now, now, now + 3_600_000);
+    ).run(hash('sha256', token, 'hex'), personId, csrfToken, now, now, now + 3_600_000);
     session = { personId, cookie: `parley_session=${token}`, csrfToken };
   }
 

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, hash, type KeyObject, randomBytes, sign } from 'node:crypto';
 
 /** The CBOR values a 'none' attestation needs: unsigned and negative integers, text, bytes, maps. */
 export type Cbor = number | string | Uint8Array | Map<Cbor, Cbor>;
@@ -31,7 +31,7 @@ export function encodeCbor(value: Cbor): Buffer {
   return Buffer.concat(parts);
 }
 
-const sha256 = (data: string | Uint8Array): Buffer => createHash('sha256').update(data).digest();
+const sha256 = (data: string | Uint8Array): Buffer => hash('sha256', data, 'buffer');
 const uint16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
 function uint32(n: number): Buffer {
   const bytes = Buffer.alloc(4);

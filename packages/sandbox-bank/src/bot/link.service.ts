@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { BankContext } from '../context';
 import { deleteLink, deleteLinkTokensBefore, findLink, findLiveLinkToken, insertLinkToken, saveLink, useLinkToken } from './bot.repository';
 
@@ -18,7 +18,7 @@ import { deleteLink, deleteLinkTokensBefore, findLink, findLiveLinkToken, insert
 /** How long an offered link stays usable. */
 export const linkTokenTtlMs = 10 * 60 * 1000;
 
-const hashOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
+const hashOf = (token: string): string => hash('sha256', token, 'base64url');
 
 /** A token is 32 random bytes in base64url: 43 characters. Anything else is not ours. */
 export const isLinkTokenShape = (token: unknown): token is string => typeof token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(token);

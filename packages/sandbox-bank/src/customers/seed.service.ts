@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { BankContext } from '../context';
 import { countCustomers, insertSeedRows } from './customer.repository';
 import { generateHistory, startOfUtcDay } from './history';
@@ -16,7 +16,7 @@ export async function ensureSeeded(ctx: BankContext): Promise<void> {
   const customers = await Promise.all(
     history.customers.map(async ({ row, password }) => ({
       ...row,
-      password_hash: await hashPassword(password, createHash('sha256').update(`${ctx.config.seed}/${row.username}`).digest().subarray(0, 16)),
+      password_hash: await hashPassword(password, hash('sha256', `${ctx.config.seed}/${row.username}`, 'buffer').subarray(0, 16)),
     })),
   );
   await ctx.db.transaction().execute(async (trx) => {

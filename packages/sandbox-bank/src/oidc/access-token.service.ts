@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { calculateJwkThumbprint, importJWK, jwtVerify, type CryptoKey, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { Provider, TokenModel } from 'oidc-provider';
 import type { Clock } from '../platform/clock';
@@ -28,7 +28,7 @@ export interface ProtectedRequest {
 
 /** What the bank keeps of a revoked access token: never the token itself. */
 export function accessTokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }
 
 /** How far a DPoP proof's iat may be from the bank's clock. */
@@ -111,7 +111,7 @@ export function accessTokenVerifier(deps: {
     if (!htu || `${htu.origin}${htu.pathname}` !== expectedUrl) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof is for another URL.');
     const now = Math.floor(clock.now() / 1000);
     if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > proofWindowSeconds) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof is not fresh.');
-    if (payload.ath !== createHash('sha256').update(token).digest('base64url')) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof is for another access token.');
+    if (payload.ath !== hash('sha256', token, 'base64url')) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof is for another access token.');
     if (typeof payload.jti !== 'string' || payload.jti.length > 200) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof has no usable jti.');
   }
 
@@ -128,7 +128,7 @@ export function accessTokenVerifier(deps: {
     if (!token || token.isExpired) throw new AccessTokenError('invalid_token', 'The access token is unknown, expired or revoked.');
     if (!token.jkt || token.jkt !== thumbprint) throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof was made with another key than the one the token is bound to.');
     // Kept past the freshness window on both sides, after which iat refuses the proof anyway.
-    const id = createHash('sha256').update(`${thumbprint}:${String(payload.jti)}`).digest('base64url');
+    const id = hash('sha256', `${thumbprint}:${String(payload.jti)}`, 'base64url');
     if (!(await deps.claimJti({ id, until: clock.now() + 2 * proofWindowSeconds * 1000 }))) {
       throw new AccessTokenError('invalid_dpop_proof', 'The DPoP proof was already used.');
     }

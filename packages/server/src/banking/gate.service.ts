@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { AccessActor, accessPurposes, type AccessPurpose, type DataCategory } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { AppError, isAppError } from '../platform/errors';
@@ -116,7 +116,7 @@ async function readOne(ctx: ServerContext, input: { request: FinancialDataReques
     throw new AppError('ERR_CONSENT_NOT_ACTIVE');
   }
   const bankAccountId = request.accountId === undefined ? undefined : parseAccountId(request.accountId)?.bankAccountId;
-  const cacheId = createHash('sha256').update(JSON.stringify([consent.id, request.category, bankAccountId ?? null])).digest('hex');
+  const cacheId = hash('sha256', JSON.stringify([consent.id, request.category, bankAccountId ?? null]), 'hex');
   try {
     const cached = await readCached(ctx, { consent, cacheId });
     const fresh = cached ?? { fetchedAt: ctx.clock.now(), data: await fetchFromBank(ctx, { consent, institution, category: request.category, bankAccountId }) };

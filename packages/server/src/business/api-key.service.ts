@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { apiKeyScopes, type ApiKey, type ApiKeyScope, type CreatedApiKey } from '@parley/protocol';
 import { AppError } from '../platform/errors';
 import { requireBusiness, type BusinessContext } from './business.service';
@@ -18,7 +18,7 @@ const keyPattern = /^(pk_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
 const lastUsedEvery = 60_000;
 
 function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 function parseScopes(stored: string): ApiKeyScope[] {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { idempotencyKeyTtlMs } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { createBatcher } from '../platform/batcher';
@@ -57,7 +57,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' | 'body'>): string {
-  return createHash('sha256').update(`${request.method.toUpperCase()} ${request.path}\n${canonicalJson(request.body)}`).digest('hex');
+  return hash('sha256', `${request.method.toUpperCase()} ${request.path}\n${canonicalJson(request.body)}`, 'hex');
 }
 
 /**
@@ -66,8 +66,8 @@ export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' |
  * `idem_<fingerprint>`, and the messages' resend index leads with the clientId), then a hash.
  */
 function fingerprintOf(ref: keys.KeyRef, createdAt: number): string {
-  const hash = createHash('sha256').update(`${ref.businessId}\0${ref.key}\0${createdAt}`).digest('base64url');
-  return `${createdAt.toString(16).padStart(12, '0')}${hash.slice(0, 28)}`;
+  const digest = hash('sha256', `${ref.businessId}\0${ref.key}\0${createdAt}`, 'base64url');
+  return `${createdAt.toString(16).padStart(12, '0')}${digest.slice(0, 28)}`;
 }
 
 /** Wait `ms`, or less if `until` settles first. */

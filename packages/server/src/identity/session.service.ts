@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { SessionView } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import { AppError } from '../platform/errors';
@@ -19,7 +19,7 @@ export interface Principal {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export function safeEqual(a: string, b: string): boolean {

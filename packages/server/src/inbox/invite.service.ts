@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AcceptedInvite, CreatedInvite, Invite, InvitePreview, BusinessRole } from '@parley/protocol';
 import { getBusiness } from '../business';
 import type { ServerContext } from '../context';
@@ -11,7 +11,7 @@ import * as invites from './invite.repository';
 export const inviteTtlMs = 7 * 24 * 60 * 60 * 1000;
 
 function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 function toInvite(row: BusinessInviteRow): Invite {

@@ -1,5 +1,6 @@
 import { uuidV7 } from '@parley/protocol';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { fillRandom } from './random-pool';
 
 /** Time, injected so tests control it. */
 export interface Clock {
@@ -17,6 +18,10 @@ export interface Random {
 }
 export const cryptoRandom: Random = {
   uuid: () => randomUUID(),
-  timeOrderedUuid: () => uuidV7(Date.now(), randomBytes(16)),
+  timeOrderedUuid: () => {
+    const random = new Uint8Array(16);
+    fillRandom(random);
+    return uuidV7(Date.now(), random);
+  },
   token: (bytes = 32) => randomBytes(bytes).toString('base64url'),
 };

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AccessLogEntry, AccessLogPage, AccessLogQuery, AccessOutcome, DataCategory } from '@parley/protocol';
 import { AppError } from '../platform/errors';
 import * as accessLog from './access-log.repository';
@@ -41,7 +41,7 @@ export function entryHash(row: Omit<AccessLogRow, 'hash'>): string {
     row.outcome,
     row.reason,
   ]);
-  return createHash('sha256').update(canonical).update('\0').update(row.prev_hash).digest('hex');
+  return hash('sha256', `${canonical}\0${row.prev_hash}`, 'hex');
 }
 
 const sealKeys = new WeakMap<KeyRing, Buffer>();

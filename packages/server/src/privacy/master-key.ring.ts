@@ -1,8 +1,9 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../platform/config';
 import { AppError } from '../platform/errors';
+import { fillRandom } from '../platform/random-pool';
 import { DataKeyCache } from './data-key.cache';
 
 export const masterKeyFile = 'master.key';
@@ -23,7 +24,7 @@ const staleLockMs = 120_000;
  * the same key the same way without coordination. It says nothing useful about the key.
  */
 export function masterKeyId(key: Buffer): string {
-  return createHash('sha256').update('parley master key id\0').update(key).digest('hex').slice(0, 16);
+  return hash('sha256', Buffer.concat([Buffer.from('parley master key id\0'), key]), 'hex').slice(0, 16);
 }
 
 function decodeKey(encoded: string, where: string): Buffer {
@@ -32,27 +33,11 @@ function decodeKey(encoded: string, where: string): Buffer {
   return key;
 }
 
-/**
- * Random nonces, drawn from the CSPRNG a few hundred at a time: one call per nonce was a
- * visible share of sealing every message. Each nonce is handed out once; nonces are public anyway.
- */
-const noncePool = Buffer.alloc(ivBytes * 512);
-let noncePoolAt = noncePool.length;
-
-function nextNonceInto(target: Buffer): void {
-  if (noncePoolAt === noncePool.length) {
-    randomFillSync(noncePool);
-    noncePoolAt = 0;
-  }
-  noncePool.copy(target, 0, noncePoolAt, noncePoolAt + ivBytes);
-  noncePoolAt += ivBytes;
-}
-
 /** AES-256-GCM: iv ‖ tag ‖ ciphertext, in one buffer. */
 export function gcmSeal(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
   const sealed = Buffer.allocUnsafe(ivBytes + tagBytes + plaintext.length);
   const iv = sealed.subarray(0, ivBytes);
-  nextNonceInto(iv);
+  fillRandom(iv);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad);
   // GCM is a stream mode: update returns exactly as many bytes as it was given, final none.
