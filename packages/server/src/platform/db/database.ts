@@ -48,11 +48,14 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync'], checkpo
   sqlite.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache instead of SQLite's 2 MiB: every message dirties a page of each index
-  // of a busy table at a random place, and a cache smaller than one batch's dirty pages makes
-  // SQLite spill them to the WAL in mid-transaction and read them back (100 ms commits at 5,000
-  // messages/s). The cache is filled as pages are touched, not allocated up front.
-  sqlite.pragma('cache_size = -65536');
+  // 8 MiB of page cache, and dirty pages never spilled to the WAL in mid-transaction: a batch
+  // of messages dirties a page of each index of a busy table at a random place, and spilling
+  // them (SQLite's 2 MiB default cache) made 100 ms commits at 5,000 messages/s. A bigger cache
+  // costs every commit that split an index page: SQLite's b-tree balance renumbers pages through
+  // the lock-byte page (page 262,145), and the commit then scans the whole page-cache hash table
+  // to drop it (pcache1TruncateUnsafe: 5% of the server's CPU at 64 MiB in bench:alerts).
+  sqlite.pragma('cache_size = -8192');
+  sqlite.pragma('cache_spill = 0');
   // Checkpoints run in a worker thread (sqlite-checkpointer.ts), never inside a commit here.
   sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma(`journal_size_limit = ${walSizeLimit}`);
