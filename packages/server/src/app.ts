@@ -27,7 +27,7 @@ import type { Config } from './platform/config';
 import { openDatabase } from './platform/db/database';
 import { frameworkErrors, installErrorHandler } from './platform/http-errors';
 import { installValidators } from './platform/validation';
-import { createLogger } from './platform/logger';
+import { createLogger, requestLogger } from './platform/logger';
 import { createMetrics } from './platform/metrics';
 import { sql } from 'kysely';
 
@@ -72,6 +72,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps = {}): Pr
   const app = Fastify({
     // pino 10's Logger type is wider than the one Fastify declares; the instance is the same.
     loggerInstance: log as unknown as FastifyBaseLogger,
+    childLoggerFactory: requestLogger,
     bodyLimit,
     frameworkErrors,
     trustProxy: false,

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/platform/logger';
+import { createLogger, requestLogger } from '../src/platform/logger';
 import { createTestApp, dialects, type TestApp } from './context';
 
 describe.each(dialects)('the HTTP edge on %s', (dialect) => {
@@ -58,6 +58,43 @@ describe.each(dialects)('the HTTP edge on %s', (dialect) => {
 });
 
 describe('logs', () => {
+  it('bind each request line to its request id, making the request logger only for a request that logs', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const parent = createLogger({ logLevel: 'warn' }, sink);
+    let children = 0;
+    const counted = Object.assign(Object.create(parent) as typeof parent, {
+      child: (...args: Parameters<typeof parent.child>) => {
+        children += 1;
+        return parent.child(...args);
+      },
+    });
+    const quiet = requestLogger(counted, { reqId: 'req-1' }, {});
+    quiet.info('below the level');
+    quiet.debug({ detail: 1 }, 'below the level too');
+    expect(quiet.level).toBe('warn');
+    expect(children).toBe(0);
+    expect(lines).toEqual([]);
+
+    const loud = requestLogger(counted, { reqId: 'req-2' }, {});
+    loud.warn({ code: 'ERR_X' }, 'something to look at');
+    loud.error(new Error('boom'));
+    loud.child({ step: 'inner' }).warn('from a child');
+    expect(children).toBe(1);
+    expect(lines.map((line) => [line.reqId, line.msg])).toEqual([
+      ['req-2', 'something to look at'],
+      ['req-2', 'boom'],
+      ['req-2', 'from a child'],
+    ]);
+    expect(lines[0]?.code).toBe('ERR_X');
+    expect(lines[2]?.step).toBe('inner');
+  });
+
   it('never contain a password, a session token, a CSRF token or a body', async () => {
     let output = '';
     const sink = new Writable({
@@ -82,6 +119,7 @@ describe('logs', () => {
       expect(me.statusCode).toBe(200);
       expect(output.length).toBeGreaterThan(0);
       expect(output).toContain('/v1/me');
+      expect(output).toMatch(/"reqId":"req-[^"]+"[^\n]*\/v1\/me/);
       expect(output).not.toContain(password);
       expect(output).not.toContain(token);
       expect(output).not.toContain(csrf);

@@ -5,6 +5,8 @@ import pg from 'pg';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Dialect } from '../src/platform/db/database';
+import { fixedQuery } from '../src/platform/db/fixed-query';
+import { runStatement } from '../src/platform/db/values-list';
 import { migrations } from '../src/platform/db/migrations';
 import { dialects, freshStore } from './context';
 
@@ -96,6 +98,36 @@ function walSalt(file: string): number | null {
     return null;
   }
 }
+
+describe.each(dialects)('statements beside a transaction on %s', (dialect) => {
+  it('a statement run while a transaction is open is not part of it, and one on an idle database runs at once', async () => {
+    const where = await store(dialect);
+    const database = await openDatabase<unknown>({ dataDir: where.dataDir, databaseUrl: where.databaseUrl, sqliteSync: 'normal' });
+    const db = database.db as Kysely<unknown>;
+    const insertPerson = (id: string) => runStatement(db, `insert into people (id, display_name, created_at) values (${dialect === 'postgres' ? '$1, $2, $3' : '?, ?, ?'})`, [id, id, 1]);
+    try {
+      let outside: Promise<unknown> | undefined;
+      const aborted = db.transaction().execute(async (trx) => {
+        await sql`insert into people (id, display_name, created_at) values ('inside', 'inside', 1)`.execute(trx);
+        // Issued while the transaction holds the connection: it must wait, not join it.
+        outside = insertPerson('outside');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('roll back');
+      });
+      await expect(aborted).rejects.toThrow('roll back');
+      await outside;
+      const kept = await runStatement<{ id: string }>(db, "select id from people where id in ('inside', 'outside') order by id", []);
+      expect(kept.map((row) => row.id)).toEqual(['outside']);
+
+      const fixed = fixedQuery((kysely: Kysely<{ people: { id: string; display_name: string } }>, id: string) => kysely.selectFrom('people').select('display_name').where('id', '=', id));
+      expect(await fixed(db as unknown as Kysely<{ people: { id: string; display_name: string } }>, 'outside')).toEqual([{ display_name: 'outside' }]);
+      await insertPerson('idle');
+      expect(Number((await runStatement<{ n: number }>(db, "select count(*) as n from people where id = 'idle'", []))[0]?.n)).toBe(1);
+    } finally {
+      await database.close();
+    }
+  });
+});
 
 describe('SQLite write-ahead log', () => {
   it('starts over again and again while commits never stop, so it cannot grow without end', async () => {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type Driver, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { migrations } from './migrations';
+import { registerRunNow } from './run-now';
 import { startCheckpointer } from './sqlite-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -59,7 +60,16 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync'], checkpo
   // Checkpoints run in a worker thread (sqlite-checkpointer.ts), never inside a commit here.
   sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma(`journal_size_limit = ${walSizeLimit}`);
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const dialect = new HeldSqliteDialect({ database: statements });
+  const db = new Kysely<Tables>({ dialect });
+  registerRunNow(db, (text, params) => {
+    if (dialect.held > 0) return undefined;
+    const statement = statements.prepare(text);
+    if (statement.reader) return statement.all(params as unknown[]) as unknown[];
+    statement.run(params as unknown[]);
+    return [];
+  });
   let finishing = false;
   // The worker copied all but what was committed during its last pass; copy that here, through
   // Kysely so it waits for an open transaction, and the next commit starts the WAL over.
@@ -80,6 +90,28 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync'], checkpo
       await db.destroy();
     },
   };
+}
+
+/** Kysely's SQLite dialect, counting whether its one connection is handed out (see run-now.ts). */
+class HeldSqliteDialect extends SqliteDialect {
+  /** Queries and transactions holding the connection: 0 or 1, as Kysely lends it to one at a time. */
+  held = 0;
+
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const acquire = driver.acquireConnection.bind(driver);
+    const release = driver.releaseConnection.bind(driver);
+    driver.acquireConnection = async (): Promise<DatabaseConnection> => {
+      const connection = await acquire();
+      this.held += 1;
+      return connection;
+    };
+    driver.releaseConnection = async (connection: DatabaseConnection): Promise<void> => {
+      this.held -= 1;
+      await release(connection);
+    };
+    return driver;
+  }
 }
 
 /** Prepared statements kept per connection; past this the cache starts over. */

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
+import { runNow } from './run-now';
 
 /**
  * A query whose shape never changes, only its values: Kysely builds and compiles it once per
@@ -24,6 +25,8 @@ export function fixedQuery<DB, Args extends readonly (string | number | null)[],
       compiled.set(adapter, query);
     }
     const parameters = query.binds.map((bind) => (bind.kind === 'arg' ? args[bind.index] : bind.value));
+    const now = runNow<Row>(db, query.sql, parameters);
+    if (now) return now;
     return (await db.executeQuery<Row>(CompiledQuery.raw(query.sql, parameters))).rows;
   };
 }

@@ -1,5 +1,6 @@
 import { CompiledQuery, type QueryResult } from 'kysely';
 import type { Dialect } from './database';
+import { runNow } from './run-now';
 
 /*
  * Hand-written multi-row statements for hot paths that write a whole batch at once (the group
@@ -53,6 +54,8 @@ export interface RawExecutor {
 
 /** Runs SQL text with its parameters and returns the rows. */
 export async function runStatement<Row>(db: RawExecutor, text: string, params: readonly unknown[]): Promise<Row[]> {
+  const now = runNow<Row>(db, text, params);
+  if (now) return now;
   const result = await db.executeQuery(CompiledQuery.raw(text, params as unknown[]) as CompiledQuery<Row>);
   return result.rows;
 }
