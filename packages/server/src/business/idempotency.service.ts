@@ -39,6 +39,11 @@ type Claim =
 
 /** How long a reservation holds before another request may take the key over. */
 const leaseMs = 30_000;
+/**
+ * How long a batch of key writes waits for more when other requests are in flight (see
+ * createIdempotency). A timer's shortest wait: about a millisecond.
+ */
+const lingerMs = 1;
 /** How long a request waits for a concurrent one with the same key before answering 409. */
 const defaultMaxWaitMs = 10_000;
 
@@ -171,8 +176,12 @@ export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?
   const maxWaitMs = options.maxWaitMs ?? defaultMaxWaitMs;
   const running = new Map<string, Promise<void>>();
   // The keys that arrive together are reserved, and the answers that finish together stored, in one
-  // transaction: under load, one commit for each turn of the event loop instead of one per request.
-  const writes = createBatcher((items: KeyWrite[]) => writeKeys(ctx, items));
+  // transaction. When another request is in flight, the batch waits a millisecond for more, as
+  // PostgreSQL's commit_delay does when commit_siblings are active: at a thousand requests a
+  // second they come about a millisecond apart, and each request's keys, alert, message and
+  // answer otherwise pay four commits alone. A request on an idle server does not wait.
+  let inFlight = 0;
+  const writes = createBatcher((items: KeyWrite[]) => writeKeys(ctx, items), { lingerMs: () => (inFlight > 1 ? lingerMs : 0) });
   const reserve = (key: keys.NewKey) => writes.add({ kind: 'reserve', key });
   const localKey = (ref: keys.KeyRef) => `${ref.businessId} ${ref.key}`;
 
@@ -211,13 +220,18 @@ export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?
       const ref = { businessId: request.businessId, key: request.key };
       const hash = requestHash(request);
       const deadline = Date.now() + maxWaitMs;
-      for (let round = 0; ; round++) {
-        const claimed = await claim(ctx, reserve, ref, hash);
-        if (claimed.kind === 'mismatch') throw new AppError('ERR_IDEMPOTENCY_MISMATCH');
-        // Stored by `own` from what `work` returned for this same route and body.
-        if (claimed.kind === 'done') return { answer: claimed.answer as A, replayed: true };
-        if (claimed.kind === 'owner') return { answer: await own(ref, claimed, work), replayed: false };
-        await wait(ref, round, deadline);
+      inFlight += 1;
+      try {
+        for (let round = 0; ; round++) {
+          const claimed = await claim(ctx, reserve, ref, hash);
+          if (claimed.kind === 'mismatch') throw new AppError('ERR_IDEMPOTENCY_MISMATCH');
+          // Stored by `own` from what `work` returned for this same route and body.
+          if (claimed.kind === 'done') return { answer: claimed.answer as A, replayed: true };
+          if (claimed.kind === 'owner') return { answer: await own(ref, claimed, work), replayed: false };
+          await wait(ref, round, deadline);
+        }
+      } finally {
+        inFlight -= 1;
       }
     },
     /** Forget keys older than 24 h; returns how many. */

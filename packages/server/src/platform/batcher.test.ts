@@ -39,4 +39,21 @@ describe('createBatcher', () => {
     const batcher = createBatcher(async (items: number[]) => items.map((item) => item * 10));
     expect(await Promise.all([batcher.add(1), batcher.add(2), batcher.add(3)])).toEqual([10, 20, 30]);
   });
+
+  it('holds a batch open for lingerMs when asked, gathering items added in later turns', async () => {
+    const flushes: number[][] = [];
+    let linger = 20;
+    const batcher = createBatcher(async (items: number[]) => void flushes.push(items), { lingerMs: () => linger });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const first = batcher.add(1);
+    await nextTurn();
+    const second = batcher.add(2);
+    await nextTurn();
+    await Promise.all([first, second, batcher.add(3)]);
+    linger = 0;
+    const fourth = batcher.add(4);
+    await nextTurn();
+    await Promise.all([fourth, batcher.add(5)]);
+    expect(flushes).toEqual([[1, 2, 3], [4], [5]]);
+  });
 });
