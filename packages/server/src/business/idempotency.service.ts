@@ -66,7 +66,7 @@ export function canonicalJson(value: unknown): string {
       const record = node as Record<string, unknown>;
       let first = true;
       out += '{';
-      for (const name of Object.keys(record).sort()) {
+      for (const name of sortedKeys(record)) {
         const field = record[name];
         if (field === undefined) continue;
         if (!first) out += ',';
@@ -82,6 +82,23 @@ export function canonicalJson(value: unknown): string {
   };
   write(value);
   return out;
+}
+
+/**
+ * An object's own keys in the order `Array.prototype.sort` gives them (UTF-16 code units). The
+ * few keys of a request body's objects are sorted in place by insertion: V8's sort allocated about
+ * 4 KB per alert body for its work arrays.
+ */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const names = Object.keys(record);
+  if (names.length > 16) return names.sort();
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (names[j] as string) > name; j--) names[j + 1] = names[j] as string;
+    names[j + 1] = name;
+  }
+  return names;
 }
 
 export function requestHash(request: Pick<IdempotentRequest, 'method' | 'path' | 'body'>): string {
