@@ -2,7 +2,7 @@ import type { AlertPreferences, Business, CreatedApiKey, Message } from '@parley
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mendUndelivered } from '../src/alerts';
-import { createAlertWriter } from '../src/alerts/alert.service';
+import { sendAlert } from '../src/alerts/alert.service';
 import { bsidFor } from '../src/business';
 import { alertBody, alertOk, postAlert, switchAlerts } from './alerts-fixtures';
 import { adminToken, createBusiness, createKey, manualClock, openStore } from './business-fixtures';
@@ -103,14 +103,11 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
     expect(await alertCards(person, conversationId)).toEqual([]);
 
     await switchAlerts(t.app, person, bank.id, { card_transaction_review: true });
-    const madeAfter = Date.now();
     const accepted = await alertOk(t.app, key.secret, alertBody(bsid, {}, clock.now()));
     expect(accepted.conversationId).toBe(conversationId);
-    // A UUIDv7 of when it was stored: the alerts' key and the card's clientId sort by time.
+    // A UUIDv7 of when the request came (Parley's clock): the alerts' key and the card's clientId sort by time.
     expect(accepted.alertId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    const madeAt = Number.parseInt(accepted.alertId.replace(/-/g, '').slice(0, 12), 16);
-    expect(madeAt).toBeGreaterThanOrEqual(madeAfter);
-    expect(madeAt).toBeLessThanOrEqual(Date.now());
+    expect(Number.parseInt(accepted.alertId.replace(/-/g, '').slice(0, 12), 16)).toBe(clock.now());
     const [card] = await alertCards(person, conversationId);
     expect(card).toMatchObject({ seq: accepted.seq, sender: 'system', content: { contentType: 'alert', alertId: accepted.alertId, kind: 'card_transaction_review' } });
 
@@ -195,20 +192,47 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
     }
   });
 
-  it('stores an alert once per request: storing the same request again (a takeover after a crash) answers the first alert', async () => {
+  it('stores an alert once per request: the same request run again (a takeover after a crash), even twice at once, finds its alert and its one card', async () => {
     const who = await customer();
+    await switchAlerts(t.app, who.person, bank.id, { card_transaction_review: true });
     const side = await openSideContext(t, clock);
     try {
-      const writer = createAlertWriter(side.ctx);
-      const sourceKey = `takeover-${randomUUID()}`;
-      const attempt = (id: string) => alertRow(who, { id, sourceKey, headline: `Attempt ${id}`, answeredAt: null });
-      const first = await writer.add(attempt(randomUUID()));
-      // Two more at once, so they share one INSERT: both meet the stored alert.
-      const [again, andAgain] = await Promise.all([writer.add(attempt(randomUUID())), writer.add(attempt(randomUUID()))]);
-      expect([again?.id, andAgain?.id]).toEqual([first.id, first.id]);
-      expect(again?.body).toBe(first.body);
-      const rows = await store.db.selectFrom('alerts').select('id').where('source_key', '=', sourceKey).execute();
-      expect(rows.map((row) => row.id)).toEqual([first.id]);
+      const request = { businessId: bank.id, body: alertBody(who.bsid, {}, clock.now()), sourceKey: `takeover-${randomUUID()}`, reservedAt: clock.now() };
+      const first = await sendAlert(side.ctx, t.app.messaging, request);
+      const [again, andAgain] = await Promise.all([sendAlert(side.ctx, t.app.messaging, request), sendAlert(side.ctx, t.app.messaging, request)]);
+      expect([again, andAgain]).toEqual([first, first]);
+      const rows = await store.db.selectFrom('alerts').select('id').where('source_key', '=', request.sourceKey).execute();
+      expect(rows.map((row) => row.id)).toEqual([first.alertId]);
+      expect((await alertCards(who.person, who.conversationId)).map((card) => (card.content.contentType === 'alert' ? card.content.alertId : ''))).toEqual([first.alertId]);
+      // Another request (another key) is another alert.
+      const other = await sendAlert(side.ctx, t.app.messaging, { ...request, sourceKey: `takeover-${randomUUID()}` });
+      expect(other.alertId).not.toBe(first.alertId);
+    } finally {
+      await side.close();
+    }
+  });
+
+  it('stores an alert and its card together: when the card cannot be stored, neither is', async () => {
+    const who = await customer();
+    await switchAlerts(t.app, who.person, bank.id, { card_transaction_review: true });
+    const side = await openSideContext(t, clock);
+    try {
+      const request = { businessId: bank.id, body: alertBody(who.bsid, {}, clock.now()), sourceKey: `atomic-${randomUUID()}`, reservedAt: clock.now() };
+      // A messaging whose transaction fails after the alert's row went in: the row must roll back with it.
+      const failing = {
+        ...t.app.messaging,
+        append: (input: Parameters<typeof t.app.messaging.append>[0]) =>
+          t.app.messaging.append({
+            ...input,
+            alongside: async (trx) => {
+              await input.alongside?.(trx);
+              throw new Error('the disk is full');
+            },
+          }),
+      };
+      await expect(sendAlert(side.ctx, failing, request)).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
+      expect(await store.db.selectFrom('alerts').select('id').where('source_key', '=', request.sourceKey).execute()).toEqual([]);
+      expect(await alertCards(who.person, who.conversationId)).toEqual([]);
     } finally {
       await side.close();
     }

@@ -7,9 +7,10 @@ import { alertContentOf, answerClientId, answerOf, cardClientId, pushAlert, type
 const answerLookbackMs = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * After a crash: append the cards of open alerts (and owe their Web Push), and the answers of
- * answered ones, that were stored but never reached the conversation (the process died between
- * the two writes). The clientIds make this safe to run any number of times: a card or answer is
+ * After a crash: append the answers of answered alerts that were stored but never reached the
+ * conversation (the process died between the two writes), and the cards of open alerts stored
+ * without one (and owe their Web Push) — which only alerts stored before a card and its alert
+ * shared one transaction can be. The clientIds make this safe to run any number of times: a card or answer is
  * never two messages.
  */
 export async function mendUndelivered(ctx: ServerContext, messaging: AlertMessaging): Promise<number> {

@@ -4,7 +4,7 @@ import type { Db } from '../database';
 import type { AlertsTable } from './alert.table';
 import type { Dialect } from '../platform/db/database';
 import { fixedQuery } from '../platform/db/fixed-query';
-import { cachedStatement, forEachChunk, runStatement, valuesList } from '../platform/db/values-list';
+import { cachedStatement, runStatement, valuesList } from '../platform/db/values-list';
 
 export type AlertRow = AlertsTable;
 
@@ -48,40 +48,14 @@ const alertColumns = [
 const alertTypes = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'text', 'bigint', 'int'] as const;
 
 /**
- * Store alerts, each unless its business already stored one for the same request
- * (`source_key`); answers the stored row of each, in order (the earlier one on a repeat). One
- * hand-written INSERT for the batch (platform/db/values-list.ts); the stored rows are read back
- * only for the repeats, which it did not insert.
+ * Store an alert, unless it is there already (its id, or its business's request key: a request
+ * that ran again). Runs inside the transaction that stores the alert's card (alert.service.ts),
+ * where it must not fail the other messages of the batch. One hand-written statement, prepared
+ * once (platform/db/values-list.ts).
  */
-export async function insertAlertsIfAbsent(db: Db, dialect: Dialect, rows: readonly AlertRow[]): Promise<AlertRow[]> {
-  const params: unknown[] = [];
-  for (const row of rows) for (const column of alertColumns) params.push(row[column]);
-  const inserted = new Set<string>();
-  await forEachChunk(params, alertColumns.length, async (chunk) => {
-    const text = cachedStatement(`alerts-insert:${dialect}:${chunk.length}`, () => {
-      const values = valuesList(dialect, chunk.length / alertColumns.length, alertTypes);
-      return `insert into alerts (${alertColumns.join(', ')}) values ${values} on conflict (business_id, source_key) do nothing returning id`;
-    });
-    for (const row of await runStatement<{ id: string }>(db, text, chunk)) inserted.add(row.id);
-  });
-  const repeats = rows.filter((row) => !inserted.has(row.id));
-  const stored = new Map<string, AlertRow>();
-  if (repeats.length > 0) {
-    // Both columns of the (business_id, source_key) index: on source_key alone this was a scan of every alert.
-    const found = await db
-      .selectFrom('alerts')
-      .selectAll()
-      .where('business_id', 'in', [...new Set(repeats.map((row) => row.business_id))])
-      .where('source_key', 'in', repeats.map((row) => row.source_key))
-      .execute();
-    for (const row of found) stored.set(`${row.business_id} ${row.source_key}`, normalize(row));
-  }
-  return rows.map((row) => {
-    if (inserted.has(row.id)) return row;
-    const found = stored.get(`${row.business_id} ${row.source_key}`);
-    if (!found) throw new Error(`alert ${row.id} was neither inserted nor found`);
-    return found;
-  });
+export async function insertAlert(trx: Db, dialect: Dialect, row: AlertRow): Promise<void> {
+  const text = cachedStatement(`alert-insert:${dialect}`, () => `insert into alerts (${alertColumns.join(', ')}) values ${valuesList(dialect, 1, alertTypes)} on conflict do nothing`);
+  await runStatement(trx, text, alertColumns.map((column) => row[column]));
 }
 
 export async function findAlert(db: Db, alertId: string): Promise<AlertRow | undefined> {

@@ -2,7 +2,7 @@ import { AlertApiBody, AlertApiResult, SendApiHeaders } from '@parley/protocol';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createIdempotency, idempotentCreate, requireApiKey, type IdempotentCreate } from '../business';
 import type { ServerContext } from '../context';
-import { createAlertWriter, sendAlert, type AlertMessaging } from './alert.service';
+import { sendAlert, type AlertMessaging } from './alert.service';
 
 const description = `Needs an API key with \`alerts:send\` and an \`Idempotency-Key\` header. Alerts the person the BSID names, as an interactive card in your conversation with them.
 Accepted only when the person switched this kind of alert on for your bank (all kinds are off until they do): otherwise 403 ERR_ALERTS_NOT_ENABLED.
@@ -14,7 +14,6 @@ The answer comes as the \`alert.answered\` webhook. See docs/alerts.md.`;
 export function alertApiRoutes(ctx: ServerContext, messaging: AlertMessaging): FastifyPluginAsyncTypebox {
   return async (app) => {
     const idempotency = createIdempotency(ctx);
-    const writer = createAlertWriter(ctx);
     app.post(
       '/v1/alerts',
       {
@@ -28,8 +27,8 @@ export function alertApiRoutes(ctx: ServerContext, messaging: AlertMessaging): F
           response: { 201: AlertApiResult },
         },
       },
-      idempotentCreate(idempotency, '/v1/alerts', ({ businessId, body, fingerprint }: IdempotentCreate<AlertApiBody>) =>
-        sendAlert(ctx, { messaging, writer }, { businessId, body, sourceKey: fingerprint }),
+      idempotentCreate(idempotency, '/v1/alerts', ({ businessId, body, fingerprint, reservedAt }: IdempotentCreate<AlertApiBody>) =>
+        sendAlert(ctx, messaging, { businessId, body, sourceKey: fingerprint, reservedAt }),
       ),
     );
   };

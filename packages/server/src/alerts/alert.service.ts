@@ -1,7 +1,7 @@
-import { maxAlertLifetimeMs, type AlertApiBody, type AlertApiResult, type AlertContent, type AlertSummary, type AlertAnswer } from '@parley/protocol';
+import { hash } from 'node:crypto';
+import { maxAlertLifetimeMs, uuidV7, type AlertApiBody, type AlertApiResult, type AlertContent, type AlertSummary, type AlertAnswer } from '@parley/protocol';
 import type { ServerContext } from '../context';
 import type { Messaging } from '../messaging';
-import { createBatcher } from '../platform/batcher';
 import { AppError } from '../platform/errors';
 import { notifyPerson } from '../push';
 import { alertSealerFor, openAlerts, type OpenAlertRow } from './alert.body';
@@ -11,25 +11,14 @@ import type { AlertRow } from './alert.repository';
 /** What alerts need of messaging: append a system message, open the person's conversation. */
 export type AlertMessaging = Pick<Messaging, 'append' | 'open'>;
 
-/** Stores new alerts (card in plain JSON; answers it so), those of requests arriving together in one transaction (one fsync on SQLite). */
-export interface AlertWriter {
-  add(row: AlertRow): Promise<OpenAlertRow>;
-}
-
 /**
- * The batch's person keys are loaded before its transaction (none read when cached) and each
- * card is sealed synchronously, so a burst costs one AES-GCM per alert on top of the insert.
+ * An alert's id, made from the request that sent it: a UUIDv7 whose time is the request's
+ * reservation and whose rest is a hash of the business and the request's key. A request that runs
+ * again (another node taking over its Idempotency-Key after a crash) makes the same id, so the
+ * same card clientId, and the card's message dedupes it: one alert, one card, with no read first.
  */
-export function createAlertWriter(ctx: ServerContext): AlertWriter {
-  return createBatcher(async (rows: AlertRow[]) => {
-    const seal = await alertSealerFor(ctx, rows.map((row) => row.person_id));
-    const sealed = rows.map(seal);
-    const stored = await alerts.insertAlertsIfAbsent(ctx.db, ctx.dialect, sealed);
-    // Our own rows come back as we sealed them: give back their plain card without opening it;
-    // only an earlier alert of the same request (a retry) is opened.
-    const plain = new Map(sealed.map((row, index) => [row.body, rows[index]!.body]));
-    return openAlerts(ctx, stored.map((row) => ({ ...row, body: plain.get(row.body) ?? row.body })));
-  });
+export function alertIdOf(input: { businessId: string; sourceKey: string; reservedAt: number }): string {
+  return uuidV7(input.reservedAt, hash('sha256', `${input.businessId}\0${input.sourceKey}`, 'buffer'));
 }
 
 /** The card as `alerts.body` holds it once opened (alert.body.ts: sealed at rest). */
@@ -61,18 +50,18 @@ function checkBody(ctx: ServerContext, body: AlertApiBody): void {
 }
 
 /**
- * The Alert API: check the person switched this kind of alert on for this bank, store the
- * alert, and append its card to the bank's conversation (opening it if the person linked but
- * never wrote). Resolves once both are committed, so an accepted alert survives a crash; the
- * card reaches open sockets live and reconnecting ones through resume. `sourceKey` names the
- * request: a retry of it finds the same alert and the same card.
+ * The Alert API: check the person switched this kind of alert on for this bank, then store the
+ * alert and append its card to the bank's conversation (opening it if the person linked but
+ * never wrote) in one transaction, the group commit's (messaging `alongside`): there is never an
+ * alert without its card. Resolves once committed, so an accepted alert survives a crash; the
+ * card reaches open sockets live and reconnecting ones through resume. `sourceKey` and
+ * `reservedAt` name the request: a retry of it makes the same alert id, and finds its card.
  */
 export async function sendAlert(
   ctx: ServerContext,
-  deps: { messaging: AlertMessaging; writer: AlertWriter },
-  input: { businessId: string; body: AlertApiBody; sourceKey: string },
+  messaging: AlertMessaging,
+  input: { businessId: string; body: AlertApiBody; sourceKey: string; reservedAt: number },
 ): Promise<AlertApiResult> {
-  const { messaging, writer } = deps;
   const { body, businessId } = input;
   checkBody(ctx, body);
   const recipient = await alerts.findRecipient(ctx.db, { businessId, bsid: body.recipient.bsid, kind: body.kind });
@@ -82,10 +71,10 @@ export async function sendAlert(
   }
   const conversationId = recipient.conversation_id ?? (await messaging.open({ personId: recipient.person_id, businessId })).conversation.id;
   const card: AlertCard = { headline: body.headline, facts: body.facts, actions: body.actions };
-  const row = await writer.add({
+  const row: AlertRow = {
     // Time-ordered: the alerts' primary key and the card's clientId (alert_<id>) in the messages'
-    // resend index take a batch's new rows in one place.
-    id: ctx.random.timeOrderedUuid(),
+    // resend index take new rows in one place.
+    id: alertIdOf(input),
     business_id: businessId,
     person_id: recipient.person_id,
     bsid: body.recipient.bsid,
@@ -98,12 +87,18 @@ export async function sendAlert(
     answer_action_id: null,
     answered_at: null,
     answer_stepped_up: null,
+  };
+  // Sealed before the transaction (the person's key is cached), stored inside it.
+  const sealed = (await alertSealerFor(ctx, [row.person_id]))(row);
+  const message = await messaging.append({
+    conversationId,
+    sender: 'system',
+    content: alertContentOf(row),
+    clientId: cardClientId(row.id),
+    alongside: (trx) => alerts.insertAlert(trx, ctx.dialect, sealed),
   });
-  // The push row does not wait for the group commit: both only need the stored alert.
-  const [message] = await Promise.all([
-    messaging.append({ conversationId, sender: 'system', content: alertContentOf(row), clientId: cardClientId(row.id) }),
-    pushAlert(ctx, row, recipient.business_name),
-  ]);
+  // After the commit, so no device is woken for an alert that was not stored.
+  await pushAlert(ctx, row, recipient.business_name);
   return { alertId: row.id, conversationId, seq: message.seq };
 }
 

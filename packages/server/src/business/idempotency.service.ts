@@ -29,6 +29,8 @@ export interface IdempotentRequest {
  */
 export interface Reservation {
   readonly fingerprint: string;
+  /** When the key was first reserved (ms): also the same for whoever takes it over. */
+  readonly reservedAt: number;
 }
 
 type Claim =
@@ -208,7 +210,7 @@ export function createIdempotency(ctx: IdempotencyContext, options: { maxWaitMs?
     try {
       let answer: A;
       try {
-        answer = await work({ fingerprint: fingerprintOf(ref, claimed.createdAt) });
+        answer = await work({ fingerprint: fingerprintOf(ref, claimed.createdAt), reservedAt: claimed.createdAt });
       } catch (error) {
         // Nothing was made: give the key back. If this fails too, the lease runs out and a retry takes the key over.
         await keys.releaseKey(ctx.db, { ...ref, leaseToken: claimed.leaseToken }).catch(() => undefined);

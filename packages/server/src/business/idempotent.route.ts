@@ -9,6 +9,8 @@ export interface IdempotentCreate<Body> {
   readonly body: Body;
   /** Stays the same when a retry takes over a request that died half way: name what `work` makes by it. */
   readonly fingerprint: string;
+  /** When the key was first reserved: stays the same with the fingerprint (a time for ids made from it). */
+  readonly reservedAt: number;
 }
 
 /**
@@ -25,9 +27,9 @@ export function idempotentCreate<Body, Result>(idempotency: Idempotency, path: s
     const { businessId } = businessOf(request);
     const body = request.body as Body;
     const key = request.headers[idempotencyHeaders.key] as string;
-    const { answer, replayed } = await idempotency.run({ businessId, key, method: 'POST', path, body }, async ({ fingerprint }) => ({
+    const { answer, replayed } = await idempotency.run({ businessId, key, method: 'POST', path, body }, async ({ fingerprint, reservedAt }) => ({
       status: 201 as const,
-      body: await work({ businessId, body, fingerprint }),
+      body: await work({ businessId, body, fingerprint, reservedAt }),
     }));
     if (replayed) void reply.header(idempotencyHeaders.replayed, 'true');
     // Sent here, at once (the body is JSON): the handler's own resolution carries nothing.

@@ -2,6 +2,7 @@
 import type { Conversation, Message, MessageContent, ServerFrame } from '@parley/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../context';
+import type { Db } from '../database';
 import { AppError } from '../platform/errors';
 import { createBusinessSide, type BusinessSide } from './business-side.service';
 import { ConversationOwners } from './conversation.owners';
@@ -25,6 +26,13 @@ export interface AppendMessageInput {
   readonly clientId?: string;
   /** A human agent wrote it (agent console): the name the person sees. */
   readonly agent?: { readonly displayName: string };
+  /**
+   * Rows that belong with this message, written in the transaction that stores it and only if
+   * it is new (not a repeat of its clientId): the message and what it stands for are committed
+   * together or not at all. It must not fail on a row that is already there (the batch's other
+   * messages share the transaction) and may run again if PostgreSQL retries the transaction.
+   */
+  readonly alongside?: (trx: Db) => Promise<void>;
 }
 
 export interface Messaging {

@@ -1,4 +1,5 @@
 import type { Message, MessageContent, SenderKind } from '@parley/protocol';
+import type { Db } from '../database';
 import type { AppError } from '../platform/errors';
 import type { BodySealer } from './message.body';
 import type { ReservedSeqs, StoredMessageRow } from './message.repository';
@@ -24,6 +25,8 @@ export interface SendRequest {
   readonly origin?: string;
   /** A business message written by a human agent (agent console): the name the person sees. */
   readonly agent?: { readonly displayName: string };
+  /** Writes that belong with this message (AppendMessageInput.alongside): run in its transaction, only if the message is new. */
+  readonly alongside?: (trx: Db) => Promise<void>;
   /** Called once, after the transaction committed (or failed). */
   readonly done: (result: SendResult) => void;
 }

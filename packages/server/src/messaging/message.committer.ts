@@ -176,6 +176,10 @@ export class GroupCommitter {
     const reserved: Map<string, ReservedSeqs> = flatCounts.length > 0 ? await reserveSeqs(trx, dialect, { counts: flatCounts, at: sentAt }) : new Map();
     const params = assignSeqs({ batch, outcomes, counts, reserved, sentAt, sealer: tick.sealer });
     if (params.length > 0) await insertMessages(trx, dialect, params);
+    for (let i = 0; i < batch.length; i++) {
+      const alongside = batch[i]!.alongside;
+      if (alongside && outcomes[i]!.kind === 'new') await alongside(trx);
+    }
     const byAgents = agentNamesOf(batch, outcomes);
     if (byAgents.length > 0) await setAgentNames(trx, byAgents);
     const events = personMessageEvents({ batch, outcomes, reserved, bsids, sentAt });
