@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Dialect } from '../src/platform/db/database';
 import { fixedQuery } from '../src/platform/db/fixed-query';
 import { runStatement } from '../src/platform/db/values-list';
+import { inTransaction } from '../src/platform/db/run-now';
 import { migrations } from '../src/platform/db/migrations';
 import { dialects, freshStore } from './context';
 
@@ -123,6 +124,39 @@ describe.each(dialects)('statements beside a transaction on %s', (dialect) => {
       expect(await fixed(db as unknown as Kysely<{ people: { id: string; display_name: string } }>, 'outside')).toEqual([{ display_name: 'outside' }]);
       await insertPerson('idle');
       expect(Number((await runStatement<{ n: number }>(db, "select count(*) as n from people where id = 'idle'", []))[0]?.n)).toBe(1);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe.each(dialects)('statements inside a transaction on %s', (dialect) => {
+  it("a transaction's own statements are part of it: they see each other, roll back with it and commit with it, while one from outside waits", async () => {
+    const where = await store(dialect);
+    const database = await openDatabase<unknown>({ dataDir: where.dataDir, databaseUrl: where.databaseUrl, sqliteSync: 'normal' });
+    const db = database.db as Kysely<unknown>;
+    const values = dialect === 'postgres' ? '$1, $2, $3' : '?, ?, ?';
+    const insertPerson = (on: Kysely<unknown>, id: string) => runStatement(on, `insert into people (id, display_name, created_at) values (${values})`, [id, id, 1]);
+    type People = { people: { id: string; display_name: string } };
+    const nameOf = fixedQuery((kysely: Kysely<People>, id: string) => kysely.selectFrom('people').select('display_name').where('id', '=', id));
+    const ids = async () => (await runStatement<{ id: string }>(db, "select id from people where id in ('mine', 'outside', 'kept') order by id", [])).map((row) => row.id);
+    try {
+      let outside: Promise<unknown> | undefined;
+      const aborted = inTransaction(db, async (trx) => {
+        await insertPerson(trx, 'mine');
+        expect(await nameOf(trx as unknown as Kysely<People>, 'mine')).toEqual([{ display_name: 'mine' }]);
+        outside = insertPerson(db, 'outside');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // On SQLite's one connection the outside statement waits for this transaction to end (on
+        // PostgreSQL it commits on a connection of its own).
+        if (dialect === 'sqlite') expect(await nameOf(trx as unknown as Kysely<People>, 'outside')).toEqual([]);
+        throw new Error('roll back');
+      });
+      await expect(aborted).rejects.toThrow('roll back');
+      await outside;
+      expect(await ids()).toEqual(['outside']);
+      await inTransaction(db, (trx) => insertPerson(trx, 'kept'));
+      expect(await ids()).toEqual(['kept', 'outside']);
     } finally {
       await database.close();
     }

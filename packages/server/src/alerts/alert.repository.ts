@@ -16,9 +16,8 @@ export interface AlertRecipientRow {
   enabled: boolean;
 }
 
-export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
-}
+/** Run `work` in a transaction of its own (on SQLite, its hand-written statements run at once: platform/db/run-now.ts). */
+export { inTransaction } from '../platform/db/run-now';
 
 /**
  * One query: the person this business's BSID names (undefined when the BSID is not this

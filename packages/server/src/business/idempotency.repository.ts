@@ -4,9 +4,8 @@ import type { Dialect } from '../platform/db/database';
 import { fixedQuery } from '../platform/db/fixed-query';
 import { cachedStatement, forEachChunk, runStatement, valuesList } from '../platform/db/values-list';
 
-export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
-}
+/** Run `work` in a transaction of its own (on SQLite, its hand-written statements run at once: platform/db/run-now.ts). */
+export { inTransaction } from '../platform/db/run-now';
 
 export interface KeyRef {
   readonly businessId: string;

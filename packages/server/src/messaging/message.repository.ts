@@ -10,9 +10,8 @@ import type { MessageRow, ThreadOwner } from './messaging.table';
  * PostgreSQL alike.
  */
 
-export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
-}
+/** Run `work` in a transaction of its own (on SQLite, its hand-written statements run at once: platform/db/run-now.ts). */
+export { inTransaction } from '../platform/db/run-now';
 
 export interface ConversationOwnerRow {
   id: string;

@@ -37,7 +37,5 @@ export async function insertOutbox(
   }
 }
 
-/** Run `work` in a transaction of its own. */
-export async function inTransaction<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
-}
+/** Run `work` in a transaction of its own (on SQLite, its hand-written statements run at once: platform/db/run-now.ts). */
+export { inTransaction } from '../platform/db/run-now';

@@ -63,13 +63,13 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync'], checkpo
   const statements = withStatementCache(sqlite);
   const dialect = new HeldSqliteDialect({ database: statements });
   const db = new Kysely<Tables>({ dialect });
-  registerRunNow(db, (text, params) => {
-    if (dialect.held > 0) return undefined;
+  const run = (text: string, params: readonly unknown[]): unknown[] => {
     const statement = statements.prepare(text);
     if (statement.reader) return statement.all(params as unknown[]) as unknown[];
     statement.run(params as unknown[]);
     return [];
-  });
+  };
+  registerRunNow(db, { idle: (text, params) => (dialect.held > 0 ? undefined : run(text, params)), held: run });
   let finishing = false;
   // The worker copied all but what was committed during its last pass; copy that here, through
   // Kysely so it waits for an open transaction, and the next commit starts the WAL over.

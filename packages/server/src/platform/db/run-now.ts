@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+
 /**
  * A statement run at once on SQLite's one connection, skipping Kysely's queue for it, when
  * nothing holds the connection. Kysely hands the connection out one query or transaction at a
@@ -8,19 +10,48 @@
  * land inside someone's open transaction. When the connection is held (a transaction is open, or
  * a query is on its way) the caller takes Kysely's path and waits its turn as before.
  *
- * Only the database's own Kysely instance is registered: a transaction's instance is not, so a
- * statement inside a transaction always runs on that transaction's connection through Kysely.
+ * A transaction opened with `inTransaction` below is the other case: while its work runs, the
+ * connection is its own (Kysely lent it to the transaction, between BEGIN and COMMIT), so a
+ * statement on the transaction's instance runs at once on that connection, past Kysely's
+ * per-statement queue. Its instance is known here only until its work has settled.
  */
 type Runner = (text: string, params: readonly unknown[]) => unknown[] | undefined;
 
-const runners = new WeakMap<object, Runner>();
+interface Runners {
+  /** A statement on the database's own instance: undefined while something holds the connection. */
+  readonly idle: Runner;
+  /** A statement of the transaction that holds the connection. */
+  readonly held: Runner;
+}
+
+const runners = new WeakMap<object, Runners>();
+const transactions = new WeakMap<object, Runner>();
 
 /** Called by openDatabase for an SQLite database's Kysely instance. */
-export function registerRunNow(db: object, runner: Runner): void {
-  runners.set(db, runner);
+export function registerRunNow(db: object, forDb: Runners): void {
+  runners.set(db, forDb);
 }
 
 /** The statement's rows (none for a statement that returns none), or undefined: run it through Kysely. */
 export function runNow<Row>(db: object, text: string, params: readonly unknown[]): Row[] | undefined {
-  return runners.get(db)?.(text, params) as Row[] | undefined;
+  return ((transactions.get(db) ?? runners.get(db)?.idle)?.(text, params)) as Row[] | undefined;
+}
+
+/**
+ * Run `work` in a transaction of its own (every repository's `inTransaction`). On SQLite its
+ * `fixedQuery` and `runStatement` statements run at once on the held connection (see above); other
+ * queries on `trx` go through Kysely as usual. On PostgreSQL this is Kysely's transaction.
+ */
+export async function inTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  const forDb = runners.get(db);
+  if (!forDb) return db.transaction().execute(work);
+  return db.transaction().execute(async (trx) => {
+    transactions.set(trx, forDb.held);
+    try {
+      return await work(trx);
+    } finally {
+      // Anything still issued on `trx` after its work (a bug) goes through Kysely as before.
+      transactions.delete(trx);
+    }
+  });
 }
