@@ -155,8 +155,18 @@ describe.each(dialects)('statements inside a transaction on %s', (dialect) => {
       await expect(aborted).rejects.toThrow('roll back');
       await outside;
       expect(await ids()).toEqual(['outside']);
-      await inTransaction(db, (trx) => insertPerson(trx, 'kept'));
+      let ended: Kysely<unknown> | undefined;
+      await inTransaction(db, async (trx) => {
+        ended = trx;
+        await insertPerson(trx, 'kept');
+      });
       expect(await ids()).toEqual(['kept', 'outside']);
+      if (dialect === 'sqlite' && ended) {
+        // A query issued on a transaction after it ended must not land in whatever holds the connection next.
+        await expect(sql`delete from people`.execute(ended)).rejects.toThrow('A query on a transaction that has ended.');
+        await expect(insertPerson(ended, 'late')).rejects.toThrow('A query on a transaction that has ended.');
+        expect(await ids()).toEqual(['kept', 'outside']);
+      }
     } finally {
       await database.close();
     }

@@ -11,17 +11,21 @@ import type { Kysely } from 'kysely';
  * a query is on its way) the caller takes Kysely's path and waits its turn as before.
  *
  * A transaction opened with `inTransaction` below is the other case: while its work runs, the
- * connection is its own (Kysely lent it to the transaction, between BEGIN and COMMIT), so a
- * statement on the transaction's instance runs at once on that connection, past Kysely's
- * per-statement queue. Its instance is known here only until its work has settled.
+ * connection is its own (it took Kysely's lock on the connection, and BEGIN ran), so a statement
+ * on the transaction's instance runs at once on that connection, past Kysely's per-statement
+ * queue. Its instance is known here only until its work has settled.
  */
 type Runner = (text: string, params: readonly unknown[]) => unknown[] | undefined;
+
+/** Runs `work` in a transaction, giving it the instance bound to the connection the transaction holds. */
+export type Transact = <T>(work: (trx: object) => Promise<T>) => Promise<T>;
 
 interface Runners {
   /** A statement on the database's own instance: undefined while something holds the connection. */
   readonly idle: Runner;
   /** A statement of the transaction that holds the connection. */
   readonly held: Runner;
+  readonly transact: Transact;
 }
 
 const runners = new WeakMap<object, Runners>();
@@ -45,12 +49,13 @@ export function runNow<Row>(db: object, text: string, params: readonly unknown[]
 export async function inTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
   const forDb = runners.get(db);
   if (!forDb) return db.transaction().execute(work);
-  return db.transaction().execute(async (trx) => {
+  return forDb.transact(async (held) => {
+    const trx = held as unknown as Kysely<DB>;
     transactions.set(trx, forDb.held);
     try {
       return await work(trx);
     } finally {
-      // Anything still issued on `trx` after its work (a bug) goes through Kysely as before.
+      // Anything still issued on `trx` after its work (a bug) is refused (database.ts, HolderSqliteDialect).
       transactions.delete(trx);
     }
   });
