@@ -98,7 +98,7 @@ export async function sendAlert(
     alongside: (trx) => alerts.insertAlert(trx, ctx.dialect, sealed),
   });
   // After the commit, so no device is woken for an alert that was not stored.
-  await pushAlert(ctx, row, recipient.business_name);
+  await pushAlert(ctx, row, recipient.business_name, card.headline);
   return { alertId: row.id, conversationId, seq: message.seq };
 }
 
@@ -106,8 +106,7 @@ export async function sendAlert(
  * Owe the person's devices a Web Push of the alert, sent only if no socket of theirs is open
  * (push/). One per device per alert id, however often this runs (a retried request, mending).
  */
-export async function pushAlert(ctx: ServerContext, row: AlertRow, businessName: string): Promise<void> {
-  const { headline } = cardOf(row);
+export async function pushAlert(ctx: ServerContext, row: AlertRow, businessName: string, headline = cardOf(row).headline): Promise<void> {
   await notifyPerson(ctx, { personId: row.person_id, dedupeId: row.id, title: businessName, body: headline, url: `/app/c/${row.conversation_id}`, expiresAt: row.expires_at });
 }
 
