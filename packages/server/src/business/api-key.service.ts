@@ -22,8 +22,12 @@ function hashKey(key: string): string {
 }
 
 function parseScopes(stored: string): ApiKeyScope[] {
-  return apiKeyScopes.filter((scope) => stored.split(' ').includes(scope));
+  const granted = stored.split(' ');
+  return apiKeyScopes.filter((scope) => granted.includes(scope));
 }
+
+/** What an unknown prefix is compared with, so it costs what a known one does. */
+const noKeyHash = hashKey('');
 
 function toApiKey(row: ApiKeyRow): ApiKey {
   return {
@@ -91,8 +95,8 @@ export async function authenticateApiKey(ctx: BusinessContext, presented: string
   const prefix = keyPattern.exec(presented)?.[1];
   if (!prefix) throw unauthenticated();
   const row = await apiKeys.findApiKeyByPrefix(ctx.db, prefix);
-  const expected = Buffer.from(row?.key_hash ?? hashKey(''), 'hex');
-  const matches = timingSafeEqual(Buffer.from(hashKey(presented), 'hex'), expected);
+  const expected = Buffer.from(row?.key_hash ?? noKeyHash, 'hex');
+  const matches = timingSafeEqual(hash('sha256', presented, 'buffer'), expected);
   if (!row || !matches || row.revoked_at !== null) throw unauthenticated();
   const now = ctx.clock.now();
   if (row.last_used_at === null || row.last_used_at <= now - lastUsedEvery) {
