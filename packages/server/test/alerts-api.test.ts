@@ -192,32 +192,39 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
     }
   });
 
-  it('stores an alert once per request: the same request run again (a takeover after a crash), even twice at once, finds its alert and its one card', async () => {
+  /**
+   * A customer who switched card alerts on, an Alert API request for them as `sendAlert` gets it
+   * from the route (its key reserved now), and a second server context to send it through.
+   */
+  async function withAlertRequest(run: (input: { who: Awaited<ReturnType<typeof customer>>; side: Awaited<ReturnType<typeof openSideContext>>; request: Parameters<typeof sendAlert>[2] }) => Promise<void>) {
     const who = await customer();
     await switchAlerts(t.app, who.person, bank.id, { card_transaction_review: true });
     const side = await openSideContext(t, clock);
     try {
-      const request = { businessId: bank.id, body: alertBody(who.bsid, {}, clock.now()), sourceKey: `takeover-${randomUUID()}`, reservedAt: clock.now() };
-      const first = await sendAlert(side.ctx, t.app.messaging, request);
-      const [again, andAgain] = await Promise.all([sendAlert(side.ctx, t.app.messaging, request), sendAlert(side.ctx, t.app.messaging, request)]);
-      expect([again, andAgain]).toEqual([first, first]);
-      const rows = await store.db.selectFrom('alerts').select('id').where('source_key', '=', request.sourceKey).execute();
-      expect(rows.map((row) => row.id)).toEqual([first.alertId]);
-      expect((await alertCards(who.person, who.conversationId)).map((card) => (card.content.contentType === 'alert' ? card.content.alertId : ''))).toEqual([first.alertId]);
-      // Another request (another key) is another alert.
-      const other = await sendAlert(side.ctx, t.app.messaging, { ...request, sourceKey: `takeover-${randomUUID()}` });
-      expect(other.alertId).not.toBe(first.alertId);
+      await run({ who, side, request: { businessId: bank.id, body: alertBody(who.bsid, {}, clock.now()), sourceKey: `request-${randomUUID()}`, reservedAt: clock.now() } });
     } finally {
       await side.close();
     }
+  }
+  const storedAlertIds = async (sourceKey: string) => (await store.db.selectFrom('alerts').select('id').where('source_key', '=', sourceKey).execute()).map((row) => row.id);
+  const cardAlertIds = async (who: { person: TestPerson; conversationId: string }) =>
+    (await alertCards(who.person, who.conversationId)).map((card) => (card.content.contentType === 'alert' ? card.content.alertId : ''));
+
+  it('stores an alert once per request: the same request run again (a takeover after a crash), even twice at once, finds its alert and its one card', async () => {
+    await withAlertRequest(async ({ who, side, request }) => {
+      const first = await sendAlert(side.ctx, t.app.messaging, request);
+      const [again, andAgain] = await Promise.all([sendAlert(side.ctx, t.app.messaging, request), sendAlert(side.ctx, t.app.messaging, request)]);
+      expect([again, andAgain]).toEqual([first, first]);
+      expect(await storedAlertIds(request.sourceKey)).toEqual([first.alertId]);
+      expect(await cardAlertIds(who)).toEqual([first.alertId]);
+      // Another request (another key) is another alert.
+      const other = await sendAlert(side.ctx, t.app.messaging, { ...request, sourceKey: `request-${randomUUID()}` });
+      expect(other.alertId).not.toBe(first.alertId);
+    });
   });
 
   it('stores an alert and its card together: when the card cannot be stored, neither is', async () => {
-    const who = await customer();
-    await switchAlerts(t.app, who.person, bank.id, { card_transaction_review: true });
-    const side = await openSideContext(t, clock);
-    try {
-      const request = { businessId: bank.id, body: alertBody(who.bsid, {}, clock.now()), sourceKey: `atomic-${randomUUID()}`, reservedAt: clock.now() };
+    await withAlertRequest(async ({ who, side, request }) => {
       // A messaging whose transaction fails after the alert's row went in: the row must roll back with it.
       const failing = {
         ...t.app.messaging,
@@ -231,11 +238,9 @@ describe.each(dialects)('Alert API on %s', (dialect) => {
           }),
       };
       await expect(sendAlert(side.ctx, failing, request)).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
-      expect(await store.db.selectFrom('alerts').select('id').where('source_key', '=', request.sourceKey).execute()).toEqual([]);
-      expect(await alertCards(who.person, who.conversationId)).toEqual([]);
-    } finally {
-      await side.close();
-    }
+      expect(await storedAlertIds(request.sourceKey)).toEqual([]);
+      expect(await cardAlertIds(who)).toEqual([]);
+    });
   });
 
   it("erases the person's alerts and switches with their account", async () => {

@@ -71,7 +71,7 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync'], checkpo
   };
   // One instance for every transaction's work, bound to the connection the open transaction
   // holds: Kysely's own transaction() builds a Transaction, an executor and a connection provider
-  // for each (about 2 KB and 10 µs), and the group commit and the Idempotency-Key writes open
+  // for each (about 2 KB and 5 µs), and the group commit and the Idempotency-Key writes open
   // several a millisecond.
   let holder: DatabaseConnection | undefined;
   const trx = new Kysely<Tables>({ dialect: new HolderSqliteDialect({ database: statements }, () => holder) });
