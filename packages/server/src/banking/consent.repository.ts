@@ -1,4 +1,5 @@
 import type { Db } from '../database';
+import { fixedQuery } from '../platform/db/fixed-query';
 import type { BankDataCacheRow, BankTokenRow, ConsentRow, ConsentStatus, InstitutionRow } from './banking.table';
 
 export type ConsentWithInstitution = ConsentRow & { institution_name: string };
@@ -20,9 +21,21 @@ export async function listConsentsOfPerson(db: Db, personId: string): Promise<Co
   return withInstitution(db).where('consents.person_id', '=', personId).orderBy('consents.created_at', 'desc').orderBy('consents.id').execute();
 }
 
+// Every balance or transaction read of one account runs these: compiled once (platform/db/fixed-query.ts).
+const consentOfPerson = fixedQuery((db: Db, personId: string, consentId: string) => withInstitution(db).where('consents.person_id', '=', personId).where('consents.id', '=', consentId));
+const tokensOf = fixedQuery((db: Db, consentId: string) => db.selectFrom('bank_tokens').selectAll().where('consent_id', '=', consentId));
+const liveCached = fixedQuery((db: Db, id: string, now: number) => db.selectFrom('bank_data_cache').selectAll().where('id', '=', id).where('expires_at', '>', now));
+const touch = fixedQuery((db: Db, consentId: string, at: number) => db.updateTable('consents').set({ last_access_at: at }).where('id', '=', consentId));
+const upsertCached = fixedQuery((db: Db, id: string, consentId: string, bodySealed: string, fetchedAt: number, expiresAt: number) =>
+  db
+    .insertInto('bank_data_cache')
+    .values({ id, consent_id: consentId, body_sealed: bodySealed, fetched_at: fetchedAt, expires_at: expiresAt })
+    .onConflict((conflict) => conflict.column('id').doUpdateSet({ consent_id: consentId, body_sealed: bodySealed, fetched_at: fetchedAt, expires_at: expiresAt })),
+);
+
 /** The person's consent with this id; another person's is not found. */
 export async function findConsentOfPerson(db: Db, personId: string, consentId: string): Promise<ConsentWithInstitution | undefined> {
-  return withInstitution(db).where('consents.person_id', '=', personId).where('consents.id', '=', consentId).executeTakeFirst();
+  return (await consentOfPerson(db, personId, consentId))[0];
 }
 
 export async function findConsentByBankId(db: Db, institutionId: string, bankConsentId: string): Promise<ConsentRow | undefined> {
@@ -70,11 +83,11 @@ export async function markReminded(db: Db, consentId: string, at: number): Promi
 }
 
 export async function touchConsent(db: Db, consentId: string, at: number): Promise<void> {
-  await db.updateTable('consents').set({ last_access_at: at }).where('id', '=', consentId).execute();
+  await touch(db, consentId, at);
 }
 
 export async function findTokens(db: Db, consentId: string): Promise<BankTokenRow | undefined> {
-  return db.selectFrom('bank_tokens').selectAll().where('consent_id', '=', consentId).executeTakeFirst();
+  return (await tokensOf(db, consentId))[0];
 }
 
 /**
@@ -105,13 +118,12 @@ export async function replaceTokens(db: Db, row: BankTokenRow, previousVersion: 
 }
 
 export async function findCached(db: Db, id: string, now: number): Promise<BankDataCacheRow | undefined> {
-  return db.selectFrom('bank_data_cache').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst();
+  return (await liveCached(db, id, now))[0];
 }
 
 /** One statement, so two reads that fill the same entry at once both succeed (the later one wins). */
 export async function putCached(db: Db, row: BankDataCacheRow): Promise<void> {
-  const { id: _id, ...changes } = row;
-  await db.insertInto('bank_data_cache').values(row).onConflict((conflict) => conflict.column('id').doUpdateSet(changes)).execute();
+  await upsertCached(db, row.id, row.consent_id, row.body_sealed, row.fetched_at, row.expires_at);
 }
 
 export async function deleteExpiredCache(db: Db, now: number): Promise<number> {

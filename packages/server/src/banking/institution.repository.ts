@@ -1,5 +1,6 @@
 import type { Db } from '../database';
 import type { InstitutionRow } from './banking.table';
+import { fixedQuery } from '../platform/db/fixed-query';
 
 export async function insertInstitution(db: Db, row: InstitutionRow): Promise<void> {
   await db.insertInto('institutions').values(row).execute();
@@ -11,8 +12,11 @@ export async function updateInstitution(db: Db, row: InstitutionRow): Promise<vo
   await db.updateTable('institutions').set(changes).where('id', '=', row.id).execute();
 }
 
+// Every read through the gate looks its bank up: compiled once (platform/db/fixed-query.ts).
+const institutionById = fixedQuery((db: Db, id: string) => db.selectFrom('institutions').selectAll().where('id', '=', id));
+
 export async function findInstitution(db: Db, id: string): Promise<InstitutionRow | undefined> {
-  return db.selectFrom('institutions').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await institutionById(db, id))[0];
 }
 
 export async function findInstitutionByIssuer(db: Db, issuer: string): Promise<InstitutionRow | undefined> {

@@ -1,5 +1,42 @@
 import type { Db } from '../database';
+import { fixedQuery } from '../platform/db/fixed-query';
+import { inTransaction } from '../platform/db/run-now';
 import type { AccessLogHeadRow, AccessLogRow } from './privacy.table';
+
+
+// Every read through the gate appends here: compiled once (platform/db/fixed-query.ts).
+const makeHead = fixedQuery((trx: Db, personId: string, genesis: string) =>
+  trx.insertInto('access_log_heads').values({ person_id: personId, seq: 0, hash: genesis, seal: null }).onConflict((oc) => oc.column('person_id').doNothing()),
+);
+const headOf = fixedQuery((trx: Db, personId: string) => trx.selectFrom('access_log_heads').selectAll().where('person_id', '=', personId));
+const lockedHeadOf = fixedQuery((trx: Db, personId: string) => trx.selectFrom('access_log_heads').selectAll().where('person_id', '=', personId).forUpdate());
+const insertEntry = fixedQuery(
+  (
+    trx: Db,
+    ...[id, personId, seq, at, actor, institutionId, institutionName, accountId, category, purpose, outcome, reason, prevHash, hash]: [
+      string, string, number, number, string, string, string, string | null, string, string, string, string | null, string, string,
+    ]
+  ) =>
+    trx.insertInto('access_log').values({
+      id,
+      person_id: personId,
+      seq,
+      at,
+      actor,
+      institution_id: institutionId,
+      institution_name: institutionName,
+      account_id: accountId,
+      category,
+      purpose,
+      outcome: outcome as AccessLogRow['outcome'],
+      reason,
+      prev_hash: prevHash,
+      hash,
+    }),
+);
+const moveHead = fixedQuery((trx: Db, personId: string, seq: number, hash: string, seal: string) =>
+  trx.updateTable('access_log_heads').set({ seq, hash, seal }).where('person_id', '=', personId),
+);
 
 /**
  * The person's chain head, locked for the rest of the transaction: on PostgreSQL a row lock
@@ -7,14 +44,10 @@ import type { AccessLogHeadRow, AccessLogRow } from './privacy.table';
  * writer anyway. The head row is made on the first append.
  */
 async function lockHead(trx: Db, input: { personId: string; genesis: string; dialect: 'sqlite' | 'postgres' }): Promise<AccessLogHeadRow> {
-  await trx
-    .insertInto('access_log_heads')
-    .values({ person_id: input.personId, seq: 0, hash: input.genesis, seal: null })
-    .onConflict((oc) => oc.column('person_id').doNothing())
-    .execute();
-  let query = trx.selectFrom('access_log_heads').selectAll().where('person_id', '=', input.personId);
-  if (input.dialect === 'postgres') query = query.forUpdate();
-  return query.executeTakeFirstOrThrow();
+  await makeHead(trx, input.personId, input.genesis);
+  const [head] = await (input.dialect === 'postgres' ? lockedHeadOf : headOf)(trx, input.personId);
+  if (!head) throw new Error(`The access log head of ${input.personId} is missing inside its own transaction.`);
+  return head;
 }
 
 /**
@@ -26,11 +59,11 @@ export async function appendChained(
   input: { personId: string; genesis: string; dialect: 'sqlite' | 'postgres' },
   build: (head: AccessLogHeadRow) => { row: AccessLogRow; seal: string },
 ): Promise<AccessLogRow> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const head = await lockHead(trx, input);
-    const { row, seal } = build(head);
-    await trx.insertInto('access_log').values(row).execute();
-    await trx.updateTable('access_log_heads').set({ seq: row.seq, hash: row.hash, seal }).where('person_id', '=', row.person_id).execute();
+    const { row, seal } = build({ ...head, seq: Number(head.seq) });
+    await insertEntry(trx, row.id, row.person_id, row.seq, row.at, row.actor, row.institution_id, row.institution_name, row.account_id, row.category, row.purpose, row.outcome, row.reason, row.prev_hash, row.hash);
+    await moveHead(trx, row.person_id, row.seq, row.hash, seal);
     return row;
   });
 }
