@@ -5,7 +5,7 @@ import type { OpenLoopResult } from '../open-loop';
 import type { SystemFigures } from '../peers.bench';
 import { cpuOf, p99Of, peerRows } from '../peers-rows';
 import { benchDir, median, ratio, read, resultsDir, tableSection, verdict, type TableRow } from './format';
-import { alertsSection, bankingSection, fanoutMeasured, fanoutSection, guardSection, type AlertsResults, type BankingResults, type FanoutResults, type GuardResults } from './sections';
+import { alertsSection, bankingSection, fanoutMeasured, fanoutSection, guardSection, limitsSection, type AlertsResults, type BankingResults, type FanoutResults, type GuardResults, type StorageResults } from './sections';
 import { barChart, lineChart, type Series } from './svg';
 
 // npm run bench:report — bench/RESULTS.md and its plots (bench/results/plots/*.svg) from the
@@ -159,7 +159,7 @@ export function writeReport(): string {
   if (storm) lines.push(...tableSection(`## Reconnect storm (\`npm run bench:storm\`, ${storm.date})`, storm.rows, 'ws relay'));
   const fanout = read<FanoutResults>('fanout');
   if (fanout) lines.push(...fanoutSection(fanout));
-  const storage = read<{ date: string; rows: TableRow[] }>('storage');
+  const storage = read<StorageResults & { rows: TableRow[] }>('storage');
   if (storage) lines.push(...tableSection(`## Storage limit (\`npm run bench:storage\`, ${storage.date})`, storage.rows, 'store'));
   const messaging = read<MessagingResults>('messaging');
   if (messaging) lines.push(...tableSection(`## Messaging path (\`npm run bench:messaging\`, ${messaging.date})`, messagingRows(messaging), 'ws relay'));
@@ -174,6 +174,7 @@ export function writeReport(): string {
   const known = new Set(['peers', 'ramp', 'storm', 'fanout', 'storage', 'messaging', 'business', 'alerts', 'banking', 'guard']);
   const others = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir).filter((f) => f.endsWith('.json') && !known.has(f.slice(0, -5))) : [];
   if (others.length) lines.push('## Other results', '', ...others.map((f) => `- \`bench/results/${f}\`: not summarised by this report yet.`), '');
+  lines.push(...limitsSection({ storage, ramp, fanout, banking, alerts }));
   lines.push('## Not measured yet', '', ...notMeasured({ fanout, ramp, guard }), '');
   const file = path.join(benchDir, 'RESULTS.md');
   fs.writeFileSync(file, lines.join('\n'));

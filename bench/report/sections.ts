@@ -14,13 +14,18 @@ interface Phase {
   serverCpuPercent: number;
   serverWaitPercent: number;
 }
+/** One measured second of a phase (results since 2026-11-23 07:50 UTC). */
+interface PhaseSecond {
+  second: number;
+  p99Ms: number;
+}
 export interface AlertsResults {
   date: string;
   machine: { loadAverageBefore: number[]; loadAverageAfter: number[] };
   plan: { people: number; rate: number };
   limitP99Ms: number;
-  alerts: Phase;
-  peer: Phase & { name: string };
+  alerts: Phase & { perSecond?: PhaseSecond[] };
+  peer: Phase & { name: string; perSecond?: PhaseSecond[] };
   ratios: { p99ToLimit: number; p99ToPeer: number };
   pass: boolean;
 }
@@ -41,6 +46,9 @@ export function alertsSection(a: AlertsResults): string[] {
   ];
   return tableSection(`## Alerts (\`npm run bench:alerts\`, ${a.date})`, rows, `${peer.name}`, [
     `Load average ${loadAverage(a.machine.loadAverageBefore)} before, ${loadAverage(a.machine.loadAverageAfter)} after. The peer is the Send API at the same rate, on the same server and sockets.`,
+    ...(alerts.perSecond && peer.perSecond
+      ? ['', `p99 of each measured second, ms — Alert API: ${alerts.perSecond.map((s) => s.p99Ms).join(', ')}; Send API: ${peer.perSecond.map((s) => s.p99Ms).join(', ')}.`]
+      : []),
   ]);
 }
 
@@ -202,3 +210,69 @@ export function fanoutSection(f: FanoutResults): string[] {
 
 /** Whether the fan-out results hold a Parley figure at all. */
 export const fanoutMeasured = (f: FanoutResults | null): boolean => f !== null && (f.rows.some(hasParleyFigure) || parleyFanoutRows(f).length > 0);
+
+export interface StorageResults {
+  date: string;
+  plan: { batch: number };
+  sqlite: { perSecond: number };
+  postgres: { perSecond: number } | null;
+}
+interface RampTargets {
+  date: string;
+  targets?: { parleyMaxRate?: number; parleyPostgresMaxRate?: number };
+}
+
+/**
+ * Issue 8: "where a limit is real, show the evidence". For each missed target that a limit of this
+ * machine can explain, the limit as these same results measured it, and whether it explains the
+ * miss or leaves the gap to Parley. Targets no limit here explains are named as Parley's own.
+ */
+export function limitsSection(r: { storage: StorageResults | null; ramp: RampTargets | null; fanout: FanoutResults | null; banking: BankingResults | null; alerts: AlertsResults | null }): string[] {
+  const lines: string[] = [];
+  const n = (value: number): string => value.toLocaleString('en');
+  if (r.storage && r.ramp) {
+    const stores: [string, number | undefined, number][] = [
+      ['SQLite', r.storage.sqlite.perSecond, r.ramp.targets?.parleyMaxRate ?? 25_000],
+      ['PostgreSQL', r.storage.postgres?.perSecond, r.ramp.targets?.parleyPostgresMaxRate ?? 15_000],
+    ];
+    for (const [store, limit, target] of stores) {
+      if (limit === undefined) continue;
+      lines.push(
+        limit < target
+          ? `- **Max persisted rate on ${store}** (target ≥ ${n(target)}/s): the store alone, inserting the same rows ${r.storage.plan.batch} to a transaction with no server in front (\`bench:storage\`, ${r.storage.date}), reached ${n(limit)}/s, under the target: on this machine the target asks more than the store gave with nothing in front of it.`
+          : `- **Max persisted rate on ${store}** (target ≥ ${n(target)}/s): the store alone reached ${n(limit)}/s (\`bench:storage\`, ${r.storage.date}), ${+(limit / target).toFixed(1)}× the target, so the store is not the limit: the gap is Parley's.`,
+      );
+    }
+  }
+  const relay = Object.entries(r.fanout?.peers ?? {}).find(([name]) => name.startsWith('ws relay'))?.[1];
+  if (r.fanout && relay?.rounds.length) {
+    const limitMs = r.fanout.targets?.allDeliveredMs ?? 100;
+    const ms = relay.rounds.map((round) => round.allDeliveredMs);
+    const span = `median ${median(ms)} ms (${Math.min(...ms)}–${Math.max(...ms)})`;
+    lines.push(
+      median(ms) >= limitMs
+        ? `- **Fan-out, all delivered < ${limitMs} ms**: in the same run the raw \`ws\` relay, sending one prepared buffer to the same ${n(r.fanout.plan?.receivers ?? 10_000)} sockets with no HTTP, storage or checks, took ${span}: this host's loopback and receivers do not allow the limit even for the relay.`
+        : `- **Fan-out, all delivered < ${limitMs} ms**: the raw \`ws\` relay made it in the same run (${span}), so the limit is not the host's alone: the gap is Parley's.`,
+    );
+  }
+  const core = r.banking?.core0;
+  if (r.banking && core) {
+    const rate = r.banking.plan.rate;
+    const { bank, parley } = core.cpuUsPerRequest.uncached;
+    const fills = bank * rate >= 1e6;
+    lines.push(
+      `- **Balance read through the gate at ${n(rate)}/s**: the bench runs the Sandbox Bank and Parley on one core, and an uncached read cost that core bank ${n(bank)} µs + Parley ${n(parley)} µs (one at a time, warm; under load a read costs each somewhat less): at most ${n(core.readsPerSecondAtMost)} reads/s against ${n(rate)} needed. ${
+        fills
+          ? `Measured so, the bank alone would fill the core at that rate: a limit of the layout, with Parley's share on top of it.`
+          : `Measured so, the bank leaves Parley ${n(Math.round(1e6 / rate - bank))} µs a read, and Parley uses ${n(parley)}: the gap is Parley's.`
+      }`,
+    );
+  }
+  const seconds = r.alerts?.alerts.perSecond;
+  if (r.alerts && seconds?.length && !r.alerts.pass) {
+    const within = seconds.filter((s) => s.p99Ms <= r.alerts!.limitP99Ms).length;
+    lines.push(`- **Alert API p99 ≤ ${r.alerts.limitP99Ms} ms**: no limit of the machine is measured here; ${within} of the ${seconds.length} measured seconds had their own p99 within the limit (the alerts section lists them).`);
+  }
+  lines.push('- **Every other missed target** (CPU and p99 per message beside the peers, the reconnect storm, the Send API): no limit of the machine is shown by these results; the gap is Parley\'s own cost. bench/README.md says where that time goes.');
+  return ['## Missed targets and the limits measured beside them', '', ...lines, ''];
+}
