@@ -47,7 +47,7 @@ export function alertsSection(a: AlertsResults): string[] {
   return tableSection(`## Alerts (\`npm run bench:alerts\`, ${a.date})`, rows, `${peer.name}`, [
     `Load average ${loadAverage(a.machine.loadAverageBefore)} before, ${loadAverage(a.machine.loadAverageAfter)} after. The peer is the Send API at the same rate, on the same server and sockets.`,
     ...(alerts.perSecond && peer.perSecond
-      ? ['', `p99 of each measured second, ms — Alert API: ${alerts.perSecond.map((s) => s.p99Ms).join(', ')}; Send API: ${peer.perSecond.map((s) => s.p99Ms).join(', ')}.`]
+      ? ['', `p99 of each measured second, ms — Alert API: ${alerts.perSecond.map((s) => s.p99Ms.toFixed(1)).join(', ')}; Send API: ${peer.perSecond.map((s) => s.p99Ms.toFixed(1)).join(', ')}.`]
       : []),
   ]);
 }
