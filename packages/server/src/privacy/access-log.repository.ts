@@ -3,7 +3,6 @@ import { fixedQuery } from '../platform/db/fixed-query';
 import { inTransaction } from '../platform/db/run-now';
 import type { AccessLogHeadRow, AccessLogRow } from './privacy.table';
 
-
 // Every read through the gate appends here: compiled once (platform/db/fixed-query.ts).
 const makeHead = fixedQuery((trx: Db, personId: string, genesis: string) =>
   trx.insertInto('access_log_heads').values({ person_id: personId, seq: 0, hash: genesis, seal: null }).onConflict((oc) => oc.column('person_id').doNothing()),
@@ -61,7 +60,7 @@ export async function appendChained(
 ): Promise<AccessLogRow> {
   return inTransaction(db, async (trx) => {
     const head = await lockHead(trx, input);
-    const { row, seal } = build({ ...head, seq: Number(head.seq) });
+    const { row, seal } = build(head);
     await insertEntry(trx, row.id, row.person_id, row.seq, row.at, row.actor, row.institution_id, row.institution_name, row.account_id, row.category, row.purpose, row.outcome, row.reason, row.prev_hash, row.hash);
     await moveHead(trx, row.person_id, row.seq, row.hash, seal);
     return row;
