@@ -95,7 +95,8 @@ function openSqlite<Tables>(dataDir: string, sync: Config['sqliteSync'], checkpo
       await driver.releaseConnection(connection);
     }
   };
-  registerRunNow(db, { idle: (text, params) => (dialect.held > 0 ? undefined : run(text, params)), held: run, transact: transact as unknown as Transact });
+  registerRunNow(db, { idle: (text, params) => (dialect.held > 0 ? undefined : run(text, params)), transact: transact as unknown as Transact });
+  registerRunNow(trx, { idle: (text, params) => (holder ? run(text, params) : undefined) });
   let finishing = false;
   // The worker copied all but what was committed during its last pass; copy that here, through
   // Kysely so it waits for an open transaction, and the next commit starts the WAL over.

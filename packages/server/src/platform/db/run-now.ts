@@ -13,7 +13,8 @@ import type { Kysely } from 'kysely';
  * A transaction opened with `inTransaction` below is the other case: while its work runs, the
  * connection is its own (it took Kysely's lock on the connection, and BEGIN ran), so a statement
  * on the transaction's instance runs at once on that connection, past Kysely's per-statement
- * queue. Its instance is known here only until its work has settled.
+ * queue. That instance is registered here too, and runs a statement only while a transaction
+ * holds the connection.
  */
 type Runner = (text: string, params: readonly unknown[]) => unknown[] | undefined;
 
@@ -21,24 +22,22 @@ type Runner = (text: string, params: readonly unknown[]) => unknown[] | undefine
 export type Transact = <T>(work: (trx: object) => Promise<T>) => Promise<T>;
 
 interface Runners {
-  /** A statement on the database's own instance: undefined while something holds the connection. */
+  /** A statement on this instance, run at once: undefined when it must go through Kysely instead. */
   readonly idle: Runner;
-  /** A statement of the transaction that holds the connection. */
-  readonly held: Runner;
-  readonly transact: Transact;
+  /** The database's own instance: how it runs a transaction. */
+  readonly transact?: Transact;
 }
 
 const runners = new WeakMap<object, Runners>();
-const transactions = new WeakMap<object, Runner>();
 
-/** Called by openDatabase for an SQLite database's Kysely instance. */
+/** Called by openDatabase for an SQLite database's Kysely instance, and for its transactions' one. */
 export function registerRunNow(db: object, forDb: Runners): void {
   runners.set(db, forDb);
 }
 
 /** The statement's rows (none for a statement that returns none), or undefined: run it through Kysely. */
 export function runNow<Row>(db: object, text: string, params: readonly unknown[]): Row[] | undefined {
-  return ((transactions.get(db) ?? runners.get(db)?.idle)?.(text, params)) as Row[] | undefined;
+  return runners.get(db)?.idle(text, params) as Row[] | undefined;
 }
 
 /**
@@ -47,16 +46,8 @@ export function runNow<Row>(db: object, text: string, params: readonly unknown[]
  * queries on `trx` go through Kysely as usual. On PostgreSQL this is Kysely's transaction.
  */
 export async function inTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-  const forDb = runners.get(db);
-  if (!forDb) return db.transaction().execute(work);
-  return forDb.transact(async (held) => {
-    const trx = held as unknown as Kysely<DB>;
-    transactions.set(trx, forDb.held);
-    try {
-      return await work(trx);
-    } finally {
-      // Anything still issued on `trx` after its work (a bug) is refused (database.ts, HolderSqliteDialect).
-      transactions.delete(trx);
-    }
-  });
+  const transact = runners.get(db)?.transact;
+  if (!transact) return db.transaction().execute(work);
+  // Anything still issued on `trx` after its work (a bug) is refused (database.ts, HolderSqliteDialect).
+  return transact((held) => work(held as unknown as Kysely<DB>));
 }
