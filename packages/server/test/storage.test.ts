@@ -173,6 +173,42 @@ describe.each(dialects)('statements inside a transaction on %s', (dialect) => {
   });
 });
 
+describe('SQLite rows', () => {
+  it('are the rows better-sqlite3 itself gives, for every column type, duplicate names, a stream, and a `select *` after the table grew', async () => {
+    const where = await store('sqlite');
+    const database = await openDatabase<unknown>({ dataDir: where.dataDir, databaseUrl: null, sqliteSync: 'normal' });
+    const db = database.db as Kysely<unknown>;
+    const direct = new SQLite(path.join(where.dataDir, 'parley.db'), { readonly: true });
+    try {
+      await sql`create table scratch (id integer primary key, t text, r real, b blob, n text)`.execute(db);
+      await sql`insert into scratch (id, t, r, b, n) values (1, 'one', 1.5, x'0102', null), (2, 'two', -2.25, x'', 'x')`.execute(db);
+      const queries = [
+        'select * from scratch order by id',
+        "select id, t as same, r as same, 'fixed' as \"odd name.with dots\", count(*) over () as \"0\" from scratch order by id",
+        'select t from scratch where id = 99',
+      ];
+      for (const text of queries) {
+        const expected = direct.prepare(text).all();
+        // Through Kysely (its driver prepares through Parley's statement cache), and through the run-now path.
+        expect((await sql.raw(text).execute(db)).rows).toEqual(expected);
+        expect(await runStatement(db, text, [])).toEqual(expected);
+        expect(Object.getPrototypeOf((await runStatement<object>(db, text, []))[0] ?? {})).toBe(Object.prototype);
+      }
+      const streamed: unknown[] = [];
+      for await (const row of (db as Kysely<{ scratch: { id: number; t: string } }>).selectFrom('scratch').select(['id', 't']).orderBy('id').stream()) streamed.push(row);
+      expect(streamed).toEqual([{ id: 1, t: 'one' }, { id: 2, t: 'two' }]);
+
+      // A cached `select *` is prepared again by SQLite after the schema changes: its rows follow.
+      await sql`alter table scratch add column later text default 'added'`.execute(db);
+      expect(await runStatement(db, queries[0]!, [])).toEqual(direct.prepare(queries[0]!).all());
+      expect((await runStatement<{ later: string }>(db, queries[0]!, []))[0]?.later).toBe('added');
+    } finally {
+      direct.close();
+      await database.close();
+    }
+  });
+});
+
 describe('SQLite write-ahead log', () => {
   it('starts over again and again while commits never stop, so it cannot grow without end', async () => {
     const where = await store('sqlite');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type Driver, type MigrationProvider, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type Driver, type MigrationProvider, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
 import { migrations } from './migrations';
@@ -191,20 +191,59 @@ const statementCacheSize = 1000;
  * a small statement. The same SQL text reuses its prepared statement instead. Safe because
  * Kysely runs one query at a time on this single connection.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase & { prepare(text: string): SqliteStatement } {
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => void sqlite.close(),
     prepare(text: string) {
       let statement = statements.get(text);
       if (!statement) {
         if (statements.size >= statementCacheSize) statements.clear();
-        statement = sqlite.prepare(text);
+        statement = withRowsBuiltHere(sqlite.prepare(text));
         statements.set(text, statement);
       }
       return statement;
     },
   };
+}
+
+/**
+ * A statement whose rows are built by JavaScript from better-sqlite3's raw rows (arrays), by an
+ * object literal made once per statement. better-sqlite3 12 builds each row with V8's
+ * `Object::New(prototype, names, values)`; on Node 20 those rows took new hidden classes, one per
+ * column after the first, for every row (three to a dozen old-generation objects per query, and
+ * megamorphic property reads after): bench/README.md, "Hidden classes made per request".
+ */
+function withRowsBuiltHere(statement: SQLite.Statement): SqliteStatement {
+  const first = statement.reader ? rowBuilder(statement) : undefined;
+  if (!first) return statement;
+  let build = first;
+  statement.raw(true);
+  const toRow = (values: unknown[]): unknown => {
+    // SQLite prepares a statement again after a schema change: a `select *` may have more columns.
+    if (values.length !== build.width) build = rowBuilder(statement) ?? build;
+    return build.row(values);
+  };
+  return {
+    reader: true,
+    all(parameters) {
+      const rows = statement.all(parameters as unknown[]) as unknown[];
+      for (let i = 0; i < rows.length; i++) rows[i] = toRow(rows[i] as unknown[]);
+      return rows;
+    },
+    run: (parameters) => statement.run(parameters as unknown[]),
+    *iterate(parameters) {
+      for (const values of statement.iterate(parameters as unknown[])) yield toRow(values as unknown[]);
+    },
+  };
+}
+
+/** An object literal with the statement's columns, in order: undefined when a column is named "__proto__" (a literal would set the prototype). */
+function rowBuilder(statement: SQLite.Statement): { width: number; row: (values: unknown[]) => unknown } | undefined {
+  const names = statement.columns().map((column) => column.name);
+  if (names.includes('__proto__')) return undefined;
+  const row = new Function('v', `return { ${names.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ')} };`) as (values: unknown[]) => unknown;
+  return { width: names.length, row };
 }
 
 function openPostgres<Tables>(connectionString: string, onIdleError: (error: Error) => void): Database<Tables> {
