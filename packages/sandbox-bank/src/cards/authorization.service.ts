@@ -148,7 +148,7 @@ export async function authorize(ctx: BankContext, request: AuthorizationRequest)
   await ctx.db.transaction().execute(async (trx) => {
     const transaction = status === 'approved' ? pendingTransaction(row, card) : null;
     if (transaction) await insertTransaction(trx, transaction);
-    await insertAuthorization(trx, { ...row, transaction_id: transaction?.id ?? null });
+    await insertAuthorization(trx, Object.assign({}, row, { transaction_id: transaction?.id ?? null }));
   });
   if (status === 'held') ctx.events.emit('authorization.held', { customerId: card.customer_id, authorizationId: row.id });
   return getAuthorizationOrThrow(ctx, row.id);

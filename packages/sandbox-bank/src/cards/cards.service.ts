@@ -51,7 +51,7 @@ export async function listCards(ctx: BankContext, customerId: string): Promise<C
 }
 
 async function setLocked(ctx: BankContext, input: { customerId: string; cardId?: string; locked: boolean }): Promise<CardView[]> {
-  await setCardsLocked(ctx.db, { ...input, at: ctx.clock.now() });
+  await setCardsLocked(ctx.db, { customerId: input.customerId, cardId: input.cardId, locked: input.locked, at: ctx.clock.now() });
   const cards = await listCards(ctx, input.customerId);
   return input.cardId === undefined ? cards : cards.filter((card) => card.id === input.cardId);
 }

@@ -51,7 +51,7 @@ async function simulateOverHttp(config: BankConfig, options: SimulateOptions): P
   if (login.status !== 303 || !cookie) throw new Error(`The bank at ${origin} did not sign in ${profile.username} (HTTP ${login.status}).`);
   const response = await fetch(`${origin}/demo/simulate`, {
     method: 'POST',
-    headers: { ...headers, cookie, accept: 'application/json' },
+    headers: { origin: headers.origin, 'content-type': headers['content-type'], cookie, accept: 'application/json' },
     body: form({ count: String(options.count), suspicious: String(options.suspicious) }),
   });
   if (!response.ok) throw new Error(`The bank at ${origin} refused the simulation: HTTP ${response.status} ${await response.text()}`);

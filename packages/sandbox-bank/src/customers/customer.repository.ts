@@ -58,7 +58,7 @@ export async function sumByAccountAndStatus(db: Db, accountIds: readonly string[
     .where('account_id', 'in', accountIds)
     .groupBy(['account_id', 'status'])
     .execute();
-  return rows.map((row) => ({ ...row, total: Number(row.total) }));
+  return rows.map((row) => ({ account_id: row.account_id, status: row.status, total: Number(row.total) }));
 }
 
 export interface TransactionQuery {

@@ -36,7 +36,7 @@ export async function getBalances(ctx: BankContext, customerId: string, onlyAcco
 
 /** Transactions of the accounts, newest first, booked_at within [from, to] (ms since the epoch) when given. */
 export async function listTransactions(ctx: BankContext, query: TransactionQuery & { limit: number; offset?: number }): Promise<TransactionRow[]> {
-  return selectTransactions(ctx.db, { ...query, offset: query.offset ?? 0 });
+  return selectTransactions(ctx.db, Object.assign({}, query, { offset: query.offset ?? 0 }));
 }
 
 /** How many transactions listTransactions would page through (for paging links). */

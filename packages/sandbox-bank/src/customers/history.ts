@@ -35,16 +35,16 @@ export function startOfUtcDay(at: number): number {
 
 function openAccounts(profile: CustomerProfile, customerId: string, rng: Random, openedAt: number): Record<AccountKind, AccountRow> {
   const sortCode = `60${rng.digits(4)}`;
-  const base = { customer_id: customerId, currency: 'GBP', opened_at: openedAt };
   const current = rng.digits(8);
   const saver = rng.digits(8);
   const pan = `492913${rng.digits(6)}${rng.digits(4)}`;
   return {
-    checking: { ...base, id: rng.id(), kind: 'checking', name: 'Everyday Current Account', scheme: 'UK.OBIE.SortCodeAccountNumber', identification: `${sortCode}${current}`, mask: current.slice(-4), credit_limit_minor: 0 },
+    checking: { customer_id: customerId, currency: 'GBP', opened_at: openedAt, id: rng.id(), kind: 'checking', name: 'Everyday Current Account', scheme: 'UK.OBIE.SortCodeAccountNumber', identification: `${sortCode}${current}`, mask: current.slice(-4), credit_limit_minor: 0 },
     // Opened in this order (the saver and the card a few weeks later), so lists show them in this order too.
-    savings: { ...base, opened_at: openedAt + 14 * dayMs, id: rng.id(), kind: 'savings', name: 'Easy Saver', scheme: 'UK.OBIE.SortCodeAccountNumber', identification: `${sortCode}${saver}`, mask: saver.slice(-4), credit_limit_minor: 0 },
+    savings: { customer_id: customerId, currency: 'GBP', opened_at: openedAt + 14 * dayMs, id: rng.id(), kind: 'savings', name: 'Easy Saver', scheme: 'UK.OBIE.SortCodeAccountNumber', identification: `${sortCode}${saver}`, mask: saver.slice(-4), credit_limit_minor: 0 },
     credit_card: {
-      ...base,
+      customer_id: customerId,
+      currency: 'GBP',
       opened_at: openedAt + 45 * dayMs,
       id: rng.id(),
       kind: 'credit_card',
@@ -90,7 +90,7 @@ function post(input: { plans: Planned[]; accounts: Record<AccountKind, AccountRo
     const amount = typeof plan.amount === 'number' ? plan.amount : plan.amount(balances);
     if (amount === 0) continue;
     leg(plan.account, plan, amount, plan.description);
-    if (plan.counter) leg(plan.counter.account, { ...plan, merchant: undefined }, -amount, plan.counter.description);
+    if (plan.counter) leg(plan.counter.account, Object.assign({}, plan, { merchant: undefined }), -amount, plan.counter.description);
   }
   return rows;
 }

@@ -15,7 +15,11 @@ export async function ensureSeeded(ctx: BankContext): Promise<void> {
   // A salt derived from the seed: the same seed gives the same rows, hashes included (demo passwords are public anyway).
   const customers = await Promise.all(
     history.customers.map(async ({ row, password }) => ({
-      ...row,
+      id: row.id,
+      username: row.username,
+      display_name: row.display_name,
+      home_country: row.home_country,
+      created_at: row.created_at,
       password_hash: await hashPassword(password, hash('sha256', `${ctx.config.seed}/${row.username}`, 'buffer').subarray(0, 16)),
     })),
   );

@@ -96,8 +96,7 @@ const fapiProfile = {
  */
 export function createProvider(ctx: BankContext): Provider {
   const { config } = ctx;
-  const provider = new Provider(config.publicUrl.origin, {
-    ...fapiProfile,
+  const provider = new Provider(config.publicUrl.origin, Object.assign({}, fapiProfile, {
     adapter: sqliteAdapter(ctx.db, ctx.clock),
     clients: config.clients.map(clientMetadata),
     jwks: loadSigningKeys(config.dataDir),
@@ -120,7 +119,7 @@ export function createProvider(ctx: BankContext): Provider {
       const consentId = token.grantId ? await findConsentOfGrant(ctx.db, token.grantId) : null;
       return consentId ? { consentId } : undefined;
     },
-  });
+  }));
   // Behind a TLS-terminating proxy (an https public URL), trust its X-Forwarded-Proto for secure cookies.
   provider.proxy = config.publicUrl.protocol === 'https:';
   provider.use(async (koa, next) => {

@@ -11,7 +11,9 @@ export type StoredPayload = Record<string, unknown> & { consumed?: number };
 function live(row: OidcModelRow | undefined, now: number): StoredPayload | undefined {
   if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
   const payload = JSON.parse(row.payload) as StoredPayload;
-  return row.consumed_at === null ? payload : { ...payload, consumed: row.consumed_at };
+  // Set on the parsed object, not on a copy: a payload may hold any key, "__proto__" too, which Object.assign would turn into the copy's prototype.
+  if (row.consumed_at !== null) payload.consumed = row.consumed_at;
+  return payload;
 }
 
 export async function upsertModel(db: Db, row: OidcModelRow): Promise<void> {
@@ -74,9 +76,10 @@ export async function bindRefreshTokenKey(db: Db, refreshToken: string, jkt: str
   if (!row) return;
   const payload = JSON.parse(row.payload) as Record<string, unknown>;
   if (payload.jkt) return;
+  payload.jkt = jkt;
   await db
     .updateTable('oidc_models')
-    .set({ payload: JSON.stringify({ ...payload, jkt }) })
+    .set({ payload: JSON.stringify(payload) })
     .where('kind', '=', 'RefreshToken')
     .where('id', '=', refreshToken)
     .execute();

@@ -11,8 +11,8 @@ export function loadSigningKeys(dataDir: string): { keys: Jwk[] } {
     // PS256 first: FAPI 2.0 allows PS256 and ES256, and the first key is the default signer.
     return {
       keys: [
-        { ...rsa, kid: randomUUID(), alg: 'PS256', use: 'sig' },
-        { ...ec, kid: randomUUID(), alg: 'ES256', use: 'sig' },
+        Object.assign({}, rsa, { kid: randomUUID(), alg: 'PS256', use: 'sig' }),
+        Object.assign({}, ec, { kid: randomUUID(), alg: 'ES256', use: 'sig' }),
       ],
     };
   });

@@ -69,7 +69,7 @@ export async function transactionPage(
   const totalPages = Math.max(1, Math.ceil(total / transactionPageSize));
   const { page } = input.filter;
   if (page > totalPages) throw badRequest(obErrorCodes.fieldInvalid, `There are ${totalPages} pages.`, 'page');
-  const rows = total === 0 ? [] : await selectConsentTransactions(ctx.db, { ...query, limit: transactionPageSize, offset: (page - 1) * transactionPageSize });
+  const rows = total === 0 ? [] : await selectConsentTransactions(ctx.db, { accountIds: query.accountIds, from: query.from, to: query.to, direction: query.direction, limit: transactionPageSize, offset: (page - 1) * transactionPageSize });
   const span = total === 0 ? { first: null, last: null } : await consentTransactionSpan(ctx.db, query);
   return {
     Data: { Transaction: rows.map((row) => transactionResource(row, grant.access)) },

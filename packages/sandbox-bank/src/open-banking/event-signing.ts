@@ -21,7 +21,8 @@ export async function loadEventSigner(dataDir: string): Promise<EventSigner> {
   const { d: _private, ...publicJwk } = privateJwk;
   const key = (await importJWK(privateJwk, 'ES256')) as CryptoKey;
   return {
-    jwks: { keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }] },
+    // kty first, then the rest: the key comes from a JSON file, and Object.assign would turn a "__proto__" key into the prototype.
+    jwks: { keys: [{ kty: publicJwk.kty, ...publicJwk, kid, alg: 'ES256', use: 'sig' }] },
     sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid, typ: 'secevent+jwt' }).sign(key),
   };
 }

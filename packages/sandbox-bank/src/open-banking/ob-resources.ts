@@ -50,7 +50,7 @@ export function accountResource(account: AccountRow, input: { access: Access; ho
   };
   if (input.access.accounts !== 'detail') return basic;
   const identification = account.scheme === 'UK.OBIE.PAN' ? cardNumber(account.identification, input.access.pan) : account.identification;
-  return { ...basic, Account: [{ SchemeName: account.scheme, Identification: identification, Name: input.holderName }] };
+  return Object.assign({}, basic, { Account: [{ SchemeName: account.scheme, Identification: identification, Name: input.holderName }] });
 }
 
 /** The OBReadBalance1 entries of one account: booked and available, and a card's credit line. */
@@ -91,5 +91,5 @@ export function transactionResource(row: TransactionRow, access: Access): Record
     row.balance_after_minor !== null && row.status === 'Booked'
       ? { Balance: { CreditDebitIndicator: creditDebit(row.balance_after_minor), Type: 'ITBD', Amount: obAmount(row.balance_after_minor, row.currency) } }
       : {};
-  return { ...basic, TransactionInformation: row.description.slice(0, 500), ...merchant, ...balance };
+  return Object.assign({}, basic, { TransactionInformation: row.description.slice(0, 500) }, merchant, balance);
 }

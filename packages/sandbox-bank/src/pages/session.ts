@@ -22,7 +22,7 @@ export function customerSessions(input: { key: Buffer; now: () => number; secure
   return {
     start(reply, customerId) {
       const payload = `${customerId}.${input.now() + lifetimeMs}`;
-      reply.setCookie(cookieName, `${payload}.${mac(payload)}`, { ...options, maxAge: lifetimeMs / 1000 });
+      reply.setCookie(cookieName, `${payload}.${mac(payload)}`, { path: options.path, httpOnly: options.httpOnly, sameSite: options.sameSite, secure: options.secure, maxAge: lifetimeMs / 1000 });
     },
     read(request) {
       const value = request.cookies[cookieName];

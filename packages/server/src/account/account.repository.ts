@@ -36,7 +36,7 @@ async function personAndSessions(db: Db, personId: string, currentSessionId: str
     person: person && { id: person.id, email: person.email, display_name: person.display_name, created_at: person.created_at, has_password: person.password_hash !== null },
     passkeys,
     // The session id is a hash of the cookie's token: only whether it is this one leaves here.
-    sessions: sessions.map(({ id, ...rest }) => ({ ...rest, is_current: id === currentSessionId })),
+    sessions: sessions.map((row) => ({ created_at: row.created_at, last_seen_at: row.last_seen_at, expires_at: row.expires_at, user_agent: row.user_agent, is_current: row.id === currentSessionId })),
   };
 }
 
@@ -72,7 +72,9 @@ export async function readAccountRows(db: Db, personId: string, currentSessionId
     .where('business_members.person_id', '=', personId)
     .execute();
   return {
-    ...base,
+    person: base.person,
+    passkeys: base.passkeys,
+    sessions: base.sessions,
     conversations: conversations.map((row) => ({ id: row.id, business: businessOf(row), created_at: row.created_at, last_message_at: row.last_message_at })),
     messages,
     bsids: bsids.map((row) => ({ business: businessOf(row), bsid: row.bsid, created_at: row.created_at })),

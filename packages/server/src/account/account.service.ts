@@ -42,7 +42,7 @@ export async function exportAccount(ctx: ServerContext, principal: Principal): P
   const rows = await account.readAccountRows(ctx.db, personId, principal.sessionId);
   if (!rows.person) throw new AppError('ERR_NOT_FOUND');
   // Bodies are sealed under the person's key (docs/privacy.md): the export carries them opened.
-  const messages = await openBodies(ctx, rows.messages.map((message) => ({ ...message, person_id: personId })));
+  const messages = await openBodies(ctx, rows.messages.map((message) => ({ conversation_id: message.conversation_id, seq: message.seq, sender: message.sender, content_type: message.content_type, body: message.body, created_at: message.created_at, person_id: personId })));
   const chain = await verifyChain(ctx, personId);
   const num = (value: number | null) => (value === null ? null : Number(value));
   return {

@@ -29,7 +29,7 @@ export async function alertSealerFor(ctx: PrivacyContext, personIds: Iterable<st
   return (row) => {
     const keyId = keyIds.get(row.person_id);
     if (keyId === undefined) throw new Error(`No data key was loaded for person ${row.person_id}.`);
-    return { ...row, body: keys.seal({ keyId, aad: alertAad(row) }, row.body) };
+    return Object.assign({}, row, { body: keys.seal({ keyId, aad: alertAad(row) }, row.body) });
   };
 }
 
@@ -47,7 +47,7 @@ export async function openAlerts<Row extends AlertRow>(ctx: ServerContext, rows:
   const sealed = rows.filter((row) => isSealed(row.body));
   if (sealed.length === 0) return [...rows];
   const keys = await loadKeysOfSealed(ctx, sealed.map((row) => row.body));
-  return rows.map((row) => (isSealed(row.body) ? { ...row, ...openOne(ctx, keys, row) } : row));
+  return rows.map((row) => (isSealed(row.body) ? Object.assign({}, row, openOne(ctx, keys, row)) : row));
 }
 
 /** `openAlerts` for one row (or none). */

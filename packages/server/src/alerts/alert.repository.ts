@@ -92,7 +92,7 @@ export async function listAlerts(db: Db, input: { personId: string; before?: Ale
     );
   }
   const rows = await query.orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(input.limit + 1).execute();
-  return rows.map((row) => ({ ...normalize(row), business_name: row.business_name }));
+  return rows.map((row) => Object.assign(normalize(row), { business_name: row.business_name }));
 }
 
 /**
@@ -118,16 +118,15 @@ export async function findUndelivered(db: Db, input: { now: number; since: numbe
     .where('m.seq', 'is', null)
     .where('a.answered_at', '>=', input.since)
     .execute();
-  return { cards: cards.map((row) => ({ ...normalize(row), business_name: row.business_name })), answers: answers.map(normalize) };
+  return { cards: cards.map((row) => Object.assign(normalize(row), { business_name: row.business_name })), answers: answers.map(normalize) };
 }
 
 /** PostgreSQL returns bigint columns as strings. */
 function normalize(row: AlertRow): AlertRow {
-  return {
-    ...row,
+  return Object.assign({}, row, {
     expires_at: Number(row.expires_at),
     created_at: Number(row.created_at),
     answered_at: row.answered_at === null ? null : Number(row.answered_at),
     answer_stepped_up: row.answer_stepped_up === null ? null : Number(row.answer_stepped_up),
-  };
+  });
 }

@@ -43,5 +43,5 @@ export async function updatePreferences(
   const kinds = { ...business.kinds };
   for (const kind of on) kinds[kind] = true;
   for (const kind of off) kinds[kind] = false;
-  return { ...business, kinds };
+  return Object.assign({}, business, { kinds });
 }

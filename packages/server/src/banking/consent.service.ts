@@ -58,7 +58,7 @@ export async function endConsent(ctx: ServerContext, consent: ConsentRow, by: En
 export async function currentConsent<T extends ConsentRow>(ctx: ServerContext, row: T): Promise<T> {
   if (row.status !== 'active' || Number(row.expires_at) > ctx.clock.now()) return row;
   await endConsent(ctx, row, 'expiry');
-  return { ...row, status: 'expired', ended_at: ctx.clock.now(), ended_by: 'expiry' };
+  return Object.assign({}, row, { status: 'expired' as const, ended_at: ctx.clock.now(), ended_by: 'expiry' as const });
 }
 
 export async function listConsents(ctx: ServerContext, personId: string): Promise<Consent[]> {

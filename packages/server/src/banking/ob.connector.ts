@@ -38,7 +38,7 @@ export class BankConnector {
     const body = options.body;
     if (body instanceof ReadableStream) {
       // undici's own fetch types stand apart from the DOM's; the objects are the same at run time.
-      const init = { ...options, dispatcher: pool as Dispatcher } as unknown as Parameters<typeof undiciFetch>[1];
+      const init = Object.assign({}, options, { dispatcher: pool as Dispatcher }) as unknown as Parameters<typeof undiciFetch>[1];
       return undiciFetch(url, init) as unknown as Promise<Response>;
     }
     const answer = await pool.request({

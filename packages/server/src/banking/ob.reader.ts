@@ -134,7 +134,7 @@ export async function fetchFromBank(
       if (input.bankAccountId !== undefined) return { kind: 'balances', accounts: [], balances: balancesOf(await get(`${base}/balances`)) };
       // Both lists at once: one round trip to the bank instead of two.
       const [accountList, balanceList] = await Promise.all([get('/accounts'), get('/balances')]);
-      const accounts = accountsOf(accountList).map((account) => ({ ...account, identification: null }));
+      const accounts = accountsOf(accountList).map((account) => ({ bankAccountId: account.bankAccountId, name: account.name, type: account.type, currency: account.currency, identification: null }));
       return { kind: 'balances', accounts, balances: balancesOf(balanceList) };
     }
     case 'transactions':

@@ -78,7 +78,7 @@ const listCommand: BankCommand = {
   async run(ctx) {
     const rows = await listInstitutions(ctx.db);
     return {
-      json: { institutions: rows.map((row) => ({ ...toInstitution(row), issuer: row.issuer, clientId: row.client_id, obBaseUrl: row.ob_base_url })) },
+      json: { institutions: rows.map((row) => Object.assign(toInstitution(row), { issuer: row.issuer, clientId: row.client_id, obBaseUrl: row.ob_base_url })) },
       text: table(['ID', 'NAME', 'ISSUER', 'CLIENT ID', 'OPEN BANKING'], rows.map((row) => [row.id, row.name, row.issuer, row.client_id, row.ob_base_url])),
     };
   },

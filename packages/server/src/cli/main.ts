@@ -21,7 +21,7 @@ interface Command {
   run(ctx: CliContext, args: CommandArgs): Promise<CommandResult>;
 }
 
-const commands: Readonly<Record<string, Command>> = { ...businessCommands, ...privacyCommands, ...bankCommands };
+const commands: Readonly<Record<string, Command>> = Object.assign({}, businessCommands, privacyCommands, bankCommands);
 
 /** Where the CLI writes, and the environment it reads config from; injected so tests can drive it in-process too. */
 export interface CliIo {
@@ -73,7 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   let parsed: ReturnType<typeof parseArgs>;
   try {
     const options = Object.fromEntries(found.command.flags.map((name) => [name, { type: 'string' as const }]));
-    parsed = parseArgs({ args: found.rest, allowPositionals: true, options: { ...options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({ args: found.rest, allowPositionals: true, options: Object.assign({}, options, { json: { type: 'boolean' as const }, help: { type: 'boolean' as const, short: 'h' } }) });
   } catch (error) {
     io.stderr(`${(error as Error).message}\nUsage: parley ${found.command.usage}`);
     return 2;

@@ -45,7 +45,8 @@ export async function updateCannedResponse(ctx: ServerContext, options: { busine
   const { body } = options;
   if (body.shortcut !== undefined) await refuseTakenShortcut(ctx, options.businessId, body.shortcut, row.id);
   const next: InboxCannedRow = {
-    ...row,
+    id: row.id,
+    business_id: row.business_id,
     shortcut: body.shortcut ?? row.shortcut,
     text: body.text ?? row.text,
     quick_replies: body.quickReplies === undefined ? row.quick_replies : JSON.stringify(body.quickReplies),

@@ -37,7 +37,7 @@ export function inboxRoutes(core: InboxCore): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/business/:businessId/inbox',
       { preHandler, schema: { tags, summary: 'Conversations in the inbox, newest activity first', description: note, params: BusinessParams, querystring: InboxQuery, response: { 200: InboxList } } },
-      async (request) => listInbox(core, { ...(await member(request)), businessId: request.params.businessId }, request.query),
+      async (request) => listInbox(core, Object.assign({}, await member(request), { businessId: request.params.businessId }), request.query),
     );
 
     app.get(

@@ -53,7 +53,7 @@ export async function listInvites(ctx: ServerContext, businessId: string): Promi
 }
 
 export async function revokeInvite(ctx: ServerContext, options: { businessId: string; inviteId: string }): Promise<void> {
-  if (!(await invites.revokeInvite(ctx.db, { ...options, at: ctx.clock.now() }))) throw new AppError('ERR_NOT_FOUND');
+  if (!(await invites.revokeInvite(ctx.db, { businessId: options.businessId, inviteId: options.inviteId, at: ctx.clock.now() }))) throw new AppError('ERR_NOT_FOUND');
 }
 
 async function usableInvite(ctx: ServerContext, token: string): Promise<BusinessInviteRow> {

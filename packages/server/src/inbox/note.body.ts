@@ -49,7 +49,7 @@ export async function openHandoverNotes<Row extends { conversation_id: string; p
   return rows.map((row) => {
     if (row.handover_note === null || !isSealed(row.handover_note)) return row;
     const aad = handoverAad({ conversationId: row.conversation_id, personId: row.person_id });
-    return { ...row, handover_note: openOne(ctx, keys, aad, row.handover_note, { conversationId: row.conversation_id }) };
+    return Object.assign({}, row, { handover_note: openOne(ctx, keys, aad, row.handover_note, { conversationId: row.conversation_id }) });
   });
 }
 
@@ -59,6 +59,6 @@ export async function openNotes(ctx: ServerContext, rows: readonly NoteWithPerso
   const keys = sealed.length === 0 ? undefined : await loadKeysOfSealed(ctx, sealed.map((row) => row.text));
   return rows.map((row) => {
     const { person_id: _personId, ...note } = row;
-    return keys && isSealed(note.text) ? { ...note, text: openOne(ctx, keys, noteAad({ id: row.id, personId: row.person_id }), row.text, { noteId: row.id }) } : note;
+    return keys && isSealed(note.text) ? Object.assign({}, note, { text: openOne(ctx, keys, noteAad({ id: row.id, personId: row.person_id }), row.text, { noteId: row.id }) }) : note;
   });
 }

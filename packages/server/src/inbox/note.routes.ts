@@ -29,7 +29,7 @@ export function noteRoutes(core: InboxCore): FastifyPluginAsyncTypebox {
         preHandler,
         schema: { tags, summary: 'Add an internal note (never seen by the person, never in a webhook or export)', description: note, params: InboxParams, body: CreateNoteBody, response: { 201: Note } },
       },
-      async (request, reply) => reply.code(201).send(await addNote(core, { ...request.params, member: await member(request), text: request.body.text })),
+      async (request, reply) => reply.code(201).send(await addNote(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, member: await member(request), text: request.body.text })),
     );
 
     app.get('/v1/business/:businessId/inbox/:conversationId/reveals', { preHandler, schema: { tags, summary: 'Reveal requests of the conversation, with approved values', description: note, params: InboxParams, response: { 200: RevealRequestList } } }, async (request) => {
@@ -51,7 +51,7 @@ export function noteRoutes(core: InboxCore): FastifyPluginAsyncTypebox {
           response: { 201: RevealRequest },
         },
       },
-      async (request, reply) => reply.code(201).send(await requestReveal(core, { ...request.params, member: await member(request), ...request.body })),
+      async (request, reply) => reply.code(201).send(await requestReveal(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, member: await member(request), ...request.body })),
     );
   };
 }

@@ -41,7 +41,7 @@ export async function addNote(core: InboxCore, options: { businessId: string; co
   };
   const personId = await findConversationPerson(core.ctx.db, conversationId);
   if (personId === undefined) throw new AppError('ERR_NOT_FOUND');
-  await insertNote(core.ctx.db, { ...row, text: await sealNote(core.ctx, { id: row.id, personId }, row.text) });
+  await insertNote(core.ctx.db, Object.assign({}, row, { text: await sealNote(core.ctx, { id: row.id, personId }, row.text) }));
   const note = toNote(row);
   core.ctx.bus.publish(businessTopic(businessId), { frame: { type: 'note', businessId, note } } satisfies DeliveryEvent);
   return note;

@@ -15,7 +15,7 @@ export async function readConsoleSettings(db: Db, businessId: string): Promise<C
     .select(['logo_url', 'auto_assign', 'max_per_agent'])
     .where('business_id', '=', businessId)
     .executeTakeFirst();
-  return row ? { ...row, auto_assign: Number(row.auto_assign), max_per_agent: Number(row.max_per_agent) } : defaultConsoleSettings;
+  return row ? { logo_url: row.logo_url, auto_assign: Number(row.auto_assign), max_per_agent: Number(row.max_per_agent) } : defaultConsoleSettings;
 }
 
 export async function writeConsoleSettings(db: Db, businessId: string, settings: ConsoleSettingsRow): Promise<void> {

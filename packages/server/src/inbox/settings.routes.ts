@@ -66,7 +66,7 @@ export function settingsRoutes(ctx: ServerContext): FastifyPluginAsyncTypebox {
       { preHandler, schema: { tags, summary: 'Change a canned response (owner)', description: note, params: CannedResponseParams, body: UpdateCannedResponseBody, response: { 200: CannedResponse } } },
       async (request) => {
         await as(request, consoleRoles.manageSettings);
-        return updateCannedResponse(ctx, { ...request.params, body: request.body });
+        return updateCannedResponse(ctx, { businessId: request.params.businessId, cannedId: request.params.cannedId, body: request.body });
       },
     );
 

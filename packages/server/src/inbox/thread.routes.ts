@@ -18,38 +18,38 @@ export function threadRoutes(core: InboxCore): FastifyPluginAsyncTypebox {
       consoleMember(ctx, request, { businessId: request.params.businessId, allowed: consoleRoles.inbox });
     const schema = (summary: string, body?: unknown) => ({ tags, summary, description: note, params: InboxParams, ...(body ? { body } : {}), response: { 200: InboxConversation } });
 
-    app.post('/v1/business/:businessId/inbox/:conversationId/assign', { preHandler, schema: { ...schema('Assign or transfer to a member who works the inbox (null: unassign)'), body: AssignBody } }, async (request) => {
+    app.post('/v1/business/:businessId/inbox/:conversationId/assign', { preHandler, schema: Object.assign({}, schema('Assign or transfer to a member who works the inbox (null: unassign)'), { body: AssignBody }) }, async (request) => {
       await member(request);
-      return assignConversation(core, { ...request.params, memberId: request.body.memberId });
+      return assignConversation(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, memberId: request.body.memberId });
     });
 
-    app.post('/v1/business/:businessId/inbox/:conversationId/status', { preHandler, schema: { ...schema('Mark open or pending (waiting on the customer)'), body: SetInboxStatusBody } }, async (request) => {
+    app.post('/v1/business/:businessId/inbox/:conversationId/status', { preHandler, schema: Object.assign({}, schema('Mark open or pending (waiting on the customer)'), { body: SetInboxStatusBody }) }, async (request) => {
       await member(request);
-      return setStatus(core, { ...request.params, status: request.body.status });
+      return setStatus(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, status: request.body.status });
     });
 
     app.post(
       '/v1/business/:businessId/inbox/:conversationId/resolve',
-      { preHandler, schema: { ...schema('Resolve: the thread goes back to the bot and the person gets the 1–5 survey'), description: `handover.returned goes to the bank's endpoints. ${note}` } },
-      async (request) => resolveConversation(core, { ...request.params, member: await member(request) }),
+      { preHandler, schema: Object.assign({}, schema('Resolve: the thread goes back to the bot and the person gets the 1–5 survey'), { description: `handover.returned goes to the bank's endpoints. ${note}` }) },
+      async (request) => resolveConversation(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, member: await member(request) }),
     );
 
-    app.post('/v1/business/:businessId/inbox/:conversationId/return', { preHandler, schema: { ...schema('Give the thread back to the bot, without a survey'), body: ReturnToBotBody } }, async (request) => {
+    app.post('/v1/business/:businessId/inbox/:conversationId/return', { preHandler, schema: Object.assign({}, schema('Give the thread back to the bot, without a survey'), { body: ReturnToBotBody }) }, async (request) => {
       await member(request);
-      return returnToBot(core, { ...request.params, metadata: request.body.metadata });
+      return returnToBot(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, metadata: request.body.metadata });
     });
 
     app.post(
       '/v1/business/:businessId/inbox/:conversationId/take',
-      { preHandler, schema: { ...schema('Take a thread the bot owns (handover.taken); the taker is assigned'), description: `409 when the inbox owns it already. ${note}` } },
-      async (request) => takeThread(core, { ...request.params, member: await member(request) }),
+      { preHandler, schema: Object.assign({}, schema('Take a thread the bot owns (handover.taken); the taker is assigned'), { description: `409 when the inbox owns it already. ${note}` }) },
+      async (request) => takeThread(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, member: await member(request) }),
     );
 
     app.post(
       '/v1/business/:businessId/inbox/:conversationId/read',
       { preHandler, schema: { tags, summary: "Raise the agent's read position (the person sees read ticks)", description: note, params: InboxParams, body: AgentReadBody } },
       async (request, reply) => {
-        await markReadAsAgent(core, { ...request.params, member: await member(request), seq: request.body.seq });
+        await markReadAsAgent(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, member: await member(request), seq: request.body.seq });
         return reply.code(204).send();
       },
     );
@@ -59,7 +59,7 @@ export function threadRoutes(core: InboxCore): FastifyPluginAsyncTypebox {
       { preHandler, schema: { tags, summary: 'Show the person that the business is typing', description: `Relayed as a \`typing\` frame from \`business\`; nothing is stored. ${note}`, params: InboxParams, body: AgentTypingBody } },
       async (request, reply) => {
         await member(request);
-        await typingAsAgent(core, { ...request.params, state: request.body.state });
+        await typingAsAgent(core, { businessId: request.params.businessId, conversationId: request.params.conversationId, state: request.body.state });
         return reply.code(204).send();
       },
     );

@@ -146,7 +146,7 @@ export async function takeThread(core: InboxCore, options: { businessId: string;
 /** Give the thread back to the bot without a survey (handover.returned). */
 export async function returnToBot(core: InboxCore, options: { businessId: string; conversationId: string; metadata?: string | undefined }): Promise<InboxConversation> {
   await requireOwnedByInbox(core, options.businessId, options.conversationId);
-  await core.side.moveThread({ ...options, move: 'return' });
+  await core.side.moveThread({ businessId: options.businessId, conversationId: options.conversationId, metadata: options.metadata, move: 'return' });
   return publishInbox(core, options.businessId, options.conversationId);
 }
 

@@ -18,7 +18,7 @@ export async function findBusinessThread(db: Db, businessId: string, conversatio
     .where('id', '=', conversationId)
     .where('business_id', '=', businessId)
     .executeTakeFirst();
-  return row && { ...row, last_seq: Number(row.last_seq), business_read_seq: Number(row.business_read_seq) };
+  return row && { id: row.id, person_id: row.person_id, business_id: row.business_id, last_seq: Number(row.last_seq), business_read_seq: Number(row.business_read_seq), thread_owner: row.thread_owner };
 }
 
 /** Raise the business side's read mark (never down, never past last_seq); the new mark, or undefined when it did not move. */

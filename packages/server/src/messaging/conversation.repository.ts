@@ -161,7 +161,7 @@ export async function findPlainBodies(
   const after = page.after;
   if (after) query = query.where((eb) => eb.or([eb('m.conversation_id', '>', after.conversationId), eb.and([eb('m.conversation_id', '=', after.conversationId), eb('m.seq', '>', after.seq)])]));
   const rows = await query.orderBy('m.conversation_id').orderBy('m.seq').limit(page.limit).execute();
-  return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+  return rows.map((row) => ({ conversation_id: row.conversation_id, seq: Number(row.seq), body: row.body, person_id: row.person_id }));
 }
 
 /** Replace a body only if it is still the one read (a concurrent writer wins). Returns whether it did. */

@@ -148,7 +148,7 @@ async function createConversation(
   core.owners.remember(id, owner);
   core.owners.rememberBsid(id, bsid);
   notifyWebhooks(ctx);
-  if (greeting) publishMessage(ctx.bus, { ...owner, message: greeting });
+  if (greeting) publishMessage(ctx.bus, { personId, businessId: business.id, message: greeting });
   return { id, created: true };
 }
 
@@ -167,14 +167,14 @@ export async function readHistory(
   const limit = options.limit ?? 50;
   const rows = await conversations.findMessagesBefore(core.ctx.db, { conversationId: options.conversationId, before: options.before, limit: limit + 1 });
   const hasMore = rows.length > limit;
-  const page = rows.slice(0, limit).reverse().map((row) => ({ ...row, person_id: options.personId }));
+  const page = rows.slice(0, limit).reverse().map((row) => Object.assign({}, row, { person_id: options.personId }));
   return { messages: (await openBodies(core.ctx, page)).map(toMessage), hasMore };
 }
 
 /** Messages above `after`, oldest first, for a resume; the caller checked ownership. */
 export async function readMissed(core: MessagingCore, options: { conversationId: string; after: number; limit: number }): Promise<Message[]> {
   const personId = core.owners.peek(options.conversationId)?.personId;
-  const rows = (await conversations.findMessagesAfter(core.ctx.db, options)).map((row) => ({ ...row, person_id: personId }));
+  const rows = (await conversations.findMessagesAfter(core.ctx.db, options)).map((row) => Object.assign({}, row, { person_id: personId }));
   return (await openBodies(core.ctx, rows)).map(toMessage);
 }
 
@@ -222,7 +222,7 @@ export async function sendAsPerson(
   options: { personId: string; conversationId: string; clientId: string; content: MessageContent },
 ): Promise<{ ack: SendAck; duplicate: boolean }> {
   await refuseUnprovenPostback(core.ctx, options);
-  const result = await core.committer.send({ ...options, sender: 'person' });
+  const result = await core.committer.send({ conversationId: options.conversationId, personId: options.personId, sender: 'person', content: options.content, clientId: options.clientId });
   if (!result.ok) throw result.error;
   const { conversationId, seq, sentAt } = result.message;
   return { ack: { conversationId, clientId: options.clientId, seq, sentAt }, duplicate: result.duplicate };

@@ -77,7 +77,7 @@ export function createMessaging(ctx: ServerContext): Messaging {
     async append(input) {
       const problem = messageProblem(input);
       if (problem) throw new AppError('ERR_VALIDATION', { message: problem });
-      const result = await core.committer.send({ ...input, clientId: input.clientId ?? null, personId: null });
+      const result = await core.committer.send(Object.assign({}, input, { clientId: input.clientId ?? null, personId: null }));
       if (!result.ok) throw result.error;
       return result.message;
     },

@@ -51,7 +51,7 @@ export async function bodySealerFor(ctx: PrivacyContext, personOf: ReadonlyMap<s
       const personId = personOf.get(place.conversationId);
       const keyId = personId === undefined ? undefined : keyIds.get(personId);
       if (personId === undefined || keyId === undefined) throw new Error(`No data key was loaded for the person of conversation ${place.conversationId}.`);
-      return keys.seal({ keyId, aad: bodyAad({ ...place, personId }) }, JSON.stringify(content));
+      return keys.seal({ keyId, aad: bodyAad({ personId, conversationId: place.conversationId, seq: place.seq }) }, JSON.stringify(content));
     },
   };
 }
@@ -85,8 +85,8 @@ export async function openBodies<Row extends StoredBody>(ctx: ServerContext, row
     if (!isSealed(row.body)) return row;
     const personId = people.get(row.conversation_id);
     // A conversation already erased: nobody's key can open its rows any more.
-    if (personId === undefined) return { ...row, body: erasedBody };
-    return { ...row, body: openOne(ctx, keys, { personId, conversationId: row.conversation_id, seq: Number(row.seq) }, row.body) };
+    if (personId === undefined) return Object.assign({}, row, { body: erasedBody });
+    return Object.assign({}, row, { body: openOne(ctx, keys, { personId, conversationId: row.conversation_id, seq: Number(row.seq) }, row.body) });
   });
 }
 
@@ -114,7 +114,7 @@ export async function openPreviews<Row extends PreviewRow>(
   });
   const opened = await openBodies(ctx, previews);
   const result = [...rows];
-  for (const preview of opened) result[preview.index] = { ...rows[preview.index]!, m_body: preview.body };
+  for (const preview of opened) result[preview.index] = Object.assign({}, rows[preview.index]!, { m_body: preview.body });
   return result;
 }
 

@@ -69,7 +69,7 @@ export class GroupCommitter {
 
   /** `enqueue` as a promise, for HTTP and services. */
   send(request: Omit<SendRequest, 'done'>): Promise<SendResult> {
-    return new Promise((resolve) => this.enqueue({ ...request, done: resolve }));
+    return new Promise((resolve) => this.enqueue(Object.assign({}, request, { done: resolve })));
   }
 
   /** Resolves once everything queued so far is committed and acked. */
@@ -195,7 +195,7 @@ export class GroupCommitter {
     if (resent.length === 0) return;
     try {
       const rows = resent.map((i) => (outcomes[i] as { row: StoredMessageRow }).row);
-      const opened = await openBodies(this.ctx, rows.map((row) => ({ ...row, person_id: personOf.get(row.conversation_id) })));
+      const opened = await openBodies(this.ctx, rows.map((row) => Object.assign({}, row, { person_id: personOf.get(row.conversation_id) })));
       resent.forEach((i, n) => ((outcomes[i] as { row: StoredMessageRow }).row = opened[n]!));
     } catch (error) {
       this.ctx.log.error({ err: error }, 'opening resent messages failed');
@@ -239,7 +239,7 @@ export class GroupCommitter {
   #publish(request: SendRequest, message: Message, inboxOwned: ReadonlySet<string>): void {
     const owner = this.owners.peek(request.conversationId);
     if (!owner) return;
-    publishMessage(this.ctx.bus, { ...owner, message, skipSocket: request.origin });
+    publishMessage(this.ctx.bus, { personId: owner.personId, businessId: owner.businessId, message, skipSocket: request.origin });
     if (inboxOwned.has(request.conversationId)) for (const listener of this.stored) listener(message, owner);
   }
 }

@@ -27,7 +27,7 @@ export async function sendPostback(
     return { ack: { conversationId, clientId: body.clientId, seq: Number(stored.seq), sentAt: Number(stored.created_at) }, duplicate: true };
   }
   const found = await findMessageAt(ctx.db, conversationId, body.seq);
-  const offer = found && (await openBody(ctx, { ...found, person_id: personId }));
+  const offer = found && (await openBody(ctx, Object.assign({}, found, { person_id: personId })));
   const choices = offer?.sender === 'business' ? choicesOf(JSON.parse(offer.body) as MessageContent) : new Map<string, boolean>();
   if (!choices.has(body.payload)) throw new AppError('ERR_NOT_FOUND', { message: `Message ${body.seq} offers no choice with this payload.` });
   let stepUp: string | undefined;

@@ -96,7 +96,7 @@ export async function updateFollow(ctx: ServerContext, input: { personId: string
   const related = await listRelatedBusinesses(ctx.db, input.personId);
   const business = related.find((candidate) => candidate.id === input.businessId);
   if (!business) throw new AppError('ERR_NOT_FOUND', { message: 'You do not talk to this business and have not linked it.' });
-  await notices.setFollowing(ctx.db, { ...input, now: ctx.clock.now() });
+  await notices.setFollowing(ctx.db, { personId: input.personId, businessId: input.businessId, following: input.following, now: ctx.clock.now() });
   const since = await notices.followingSince(ctx.db, input);
   return { businessId: business.id, name: business.name, following: since !== undefined, since: since ?? null };
 }

@@ -31,15 +31,16 @@ export function createBatcher<T, R = void>(flush: (items: T[]) => Promise<R[] | 
     }
   };
 
+  const go = (): void => {
+    running = running.then(run);
+  };
+
   return {
     add(item) {
       return new Promise<R>((resolve, reject) => {
         pending.push({ item, resolve, reject });
         if (scheduled) return;
         scheduled = true;
-        const go = (): void => {
-          running = running.then(run);
-        };
         const linger = options.lingerMs?.() ?? 0;
         if (linger > 0) setTimeout(go, linger);
         else setImmediate(go);

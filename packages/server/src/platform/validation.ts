@@ -2,15 +2,15 @@ import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 
-const common: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
+const options = (coerceTypes: Options['coerceTypes']): Options => ({ allErrors: false, removeAdditional: false, useDefaults: true, strict: false, coerceTypes });
 
 /**
  * Bodies are validated as sent: `"password": 5` is refused, not quietly turned into "5".
  * Query strings and path params arrive as text, so only they are coerced to the schema's types.
  */
 export function installValidators(app: FastifyInstance): void {
-  const bodyAjv = addFormats.default(new Ajv({ ...common, coerceTypes: false }));
-  const textAjv = addFormats.default(new Ajv({ ...common, coerceTypes: 'array' }));
+  const bodyAjv = addFormats.default(new Ajv(options(false)));
+  const textAjv = addFormats.default(new Ajv(options('array')));
   app.setValidatorCompiler<FastifySchema>(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object),
   );

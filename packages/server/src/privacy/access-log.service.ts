@@ -86,7 +86,7 @@ export async function appendAccess(ctx: PrivacyContext, entry: AccessEntryInput)
       reason: entry.outcome === 'refused' ? (entry.reason ?? null) : null,
       prev_hash: head.hash,
     };
-    const hashed = { ...unhashed, hash: entryHash(unhashed) };
+    const hashed = Object.assign({}, unhashed, { hash: entryHash(unhashed) });
     return { row: hashed, seal: headSeal(key, { personId: entry.personId, seq: hashed.seq, hash: hashed.hash }) };
   });
   return toEntry(row);
@@ -110,7 +110,7 @@ function toEntry(row: AccessLogRow): AccessLogEntry {
 /** The person's own log, newest first, filtered and paged. Only ever one person's entries. */
 export async function listAccess(ctx: PrivacyContext, personId: string, query: AccessLogQuery = {}): Promise<AccessLogPage> {
   const limit = query.limit ?? 50;
-  const rows = await accessLog.listEntries(ctx.db, { ...query, personId, limit: limit + 1 });
+  const rows = await accessLog.listEntries(ctx.db, Object.assign({}, query, { personId, limit: limit + 1 }));
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { entries: page.map(toEntry), nextBefore: rows.length > limit && last ? last.seq : null };

@@ -142,7 +142,7 @@ export class KeyRing {
       const file = this.readFile();
       const key = randomBytes(32);
       const id = masterKeyId(key);
-      this.writeFile({ current: id, keys: { ...file.keys, [id]: key.toString('base64') } });
+      this.writeFile({ current: id, keys: Object.assign({}, file.keys, { [id]: key.toString('base64') }) });
       await sweep(id);
       const retired = Object.keys(this.readFile().keys).filter((other) => other !== id);
       this.writeFile({ current: id, keys: { [id]: key.toString('base64') } });

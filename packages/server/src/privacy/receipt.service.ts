@@ -96,7 +96,7 @@ export async function signConsentReceipt(ctx: ReceiptContext, input: ConsentRece
       grantedAt: iso(input.grantedAt),
       expiresAt: iso(input.expiresAt),
     },
-    promises: { ...promises, purposes: [...input.purposes] },
+    promises: Object.assign({}, promises, { purposes: [...input.purposes] }),
   };
   return signAndStore(ctx, { kind: 'consent', personId: input.personId, consentId: input.consentId, institution: input.institution, claims });
 }
@@ -118,7 +118,7 @@ function toSummary(row: ConsentReceiptRow): ReceiptSummary {
 }
 
 function toReceipt(row: ConsentReceiptRow): Receipt {
-  return { ...toSummary(row), jws: row.jws };
+  return Object.assign(toSummary(row), { jws: row.jws });
 }
 
 export async function listReceipts(ctx: PrivacyContext, personId: string): Promise<ReceiptSummary[]> {

@@ -36,8 +36,8 @@ async function makeKey(ctx: PrivacyContext, use: SigningKeyUse): Promise<Signing
     kid,
     use,
     alg: signingAlg,
-    public_jwk: JSON.stringify({ ...publicJwk, kid, alg: signingAlg, use: 'sig' }),
-    private_sealed: await seal(ctx, { keyId, aad: aadOf(kid) }, JSON.stringify({ ...privateJwk, kid, alg: signingAlg })),
+    public_jwk: JSON.stringify(Object.assign({}, publicJwk, { kid, alg: signingAlg, use: 'sig' })),
+    private_sealed: await seal(ctx, { keyId, aad: aadOf(kid) }, JSON.stringify(Object.assign({}, privateJwk, { kid, alg: signingAlg }))),
     created_at: ctx.clock.now(),
     retired_at: null,
   };

@@ -42,7 +42,7 @@ export async function replayDelivery(core: WebhooksCore, target: { businessId: s
   const { ctx } = core;
   if (!(await deliveries.findDelivery(ctx.db, target.businessId, target.deliveryId))) throw new AppError('ERR_NOT_FOUND');
   const now = ctx.clock.now();
-  const requeued = await deliveries.requeueDelivery(ctx.db, { ...target, now, giveUpAt: now + retryWindowMs });
+  const requeued = await deliveries.requeueDelivery(ctx.db, { businessId: target.businessId, deliveryId: target.deliveryId, now, giveUpAt: now + retryWindowMs });
   if (!requeued) throw new AppError('ERR_CONFLICT', { message: 'The endpoint of this delivery was deleted.' });
   notifyWebhooks(ctx);
   const row = await deliveries.findDelivery(ctx.db, target.businessId, target.deliveryId);

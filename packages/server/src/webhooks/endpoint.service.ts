@@ -89,7 +89,7 @@ export async function listEndpoints(core: WebhooksCore, businessId: string): Pro
 }
 
 export async function deleteEndpoint(core: WebhooksCore, target: { businessId: string; endpointId: string }): Promise<void> {
-  const deleted = await endpoints.deleteEndpoint(core.ctx.db, { ...target, at: core.ctx.clock.now() });
+  const deleted = await endpoints.deleteEndpoint(core.ctx.db, { businessId: target.businessId, endpointId: target.endpointId, at: core.ctx.clock.now() });
   if (!deleted) throw new AppError('ERR_NOT_FOUND');
 }
 
@@ -105,7 +105,8 @@ export async function rotateSecret(core: WebhooksCore, target: { businessId: str
   const secret = newSigningSecret(ctx.random);
   const previousSecretExpiresAt = ctx.clock.now() + rotationOverlapMs;
   const rotated = await endpoints.rotateSecret(ctx.db, {
-    ...target,
+    businessId: target.businessId,
+    endpointId: target.endpointId,
     secretBox: core.secrets.seal(row.id, secret),
     // Sealed for this endpoint's id already, so it moves over as it is.
     previousBox: row.secret_box,

@@ -10,9 +10,8 @@ function messagingItem(event: WebhookEvent, businessId: string): MessagingItem |
   const at = Date.parse(event.timestamp);
   if (event.type === 'message.created') {
     const { message, bsid, conversationId } = event.data;
-    const base = { sender: { id: bsid }, recipient: { id: businessId }, timestamp: message.sentAt };
     const mid = `m_${conversationId}.${message.seq}`;
-    if (message.content.contentType === 'text') return { ...base, message: { mid, text: message.content.text } };
+    if (message.content.contentType === 'text') return { sender: { id: bsid }, recipient: { id: businessId }, timestamp: message.sentAt, message: { mid, text: message.content.text } };
     return null;
   }
   if (event.type === 'postback') {

@@ -67,6 +67,6 @@ export async function openPayloads<Row extends { event_id: string; business_id: 
   return rows.map((row) => {
     if (!isSealed(row.payload)) return row;
     const broken = () => ctx.log?.warn({ eventId: row.event_id }, 'a webhook payload does not open here: altered or moved');
-    return { ...row, payload: keys.openOrErased({ aad: payloadAad({ eventId: row.event_id, businessId: row.business_id }) }, row.payload, broken) ?? null };
+    return Object.assign({}, row, { payload: keys.openOrErased({ aad: payloadAad({ eventId: row.event_id, businessId: row.business_id }) }, row.payload, broken) ?? null });
   });
 }

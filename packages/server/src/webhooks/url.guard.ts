@@ -53,7 +53,7 @@ export async function checkEndpointUrl(raw: string, options: { allowPrivate: boo
 
 /** A DNS lookup for `net.connect` that refuses to hand over a forbidden address. */
 const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
-  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+  dns.lookup(hostname, Object.assign({}, options, { all: true as const }), (error, addresses) => {
     if (error) return callback(error, []);
     const bad = addresses.find((a) => isForbiddenAddress(a.address));
     if (bad) return callback(new ForbiddenAddressError(hostname, bad.address), []);

@@ -42,7 +42,7 @@ export function webhookConsoleRoutes(core: WebhooksCore): FastifyPluginAsyncType
     app.post(
       `${base}/endpoints`,
       { preHandler, schema: { tags, summary: 'Register a webhook endpoint; the secret is shown this once', description: note, params: BusinessParams, body: CreateWebhookEndpointBody, response: { 201: CreatedWebhookEndpoint } } },
-      async (request, reply) => reply.code(201).send(await createEndpoint(core, { ...request.body, businessId: await allow(request) })),
+      async (request, reply) => reply.code(201).send(await createEndpoint(core, Object.assign({}, request.body, { businessId: await allow(request) }))),
     );
 
     app.delete(`${base}/endpoints/:endpointId`, { preHandler, schema: { tags, summary: 'Delete a webhook endpoint', description: note, params: EndpointParams } }, async (request, reply) => {

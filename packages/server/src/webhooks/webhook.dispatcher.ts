@@ -144,18 +144,18 @@ export class WebhookDispatcher {
       this.#attempts.labels('dead').inc();
       return;
     }
-    const delivery = { ...opened, payload: opened.payload };
+    const delivery = Object.assign({}, opened, { payload: opened.payload });
     const startedAt = this.#ctx.clock.now();
     const outcome = await this.#post(delivery, startedAt);
     const at = this.#ctx.clock.now();
     const record = { id: delivery.id, token: delivery.lease_token, at, statusCode: outcome.statusCode, error: outcome.error, response: outcome.response };
     if (outcome.ok) {
-      await this.#records.add({ ...record, next: 'delivered', step: delivery.retry_step });
+      await this.#records.add(Object.assign(record, { next: 'delivered' as const, step: delivery.retry_step }));
       this.#attempts.labels('delivered').inc();
       return;
     }
     const next = nextAttemptAt({ failedAt: at, step: delivery.retry_step, giveUpAt: delivery.give_up_at, retryAfterMs: outcome.retryAfterMs });
-    await this.#records.add({ ...record, next: next ?? 'dead', step: delivery.retry_step + 1 });
+    await this.#records.add(Object.assign(record, { next: next ?? ('dead' as const), step: delivery.retry_step + 1 }));
     this.#attempts.labels(next === null ? 'dead' : 'retry').inc();
   }
 

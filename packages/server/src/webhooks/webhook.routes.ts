@@ -39,7 +39,7 @@ export function webhookRoutes(core: WebhooksCore): FastifyPluginAsyncTypebox {
           response: { 201: CreatedWebhookEndpoint },
         },
       },
-      async (request, reply) => reply.code(201).send(await createEndpoint(core, { ...request.body, businessId: businessOf(request).businessId })),
+      async (request, reply) => reply.code(201).send(await createEndpoint(core, Object.assign({}, request.body, { businessId: businessOf(request).businessId }))),
     );
 
     app.get(
