@@ -29,6 +29,15 @@ export interface Subscriber {
 }
 
 /**
+ * `frame` as JSON, made at the first call only. A closure returned from here has no name for tsx
+ * to give it per message with Object.defineProperty (bench/README.md, "Hidden classes made per request").
+ */
+function jsonOnce(frame: unknown): () => string {
+  let text: string | undefined;
+  return () => (text ??= JSON.stringify(frame));
+}
+
+/**
  * The sockets of this node, grouped by person, with one bus subscription per person rather
  * than one per socket; a frame is serialized once however many sockets receive it.
  */
@@ -46,8 +55,7 @@ export class DeliveryHub<S extends Subscriber> {
       const sockets = new Set<S>();
       const unsubscribe = this.bus.subscribe(businessTopic(businessId), (payload) => {
         const event = payload as DeliveryEvent;
-        let text: string | undefined;
-        const render = (): string => (text ??= JSON.stringify(event.frame));
+        const render = jsonOnce(event.frame);
         for (const subscriber of sockets) subscriber.deliver(event, render);
       });
       business = { sockets, unsubscribe };
@@ -71,8 +79,7 @@ export class DeliveryHub<S extends Subscriber> {
       const sockets = new Set<S>();
       const unsubscribe = this.bus.subscribe(personTopic(socket.personId), (payload) => {
         const event = payload as DeliveryEvent;
-        let text: string | undefined;
-        const render = (): string => (text ??= JSON.stringify(event.frame));
+        const render = jsonOnce(event.frame);
         for (const subscriber of sockets) subscriber.deliver(event, render);
       });
       person = { sockets, unsubscribe };
