@@ -191,7 +191,7 @@ const statementCacheSize = 1000;
  * a small statement. The same SQL text reuses its prepared statement instead. Safe because
  * Kysely runs one query at a time on this single connection.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase & { prepare(text: string): SqliteStatement } {
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     close: () => void sqlite.close(),
