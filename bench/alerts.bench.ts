@@ -10,6 +10,7 @@ import type WebSocket from 'ws';
 import { startServerProcess, type ServerProcess } from '../packages/server/test/server-process';
 import { connect, latencyHistogram, percentiles, sleep, startCpuMeter, type CpuShares, type Percentiles, type Target } from './load';
 import type { Histogram } from 'hdr-histogram-js';
+import { median } from './report/format';
 import { benchCleanup, benchLog, runBench, serverNodeFlags, writeResults } from './run';
 import { insertPeople, openConversations, type BenchPerson } from './seed';
 
@@ -243,12 +244,6 @@ interface PhaseSummary {
   readonly serverCpuPercent: number;
   readonly serverWaitPercent: number;
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : +(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2).toFixed(3);
-};
 
 function summarize(rounds: readonly (PhaseFigure & { histogram: Histogram })[]): PhaseSummary {
   const pooled = latencyHistogram();
