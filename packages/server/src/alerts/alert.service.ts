@@ -36,8 +36,8 @@ export function cardOf(row: AlertRow): AlertCard {
   return JSON.parse(row.body) as AlertCard;
 }
 
-export function alertContentOf(row: AlertRow): AlertContent {
-  const card = cardOf(row);
+/** The card message's content; `card` when the caller has it already, rather than parsing `row.body` again. */
+export function alertContentOf(row: AlertRow, card: AlertCard = cardOf(row)): AlertContent {
   return { contentType: 'alert', alertId: row.id, kind: row.kind, headline: card.headline, facts: card.facts, actions: card.actions, expiresAt: row.expires_at };
 }
 
@@ -93,7 +93,7 @@ export async function sendAlert(
   const message = await messaging.append({
     conversationId,
     sender: 'system',
-    content: alertContentOf(row),
+    content: alertContentOf(row, card),
     clientId: cardClientId(row.id),
     alongside: (trx) => alerts.insertAlert(trx, ctx.dialect, sealed),
   });
