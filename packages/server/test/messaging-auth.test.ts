@@ -141,6 +141,23 @@ describe.each(dialects)('sockets and the end of their session on %s', (dialect) 
     await lively.close();
   });
 
+  it('spreads the heartbeat over its 30 s: sockets opened together are pinged a few a second, each within the period', async () => {
+    const person = await signUpPerson(t.app);
+    const sockets = await Promise.all(Array.from({ length: 30 }, () => connect(t, person)));
+    const pinged = new Set<number>();
+    sockets.forEach((socket, i) => socket.socket.on('ping', () => pinged.add(i)));
+    const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1_500));
+    offset += 10_000;
+    await tick();
+    // A second of the period each: about a third of them by now, never all at once.
+    expect(pinged.size).toBeGreaterThanOrEqual(9);
+    expect(pinged.size).toBeLessThanOrEqual(13);
+    offset += 20_000;
+    await tick();
+    expect(pinged.size).toBe(30);
+    await Promise.all(sockets.map((socket) => socket.close()));
+  });
+
   it('closes an open socket once its session expires', async () => {
     const person = await signUpPerson(t.app);
     const socket = await connect(t, person);

@@ -20,27 +20,33 @@ const sessionCheckChunk = 500;
  */
 const tickMs = 1_000;
 
+/** When a socket's next ping and its session's next check are due (by the injected clock). */
+interface Due {
+  ping: number;
+  check: number;
+}
+
 /**
  * Every open socket of this node: registers them with the hub, keeps them alive with
  * heartbeats, closes those whose session ended, and closes all on shutdown.
  */
 export class SocketRegistry {
-  readonly #connections = new Set<Connection>();
+  /** Every open socket, with when its periodic work is next due. */
+  readonly #connections = new Map<Connection, Due>();
+  /** Sockets opened so far: gives each its second of the heartbeat's and the session check's period. */
+  #opened = 0;
   readonly #hub: DeliveryHub<Connection>;
   /** Agent-console sockets and who is online for the inbox. */
   readonly presence: InboxPresence;
   readonly #timer: NodeJS.Timeout;
-  #nextHeartbeat: number;
-  #nextSessionCheck: number;
+  #nextPresenceCheck: number;
   #checking = false;
   #closed = false;
 
   constructor(private readonly core: MessagingCore) {
     this.#hub = new DeliveryHub<Connection>(core.ctx.bus);
     this.presence = new InboxPresence(core.ctx, this.#hub);
-    const now = core.ctx.clock.now();
-    this.#nextHeartbeat = now + heartbeatMs;
-    this.#nextSessionCheck = now + sessionCheckMs;
+    this.#nextPresenceCheck = core.ctx.clock.now() + sessionCheckMs;
     this.#timer = setInterval(() => this.#tick(), tickMs).unref();
   }
 
@@ -66,7 +72,13 @@ export class SocketRegistry {
       connection.close(closeCodes.goingAway);
       return connection;
     }
-    this.#connections.add(connection);
+    // Spread over the period: a socket's first ping comes 1–30 s after it opened and its first
+    // session check 1–60 s after, by the order sockets open, then every period. Thousands of
+    // sockets opened together are pinged and checked a thirtieth (a sixtieth) a second, never
+    // all in one burst that every delivery waits behind.
+    const slot = this.#opened++;
+    const now = ctx.clock.now();
+    this.#connections.set(connection, { ping: now + ((slot % (heartbeatMs / tickMs)) + 1) * tickMs, check: now + ((slot % (sessionCheckMs / tickMs)) + 1) * tickMs });
     this.#hub.attach(connection);
     connection.inboxJoin = (available) => this.presence.join(connection, available);
     ctx.metrics.openSockets.inc();
@@ -84,16 +96,31 @@ export class SocketRegistry {
     return connection;
   }
 
+  /** Each second: ping the sockets whose ping is due, check the sessions whose check is due. */
   #tick(): void {
     const now = this.core.ctx.clock.now();
-    if (now >= this.#nextHeartbeat) {
-      this.#nextHeartbeat = now + heartbeatMs;
-      this.#heartbeat().catch((error: unknown) => this.core.ctx.log.error({ err: error }, 'heartbeat failed'));
+    const pings: Connection[] = [];
+    const checks: Connection[] = [];
+    const checking = this.#checking;
+    for (const [connection, due] of this.#connections) {
+      if (now >= due.ping) {
+        // From now, not from when it was due: after a jump of the clock (a laptop waking up) a
+        // socket still gets a whole period to answer.
+        due.ping = now + heartbeatMs;
+        pings.push(connection);
+      }
+      // While a check runs, the next waits: its sockets stay due and join the one after.
+      if (!checking && now >= due.check) {
+        due.check = now + sessionCheckMs;
+        checks.push(connection);
+      }
     }
-    if (now >= this.#nextSessionCheck && !this.#checking) {
-      this.#nextSessionCheck = now + sessionCheckMs;
+    if (pings.length > 0) this.#heartbeat(pings).catch((error: unknown) => this.core.ctx.log.error({ err: error }, 'heartbeat failed'));
+    const presence = !checking && now >= this.#nextPresenceCheck;
+    if (presence) this.#nextPresenceCheck = now + sessionCheckMs;
+    if (checks.length > 0 || presence) {
       this.#checking = true;
-      this.checkSessions()
+      this.checkSessions(checks, { presence })
         .catch((error: unknown) => this.core.ctx.log.error({ err: error }, 'session check failed'))
         .finally(() => {
           this.#checking = false;
@@ -102,11 +129,10 @@ export class SocketRegistry {
   }
 
   /**
-   * Ping every socket, a slice at a time with a turn of the event loop between slices: a ping
+   * Ping these sockets, a slice at a time with a turn of the event loop between slices: a ping
    * is a write to the socket, and thousands in one go would stall every delivery behind them.
    */
-  async #heartbeat(): Promise<void> {
-    const connections = [...this.#connections];
+  async #heartbeat(connections: readonly Connection[]): Promise<void> {
     for (let start = 0; start < connections.length; start += heartbeatChunk) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
       for (const connection of connections.slice(start, start + heartbeatChunk)) {
@@ -122,14 +148,15 @@ export class SocketRegistry {
   }
 
   /**
-   * Close every socket whose session expired or was signed out. Sessions are checked a chunk
-   * at a time (one read, one write each) with a turn of the event loop between chunks, so
-   * thousands of open sockets never freeze the gateway.
+   * Close each of these sockets whose session expired or was signed out, and (with `presence`)
+   * recheck the console memberships of agent sockets. Sessions are checked a chunk at a time
+   * (one read, one write each) with a turn of the event loop between chunks, so thousands of
+   * open sockets never freeze the gateway.
    */
-  async checkSessions(): Promise<void> {
+  async checkSessions(connections: readonly Connection[], options: { presence: boolean }): Promise<void> {
     const { ctx } = this.core;
     const bySession = new Map<string, Connection[]>();
-    for (const connection of this.#connections) {
+    for (const connection of connections) {
       const list = bySession.get(connection.identity.sessionId) ?? [];
       list.push(connection);
       bySession.set(connection.identity.sessionId, list);
@@ -151,13 +178,13 @@ export class SocketRegistry {
         for (const connection of bySession.get(sessionId) ?? []) connection.close(closeCodes.policy, 'ERR_SESSION_EXPIRED');
       }
     }
-    await this.presence.recheck().catch((error: unknown) => ctx.log.warn({ err: error }, 'rechecking console memberships failed'));
+    if (options.presence) await this.presence.recheck().catch((error: unknown) => ctx.log.warn({ err: error }, 'rechecking console memberships failed'));
   }
 
   /** Shut down: close every socket with 1001 (going away). */
   close(): void {
     this.#closed = true;
     clearInterval(this.#timer);
-    for (const connection of this.#connections) connection.close(closeCodes.goingAway);
+    for (const connection of this.#connections.keys()) connection.close(closeCodes.goingAway);
   }
 }
