@@ -145,6 +145,12 @@ interface SecondFigure {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  /**
+   * The load generator's longest event-loop pause in this second (its 1 ms send timer, late): a
+   * pause here delays sends and the reading of frames alike, so a bad second with a long one is
+   * partly the generator's, not Parley's.
+   */
+  readonly loadPauseMs: number;
 }
 
 /** One round of one phase. */
@@ -202,9 +208,15 @@ async function runPhase(world: World, sockets: readonly WebSocket[], phase: Phas
   };
   let meter: (() => CpuShares) | undefined;
   const t0 = performance.now() + 20;
+  const loadPauses: number[] = [];
+  let lastTick = performance.now();
   await new Promise<void>((resolve) => {
     let k = 0;
     const timer = setInterval(() => {
+      const tick = performance.now();
+      const second = Math.floor((tick - t0 - window.warmupMs) / 1000);
+      if (second >= 0) loadPauses[second] = Math.max(loadPauses[second] ?? 0, tick - lastTick);
+      lastTick = tick;
       for (const now = performance.now(); k < total && t0 + (due[k] as number) <= now; k++) {
         if (k === firstMeasured) meter = startCpuMeter(world.server.pid());
         intended[k] = t0 + (due[k] as number);
@@ -221,7 +233,7 @@ async function runPhase(world: World, sockets: readonly WebSocket[], phase: Phas
   await pool.close();
   const perSecond = bySecond.map((one, second): SecondFigure => {
     const { p50Ms, p99Ms, maxMs } = percentiles(one);
-    return { second, measured: one.totalCount, p50Ms, p99Ms, maxMs };
+    return { second, measured: one.totalCount, p50Ms, p99Ms, maxMs, loadPauseMs: Math.round((loadPauses[second] ?? 0) * 10) / 10 };
   });
   return Object.assign({ offeredPerSecond: plan.rate, measured: histogram.totalCount, lost: missing(), duplicates, statuses, histogram, perSecond }, percentiles(histogram), shares);
 }
@@ -316,6 +328,7 @@ async function main(): Promise<void> {
         into.push(figure);
         log(`round ${round} ${phase.name} → frame: p50 ${figure.p50Ms} p99 ${figure.p99Ms} max ${figure.maxMs} ms (lost ${figure.lost}, duplicates ${figure.duplicates}, statuses ${JSON.stringify(figure.statuses)}, server CPU ${figure.serverCpuPercent}%)`);
         log(`  p99 of each measured second, ms: ${secondsLine(figure)}`);
+        log(`  the load generator's longest pause in each second, ms: ${figure.perSecond.map((one) => (one ? one.loadPauseMs.toFixed(1) : '–')).join(' ')}`);
       }
     }
     const alerts = summarize(alertRounds);

@@ -18,6 +18,8 @@ interface Phase {
 interface PhaseSecond {
   second: number;
   p99Ms: number;
+  /** The load generator's longest event-loop pause that second (runs since 2026-11-23 18:40 UTC). */
+  loadPauseMs?: number;
 }
 /** The phases alternate for `plan.rounds` rounds; p50, p99, p99.9 and CPU are medians of the rounds. */
 interface PhaseRounds {
@@ -59,14 +61,14 @@ export function alertsSection(a: AlertsResults): string[] {
     `Load average ${loadAverage(a.machine.loadAverageBefore)} before, ${loadAverage(a.machine.loadAverageAfter)} after. The peer is the Send API at the same rate, on the same server and sockets.`,
     '',
     `Each round: ${a.plan.measureMs / 1000} s measured after ${a.plan.warmupMs / 1000} s of warm-up, the two phases in turn. p99 of each round, ms — Alert API: ${alerts.rounds.map((r) => r.p99Ms).join(', ')}; Send API: ${peer.rounds.map((r) => r.p99Ms).join(', ')}.`,
-    `Of each measured second, the worst round's seconds — Alert API: ${worstRound(alerts.rounds)}; Send API: ${worstRound(peer.rounds)}.`,
+    `Of each measured second, the worst round's seconds${alerts.rounds[0]?.perSecond[0]?.loadPauseMs === undefined ? '' : ' (in brackets, the load generator\'s own longest pause that second: a bad second with a long one is partly the generator\'s)'} — Alert API: ${worstRound(alerts.rounds)}; Send API: ${worstRound(peer.rounds)}.`,
   ]);
 }
 
 /** The p99 of each measured second of the round with the highest p99: where a bad round's tail came from. */
 function worstRound(rounds: readonly { p99Ms: number; perSecond: PhaseSecond[] }[]): string {
   const worst = rounds.reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a));
-  return worst.perSecond.map((s) => s.p99Ms.toFixed(1)).join(', ');
+  return worst.perSecond.map((s) => (s.loadPauseMs === undefined ? s.p99Ms.toFixed(1) : `${s.p99Ms.toFixed(1)} [${s.loadPauseMs.toFixed(1)}]`)).join(', ');
 }
 
 interface BankingPath {
