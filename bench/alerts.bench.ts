@@ -217,7 +217,7 @@ async function runPhase(world: World, sockets: readonly WebSocket[], phase: Phas
       const second = Math.floor((tick - t0 - window.warmupMs) / 1000);
       if (second >= 0) loadPauses[second] = Math.max(loadPauses[second] ?? 0, tick - lastTick);
       lastTick = tick;
-      for (const now = performance.now(); k < total && t0 + (due[k] as number) <= now; k++) {
+      for (const now = tick; k < total && t0 + (due[k] as number) <= now; k++) {
         if (k === firstMeasured) meter = startCpuMeter(world.server.pid());
         intended[k] = t0 + (due[k] as number);
         post(k);
@@ -283,7 +283,8 @@ function summarize(rounds: readonly (PhaseFigure & { histogram: Histogram })[]):
   };
 }
 
-const secondsLine = (phase: PhaseFigure): string => phase.perSecond.map((one) => (one ? one.p99Ms.toFixed(1) : '–')).join(' ');
+/** One figure of each measured second, for the log. */
+const secondsLine = (phase: PhaseFigure, figure: 'p99Ms' | 'loadPauseMs'): string => phase.perSecond.map((one) => (one ? one[figure].toFixed(1) : '–')).join(' ');
 
 async function main(): Promise<void> {
   const pin = os.cpus().length >= 2;
@@ -327,8 +328,8 @@ async function main(): Promise<void> {
         const figure = await runPhase(world, sockets, phase, round);
         into.push(figure);
         log(`round ${round} ${phase.name} → frame: p50 ${figure.p50Ms} p99 ${figure.p99Ms} max ${figure.maxMs} ms (lost ${figure.lost}, duplicates ${figure.duplicates}, statuses ${JSON.stringify(figure.statuses)}, server CPU ${figure.serverCpuPercent}%)`);
-        log(`  p99 of each measured second, ms: ${secondsLine(figure)}`);
-        log(`  the load generator's longest pause in each second, ms: ${figure.perSecond.map((one) => (one ? one.loadPauseMs.toFixed(1) : '–')).join(' ')}`);
+        log(`  p99 of each measured second, ms: ${secondsLine(figure, 'p99Ms')}`);
+        log(`  the load generator's longest pause in each second, ms: ${secondsLine(figure, 'loadPauseMs')}`);
       }
     }
     const alerts = summarize(alertRounds);
